@@ -1,0 +1,43 @@
+import Koa from "koa";
+import { errorHandler } from "./middlewares/errorHandler.ts";
+import { requestLogger } from "./middlewares/requestLogger.ts";
+import { consoleRouter } from "./routes/console/index.ts";
+import { healthRouter } from "./routes/health.ts";
+import { callbackRouter } from "./routes/wecom/callback.ts";
+import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
+
+export interface AppOptions {
+  /** Callback token, AES key and corp id; null when WeCom is not configured. */
+  callbackSecrets: CallbackSecrets | null;
+  /** SCRM_API_TOKEN. */
+  apiToken: string | undefined;
+  /** Told when a callback stored a new event. */
+  onEventStored?: () => void;
+  now?: () => Date;
+}
+
+/**
+ * Build the Koa application (no listening, no database connection: main.ts and the tests do that).
+ *
+ * @param options secrets, token and hooks.
+ * @returns the app.
+ */
+export function createApp(options: AppOptions): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  const now = options.now ?? (() => new Date());
+  const routers = [
+    healthRouter(),
+    callbackRouter({ secrets: options.callbackSecrets, onStored: options.onEventStored, now }),
+    consoleRouter({ apiToken: options.apiToken }),
+  ];
+  app.use(requestLogger());
+  app.use(errorHandler());
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  // Errors thrown outside the middleware chain (socket errors) must not print to stderr raw.
+  app.silent = true;
+  return app;
+}

@@ -1,0 +1,40 @@
+import { Follow, type FollowStatus } from "../models/Follow.ts";
+
+interface Props {
+  externalUserId: string;
+  userId: string;
+  /** The new status; null leaves it as it is (a failed transfer keeps the follow). */
+  status: FollowStatus | null;
+  at: Date;
+  /** The employee side was removed by an on-job transfer (Source=DELETE_BY_TRANSFER). */
+  byTransfer?: boolean;
+  /** Reason WeCom gave for a failed transfer. */
+  transferFailReason?: string;
+}
+
+/**
+ * Record what happened to one customer × employee relationship. The follow is created if we
+ * never saw the add, so a deletion is never lost.
+ *
+ * @param props which follow, and what happened to it.
+ * @returns nothing.
+ */
+export default async function followStatusUpdater({
+  externalUserId,
+  userId,
+  status,
+  at,
+  byTransfer,
+  transferFailReason,
+}: Props): Promise<void> {
+  const set: Record<string, unknown> = {};
+  if (status) {
+    set.status = status;
+    set.statusChangedAt = at;
+    set.deletedByTransfer = byTransfer === true;
+  }
+  if (transferFailReason !== undefined) {
+    set.transferFailure = { reason: transferFailReason, at };
+  }
+  await Follow.updateOne({ externalUserId, userId }, { $set: set }, { upsert: true });
+}

@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const EnvSchema = z
+  .object({
+    /** development | test | production. Production refuses the embedded database and demands every secret. */
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    /** HTTP port the server listens on. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface to bind; 0.0.0.0 behind a reverse proxy, 127.0.0.1 on a laptop. */
+    HOST: z.string().default("0.0.0.0"),
+    /** MongoDB connection string. Unset: the embedded database (mongod on PATH, else mongo-java-server). */
+    MONGODB_URI: optionalString.pipe(z.url().optional()),
+    /** Where the embedded database keeps its H2 file and pid file. */
+    DATA_DIR: z.string().default(".data"),
+    /** Backend of the embedded database: h2 (survives restarts) or memory (tests). */
+    EMBEDDED_DB_BACKEND: z.enum(["h2", "memory"]).default("h2"),
+    /** The corp id (企业ID); also the receive id checked in every decrypted callback. */
+    WECOM_CORP_ID: optionalString,
+    /** Token set on the callback URL in WeCom's admin console (≤32 letters/digits). */
+    WECOM_CALLBACK_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{1,32}$/, "must be 1–32 letters or digits")
+        .optional(),
+    ),
+    /** EncodingAESKey set on the callback URL: exactly 43 letters/digits. */
+    WECOM_CALLBACK_AES_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{43}$/, "must be exactly 43 letters or digits")
+        .optional(),
+    ),
+    /** Secret of the self-built app allowed to call the customer-contact APIs (客户联系 可调用接口的应用). */
+    WECOM_CONTACT_SECRET: optionalString,
+    /** Agent id of the self-built app (sidebar, OAuth, JS-SDK). */
+    WECOM_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be a number").optional()),
+    /** Secret of that app; directory reads and OAuth use its token. */
+    WECOM_AGENT_SECRET: optionalString,
+    /** WeCom API host; tests and the local sandbox point it elsewhere. */
+    WECOM_API_BASE: z.url().default("https://qyapi.weixin.qq.com"),
+    /** Bearer token that grants full console-API access to scripts and integrations (≥16 chars). */
+    SCRM_API_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** pino level: fatal, error, warn, info, debug, trace or silent. */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** How many times the event processor tries an event before keeping it as failed. */
+    EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+    /** Run the event processor in this process (0 for HTTP-only nodes). */
+    EVENT_PROCESSOR: z
+      .enum(["0", "1"])
+      .default("1")
+      .transform((value) => value === "1"),
+  })
+  .superRefine((env, ctx) => {
+    const callbackKeys = ["WECOM_CORP_ID", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"] as const;
+    const anyCallback = callbackKeys.some((key) => env[key] !== undefined);
+    if (anyCallback || env.NODE_ENV === "production") {
+      for (const key of callbackKeys) {
+        if (env[key] === undefined) {
+          ctx.addIssue({ code: "custom", path: [key], message: "is required once any WeCom callback setting is given" });
+        }
+      }
+    }
+    if (env.NODE_ENV === "production") {
+      for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET"] as const) {
+        if (env[key] === undefined) {
+          ctx.addIssue({ code: "custom", path: [key], message: "is required in production" });
+        }
+      }
+    }
+    if ((env.WECOM_AGENT_ID === undefined) !== (env.WECOM_AGENT_SECRET === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WECOM_AGENT_SECRET"],
+        message: "WECOM_AGENT_ID and WECOM_AGENT_SECRET go together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Raised at boot with every problem found in the environment. */
+export class EnvError extends Error {
+  override name = "EnvError";
+
+  /**
+   * @param problems one line per bad or missing variable.
+   */
+  constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+/**
+ * Parse and validate configuration.
+ *
+ * @param source variables to read, process.env by default.
+ * @returns the typed configuration.
+ * @throws EnvError listing every problem at once.
+ */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) {
+    return result.data;
+  }
+  throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`));
+}
+
+/**
+ * Load `.env` from the working directory into process.env (real environment wins), then parse.
+ *
+ * @returns the typed configuration.
+ */
+export function loadEnv(): Env {
+  if (fs.existsSync(".env")) {
+    const before = { ...process.env };
+    process.loadEnvFile(".env");
+    Object.assign(process.env, before);
+  }
+  return parseEnv(process.env);
+}
+
+/**
+ * Whether the callback endpoint can work: token, AES key and corp id are all set.
+ *
+ * @param env parsed configuration.
+ * @returns true when WeCom callbacks can be verified and decrypted.
+ */
+export function hasCallbackConfig(env: Env): env is Env & {
+  WECOM_CORP_ID: string;
+  WECOM_CALLBACK_TOKEN: string;
+  WECOM_CALLBACK_AES_KEY: string;
+} {
+  return (
+    env.WECOM_CORP_ID !== undefined &&
+    env.WECOM_CALLBACK_TOKEN !== undefined &&
+    env.WECOM_CALLBACK_AES_KEY !== undefined
+  );
+}

@@ -1,0 +1,86 @@
+import type { Server } from "node:http";
+import { createApp } from "./app.ts";
+import { connectDatabase } from "./db/connection.ts";
+import { EnvError, hasCallbackConfig, loadEnv } from "./env.ts";
+import { configureLogger, getLogger } from "./logging/logger.ts";
+import "./models/index.ts";
+import { WeComClient } from "./wecom/client.ts";
+import { EventProcessor } from "./workers/eventProcessor.ts";
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  configureLogger(env.LOG_LEVEL);
+  const log = getLogger("lifecycle");
+  log.info({ nodeEnv: env.NODE_ENV, port: env.PORT }, "starting SCRM server");
+
+  const database = await connectDatabase({
+    uri: env.MONGODB_URI,
+    backend: env.EMBEDDED_DB_BACKEND,
+    dataDir: env.DATA_DIR,
+  });
+
+  const wecom = new WeComClient({
+    baseUrl: env.WECOM_API_BASE,
+    corpId: env.WECOM_CORP_ID ?? "",
+    secrets: { contact: env.WECOM_CONTACT_SECRET, agent: env.WECOM_AGENT_SECRET },
+  });
+  const processor = env.EVENT_PROCESSOR
+    ? new EventProcessor({ context: { wecom, now: () => new Date() }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
+    : null;
+
+  const callbackSecrets = hasCallbackConfig(env)
+    ? { token: env.WECOM_CALLBACK_TOKEN, aesKey: env.WECOM_CALLBACK_AES_KEY, receiveId: env.WECOM_CORP_ID }
+    : null;
+  if (!callbackSecrets) {
+    log.warn("WeCom callback not configured: /wecom/callback answers 503 until WECOM_* variables are set");
+  }
+  if (!env.SCRM_API_TOKEN) {
+    log.warn("SCRM_API_TOKEN not set: the console API refuses every request");
+  }
+
+  const app = createApp({
+    callbackSecrets,
+    apiToken: env.SCRM_API_TOKEN,
+    onEventStored: () => processor?.kick(),
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
+    listening.once("error", reject);
+  });
+  processor?.start();
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  log.info({ port, processor: processor !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await processor?.stop();
+    await database.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  getLogger("lifecycle").fatal({ err: error }, "failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import Router from "@koa/router";
+import { NotFoundError } from "../../errors.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { Customer } from "../../models/Customer.ts";
+import { Follow } from "../../models/Follow.ts";
+import { presentCustomer } from "../../presenters/customer.ts";
+import { CustomerInfoSchema, type CustomerInfoReq } from "./schema.ts";
+
+/**
+ * Console customer routes.
+ *
+ * @returns the router (mounted under /api/console).
+ */
+export function customersRouter(): Router {
+  const router = new Router();
+  router.get("/customers/:externalUserId", validate(CustomerInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as CustomerInfoReq;
+    const customer = await Customer.findOne({ externalUserId: params.externalUserId }).lean();
+    if (!customer) {
+      throw NotFoundError("customer");
+    }
+    const follows = await Follow.find({ externalUserId: params.externalUserId }).sort({ addedAt: 1, _id: 1 }).lean();
+    ctx.body = { data: presentCustomer(customer, follows) };
+  });
+  return router;
+}

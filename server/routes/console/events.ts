@@ -1,0 +1,34 @@
+import Router from "@koa/router";
+import { validate } from "../../middlewares/validate.ts";
+import { Event } from "../../models/Event.ts";
+import { presentEvent } from "../../presenters/event.ts";
+import { EventListSchema, type EventListReq } from "./schema.ts";
+
+/**
+ * Console view of stored callback events, e.g. `?status=failed` to see what needs a person.
+ *
+ * @returns the router (mounted under /api/console).
+ */
+export function eventsRouter(): Router {
+  const router = new Router();
+  router.get("/events", validate(EventListSchema), async (ctx) => {
+    const { query } = ctx.state.input as EventListReq;
+    const filter = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.type ? { type: query.type } : {}),
+    };
+    const [events, total] = await Promise.all([
+      Event.find(filter)
+        .sort({ receivedAt: -1, _id: -1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean(),
+      Event.countDocuments(filter),
+    ]);
+    ctx.body = {
+      data: events.map(presentEvent),
+      pagination: { page: query.page, pageSize: query.pageSize, total },
+    };
+  });
+  return router;
+}

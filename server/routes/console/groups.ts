@@ -1,0 +1,24 @@
+import Router from "@koa/router";
+import { NotFoundError } from "../../errors.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { Group } from "../../models/Group.ts";
+import { presentGroup } from "../../presenters/group.ts";
+import { GroupInfoSchema, type GroupInfoReq } from "./schema.ts";
+
+/**
+ * Console customer-group routes.
+ *
+ * @returns the router (mounted under /api/console).
+ */
+export function groupsRouter(): Router {
+  const router = new Router();
+  router.get("/groups/:chatId", validate(GroupInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as GroupInfoReq;
+    const group = await Group.findOne({ chatId: params.chatId }).lean();
+    if (!group) {
+      throw NotFoundError("group");
+    }
+    ctx.body = { data: presentGroup(group) };
+  });
+  return router;
+}

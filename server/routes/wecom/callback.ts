@@ -1,0 +1,86 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import getRawBody from "raw-body";
+import eventRecorder from "../../commands/eventRecorder.ts";
+import { CallbackRejectedError, NotConfiguredError, PayloadTooLargeError } from "../../errors.ts";
+import type { Logger } from "../../logging/logger.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { openSealedMessage, type CallbackSecrets } from "../../wecom/callbackCrypto.ts";
+import { parseCallbackEvent, parseEnvelope } from "../../wecom/callbackEvent.ts";
+import { CallbackDeliverSchema, CallbackVerifySchema, type CallbackDeliverReq, type CallbackVerifyReq } from "./schema.ts";
+
+export const MAX_CALLBACK_BYTES = 1024 * 1024;
+
+interface Options {
+  /** Null when WeCom is not configured: the endpoint then answers 503. */
+  secrets: CallbackSecrets | null;
+  /** Told after a new event is stored, so an in-process processor starts at once. */
+  onStored?: () => void;
+  now: () => Date;
+}
+
+/**
+ * `GET|POST /wecom/callback`: URL verification and event delivery (wecom-reference §1).
+ * A delivery is answered only after its event is stored; processing happens later.
+ *
+ * @param options secrets, the stored-event hook and the clock.
+ * @returns the router.
+ */
+export function callbackRouter({ secrets, onStored, now }: Options): Router {
+  const router = new Router();
+  const requireSecrets = (): CallbackSecrets => {
+    if (!secrets) {
+      throw NotConfiguredError("WeCom callback is not configured (WECOM_CORP_ID, WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY)");
+    }
+    return secrets;
+  };
+
+  router.get("/wecom/callback", validate(CallbackVerifySchema), async (ctx) => {
+    const { query } = ctx.state.input as CallbackVerifyReq;
+    const echo = openSealedMessage(requireSecrets(), {
+      signature: query.msg_signature,
+      timestamp: query.timestamp,
+      nonce: query.nonce,
+      encrypted: query.echostr,
+    });
+    // WeCom compares the body byte for byte: no quotes, newline or JSON.
+    ctx.type = "text/plain";
+    ctx.body = echo;
+  });
+
+  router.post("/wecom/callback", validate(CallbackDeliverSchema), async (ctx) => {
+    const { query } = ctx.state.input as CallbackDeliverReq;
+    const active = requireSecrets();
+    const body = await readBody(ctx);
+    const xml = openSealedMessage(active, {
+      signature: query.msg_signature,
+      timestamp: query.timestamp,
+      nonce: query.nonce,
+      encrypted: parseEnvelope(body),
+    });
+    const event = parseCallbackEvent(xml);
+    const { stored, dedupeKey } = await eventRecorder({ event, raw: xml, now: now() });
+    (ctx.state.log as Logger).info(
+      { type: event.type, changeType: event.payload.ChangeType, dedupeKey, duplicate: !stored },
+      stored ? "callback stored" : "callback retry, already stored",
+    );
+    if (stored) {
+      onStored?.();
+    }
+    ctx.type = "text/plain";
+    ctx.body = "success";
+  });
+
+  return router;
+}
+
+async function readBody(ctx: Context): Promise<string> {
+  try {
+    return await getRawBody(ctx.req, { limit: MAX_CALLBACK_BYTES, encoding: "utf8" });
+  } catch (error) {
+    if ((error as { type?: string }).type === "entity.too.large") {
+      throw PayloadTooLargeError(`body: larger than ${MAX_CALLBACK_BYTES} bytes`);
+    }
+    throw CallbackRejectedError(`body: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,62 @@
+import nock from "nock";
+import { CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
+
+export const ACCESS_TOKEN = "ACCESS_TOKEN_CONTACT";
+
+/**
+ * Answer gettoken for the contact secret (any number of times).
+ *
+ * @returns the nock scope.
+ */
+export function nockToken(): nock.Scope {
+  return nock(WECOM_BASE)
+    .get("/cgi-bin/gettoken")
+    .query({ corpid: SAMPLE.receiveId, corpsecret: CONTACT_SECRET })
+    .reply(200, { errcode: 0, errmsg: "ok", access_token: ACCESS_TOKEN, expires_in: 7200 })
+    .persist();
+}
+
+/**
+ * A WeCom host scope for API calls.
+ *
+ * @returns the nock scope.
+ */
+export function wecomApi(): nock.Scope {
+  return nock(WECOM_BASE);
+}
+
+/**
+ * The body of externalcontact/get for one customer and its follows.
+ *
+ * @param externalUserId the customer.
+ * @param follows follow_user entries.
+ * @returns the WeCom response.
+ */
+export function externalContactResponse(
+  externalUserId: string,
+  follows: { userid: string; remark?: string; state?: string; add_way?: number; createtime?: number; tags?: { tag_id?: string; type: number; tag_name?: string; group_name?: string }[] }[],
+  name = "张三",
+) {
+  return {
+    errcode: 0,
+    errmsg: "ok",
+    external_contact: {
+      external_userid: externalUserId,
+      name,
+      avatar: "https://wework.qpic.cn/avatar.png",
+      type: 1,
+      gender: 2,
+      unionid: "ozynqsulJFCZ2z1aYeS8h-nuasdAAA",
+    },
+    follow_user: follows.map((follow) => ({
+      remark: "",
+      description: "",
+      createtime: 1_700_000_000,
+      tags: [],
+      add_way: 1,
+      oper_userid: follow.userid,
+      ...follow,
+    })),
+    next_cursor: "",
+  };
+}
