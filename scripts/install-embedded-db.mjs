@@ -12,7 +12,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 
+// Keep in step with scripts/embedded-mongo/pom.xml and server/db/embeddedMongo.ts.
 const VERSION = "1.47.0";
 const MIN_JAVA = 17;
 const INSTALL_HINT =
@@ -64,17 +66,27 @@ function isComplete(dir) {
   return names.length > 0 && names.every((name) => fs.existsSync(path.join(dir, "lib", name)));
 }
 
-/** A failure the user can fix; printed with the install hint instead of a stack trace. */
-class InstallError extends Error {}
+/** A failure the user can fix; printed without a stack trace. */
+class InstallError extends Error {
+  /**
+   * @param {string} message what is wrong.
+   * @param {boolean} missingTool whether to add the hint on what to install.
+   */
+  constructor(message, missingTool) {
+    super(message);
+    this.missingTool = missingTool;
+  }
+}
 
 /**
  * Aborts the install; thrown rather than exiting so `finally` still removes the temp directory.
  *
  * @param {string} message what is wrong.
+ * @param {boolean} [missingTool] whether a tool is missing (adds the hint on what to install).
  * @returns {never} never returns.
  */
-function fail(message) {
-  throw new InstallError(message);
+function fail(message, missingTool = false) {
+  throw new InstallError(message, missingTool);
 }
 
 function main() {
@@ -97,18 +109,18 @@ function main() {
   // Checked even with a warm cache: the jars are useless without a JVM, and it is better to
   // learn that at install time than at the first `npm start`.
   if (!which("java")) {
-    fail("`java` is not on the PATH; the embedded database (mongo-java-server) needs Java 17+.");
+    fail("`java` is not on the PATH; the embedded database (mongo-java-server) needs Java 17+.", true);
   }
   if (isComplete(cacheDir)) {
     return;
   }
   if (!which("mvn")) {
-    fail("`mvn` is not on the PATH; it is needed once to fetch mongo-java-server's jars from Maven Central.");
+    fail("`mvn` is not on the PATH; it is needed once to fetch mongo-java-server's jars from Maven Central.", true);
   }
   const javaVersion = spawnSync("java", ["-version"], { encoding: "utf8" });
   const major = Number(/version "(\d+)/.exec(`${javaVersion.stderr}`)?.[1] ?? 0);
   if (major < MIN_JAVA) {
-    fail(`Java ${MIN_JAVA}+ is needed, found: ${`${javaVersion.stderr}`.split("\n")[0] || "unknown"}.`);
+    fail(`Java ${MIN_JAVA}+ is needed, found: ${`${javaVersion.stderr}`.split("\n")[0] || "unknown"}.`, true);
   }
 
   console.log(`install-embedded-db: fetching mongo-java-server ${VERSION} jars with Maven (one time)...`);
@@ -135,7 +147,7 @@ function main() {
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 * 1024 * 1024 },
     );
     if (mvn.status !== 0) {
-      const output = `${mvn.stdout ?? ""}${mvn.stderr ?? ""}`.replace(/\u001b\[[0-9;]*m/g, "").trim();
+      const output = stripVTControlCharacters(`${mvn.stdout ?? ""}${mvn.stderr ?? ""}`).trim();
       fail(`mvn dependency:copy-dependencies failed (exit ${mvn.status ?? mvn.signal}):\n${output}`);
     }
     const jars = fs
@@ -164,6 +176,6 @@ try {
   if (!(error instanceof InstallError)) {
     throw error;
   }
-  console.error(`install-embedded-db: ${error.message}\n  ${INSTALL_HINT}`);
+  console.error(`install-embedded-db: ${error.message}${error.missingTool ? `\n  ${INSTALL_HINT}` : ""}`);
   process.exitCode = 1;
 }

@@ -1,4 +1,5 @@
 import Koa from "koa";
+import { EventRecorder } from "./commands/eventRecorder.ts";
 import { errorHandler } from "./middlewares/errorHandler.ts";
 import { requestLogger } from "./middlewares/requestLogger.ts";
 import { consoleRouter } from "./routes/console/index.ts";
@@ -28,7 +29,11 @@ export function createApp(options: AppOptions): Koa {
   const now = options.now ?? (() => new Date());
   const routers = [
     healthRouter(),
-    callbackRouter({ secrets: options.callbackSecrets, onStored: options.onEventStored, now }),
+    callbackRouter({
+      secrets: options.callbackSecrets,
+      recorder: new EventRecorder({ onStored: options.onEventStored }),
+      now,
+    }),
     consoleRouter({ apiToken: options.apiToken }),
   ];
   app.use(requestLogger());

@@ -56,32 +56,30 @@ const EnvSchema = z
       .enum(["0", "1"])
       .default("1")
       .transform((value) => value === "1"),
-  })
-  .superRefine((env, ctx) => {
-    const callbackKeys = ["WECOM_CORP_ID", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"] as const;
-    const anyCallback = callbackKeys.some((key) => env[key] !== undefined);
-    if (anyCallback || env.NODE_ENV === "production") {
-      for (const key of callbackKeys) {
-        if (env[key] === undefined) {
-          ctx.addIssue({ code: "custom", path: [key], message: "is required once any WeCom callback setting is given" });
-        }
-      }
-    }
-    if (env.NODE_ENV === "production") {
-      for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET"] as const) {
-        if (env[key] === undefined) {
-          ctx.addIssue({ code: "custom", path: [key], message: "is required in production" });
-        }
-      }
-    }
-    if ((env.WECOM_AGENT_ID === undefined) !== (env.WECOM_AGENT_SECRET === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["WECOM_AGENT_SECRET"],
-        message: "WECOM_AGENT_ID and WECOM_AGENT_SECRET go together",
-      });
-    }
   });
+
+// Rules that tie variables together; checked on the raw values so that they are reported
+// together with the per-variable problems, not only once those are fixed.
+function crossCheck(source: Record<string, string | undefined>): string[] {
+  const has = (key: string) => (source[key] ?? "").trim() !== "";
+  const production = source.NODE_ENV === "production";
+  const problems: string[] = [];
+  const callbackKeys = ["WECOM_CORP_ID", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"];
+  if (callbackKeys.some(has) || production) {
+    for (const key of callbackKeys.filter((name) => !has(name))) {
+      problems.push(`${key}: is required once any WeCom callback setting is given`);
+    }
+  }
+  if (production) {
+    for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET"].filter((name) => !has(name))) {
+      problems.push(`${key}: is required in production`);
+    }
+  }
+  if (has("WECOM_AGENT_ID") !== has("WECOM_AGENT_SECRET")) {
+    problems.push("WECOM_AGENT_SECRET: WECOM_AGENT_ID and WECOM_AGENT_SECRET go together");
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -106,10 +104,14 @@ export class EnvError extends Error {
  */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = EnvSchema.safeParse(source);
-  if (result.success) {
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`)),
+    ...crossCheck(source),
+  ];
+  if (result.success && problems.length === 0) {
     return result.data;
   }
-  throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`));
+  throw new EnvError(problems);
 }
 
 /**

@@ -4,6 +4,7 @@
 // Prints "LISTENING <port>" on stdout once it accepts connections; stops when stdin closes or on SIGTERM.
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -36,15 +37,29 @@ public class Launcher {
         Document handle(Channel channel, String database, String command, Document query);
     }
 
-    // The server only knows the legacy "isMaster"; the driver falls back to it, but shells and
-    // tests that send the modern "hello" would get "no such command", so answer it the same way.
-    static Document withHello(Channel channel, String database, String command, Document query, CommandHandler next) {
-        if (!command.equalsIgnoreCase("hello")) {
+    // Wraps every command the backends run; see the two cases below.
+    static Document handle(MongoBackend backend, Channel channel, String database, String command, Document query,
+            CommandHandler next) {
+        // The server only knows the legacy "isMaster"; the driver falls back to it, but shells and
+        // tests that send the modern "hello" would get "no such command", so answer it the same way.
+        if (command.equalsIgnoreCase("hello")) {
+            Document reply = next.handle(channel, database, "isMaster", query);
+            reply.put("isWritablePrimary", reply.get("ismaster"));
+            return reply;
+        }
+        if (!command.equalsIgnoreCase("findAndModify")) {
             return next.handle(channel, database, command, query);
         }
-        Document reply = next.handle(channel, database, "isMaster", query);
-        reply.put("isWritablePrimary", reply.get("ismaster"));
-        return reply;
+        // findAndModify runs under the collection's monitor, but its "new" image is the stored
+        // document itself, which Netty serialises after the lock is released: a concurrent update
+        // can change it first, so two callers see the same counter value. Copy it under that same
+        // monitor. (A collection that does not exist yet has no monitor; the first upsert is racy.)
+        MongoCollection<?> collection = query.get(command) instanceof String name
+                ? backend.resolveDatabase(database).resolveCollection(name, false)
+                : null;
+        synchronized (collection != null ? collection : backend) {
+            return next.handle(channel, database, command, query).cloneDeeply();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -66,7 +81,7 @@ public class Launcher {
             backend = new MemoryBackend() {
                 @Override
                 public Document handleCommand(Channel channel, String database, String command, Document query) {
-                    return withHello(channel, database, command, query, super::handleCommand);
+                    return handle(this, channel, database, command, query, super::handleCommand);
                 }
             };
         } else if (backendName.equals("h2")) {
@@ -79,7 +94,7 @@ public class Launcher {
             backend = new H2Backend(file) {
                 @Override
                 public Document handleCommand(Channel channel, String database, String command, Document query) {
-                    return withHello(channel, database, command, query, super::handleCommand);
+                    return handle(this, channel, database, command, query, super::handleCommand);
                 }
             };
         } else {

@@ -82,7 +82,7 @@ export default async function customerSyncer({ wecom, externalUserId, expectFoll
         syncedAt: now,
       },
     },
-    { upsert: true, new: true, setDefaultsOnInsert: true, lean: true },
+    { upsert: true, returnDocument: "after", setDefaultsOnInsert: true, lean: true },
   ).orFail();
 
   if (followUsers.length > 0) {

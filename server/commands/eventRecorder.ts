@@ -1,56 +1,169 @@
+import { MongoBulkWriteError, ObjectId, type AnyBulkWriteOperation, type Document } from "mongodb";
 import { Event } from "../models/Event.ts";
+import { EventLane } from "../models/EventLane.ts";
 import { dedupeKeyOf, orderKeyOf, type CallbackEvent } from "../wecom/callbackEvent.ts";
 
-interface Props {
-  /** The validated event. */
+/** One event to store. */
+export interface RecordInput {
   event: CallbackEvent;
   /** The decrypted message as received. */
   raw: string;
-  /** Where it came from. */
   source?: "wecom_callback" | "wechaty";
   /** Receive time (injected clock). */
   now: Date;
 }
 
-const DUPLICATE_KEY = 11000;
-
-/**
- * Store an event durably before anyone answers WeCom. A retried delivery maps to the same
- * dedupe key; the unique index turns it into a no-op instead of a second event.
- *
- * @param props the event, its raw text and the receive time.
- * @returns whether this call stored it (false: it was already stored).
- */
-export default async function eventRecorder({ event, raw, source = "wecom_callback", now }: Props): Promise<{
+export interface RecordResult {
+  /** False when the event was already stored (a retried delivery). */
   stored: boolean;
   dedupeKey: string;
-}> {
-  const dedupeKey = dedupeKeyOf(event);
-  const payload = event.payload;
-  try {
-    await Event.collection.insertOne({
-      dedupeKey,
-      type: event.type,
+}
+
+interface Pending {
+  doc: Document & { _id: ObjectId; dedupeKey: string; orderKey: string; createTime: number };
+  resolve: (result: RecordResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const DUPLICATE_KEY = 11000;
+const MAX_IN_FLIGHT = 4;
+const UNFINISHED = new Set(["pending", "processing"]);
+
+/**
+ * Stores events durably before anyone answers WeCom, and queues them on their lane.
+ *
+ * Deliveries that arrive together are written together (group commit): one insertMany for the
+ * events and one bulk write for their lanes, so a burst costs a few round trips instead of two
+ * per delivery. A caller's promise resolves only after both writes, so an acknowledged event is
+ * always stored and queued. A retried delivery hits the unique dedupe key; its lane entry is
+ * re-added (idempotently) in case the first attempt died between the two writes.
+ */
+export class EventRecorder {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  /**
+   * @param options maxBatch caps one write; onStored is told after new events are queued.
+   */
+  constructor(private readonly options: { maxBatch?: number; onStored?: () => void } = {}) {}
+
+  /**
+   * Store one event.
+   *
+   * @param input the event, its raw text and the receive time.
+   * @returns whether this call stored it, and its dedupe key.
+   */
+  record(input: RecordInput): Promise<RecordResult> {
+    const payload = input.event.payload;
+    const doc = {
+      _id: new ObjectId(),
+      dedupeKey: dedupeKeyOf(input.event),
+      type: input.event.type,
       changeType: payload.ChangeType ?? null,
-      orderKey: orderKeyOf(event),
+      orderKey: orderKeyOf(input.event),
       createTime: payload.CreateTime,
-      source,
+      source: input.source ?? "wecom_callback",
       payload,
-      raw,
+      raw: input.raw,
       status: "pending",
       attempts: 0,
-      nextAttemptAt: now,
-      leaseOwner: null,
-      leaseUntil: null,
+      nextAttemptAt: input.now,
       lastError: null,
-      receivedAt: now,
+      receivedAt: input.now,
       processedAt: null,
+    };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject });
+      this.schedule();
     });
-    return { stored: true, dedupeKey };
-  } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) {
-      return { stored: false, dedupeKey };
+  }
+
+  // Up to two writes in flight; whatever arrives meanwhile forms the next batch, so batches
+  // grow with load and an idle server adds no delay (the write starts on the next tick).
+  private schedule(): void {
+    if (this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0 || this.scheduled) {
+      return;
     }
-    throw error;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
+      if (batch.length === 0) {
+        return;
+      }
+      this.inFlight += 1;
+      writeBatch(batch)
+        .then((storedCount) => {
+          if (storedCount > 0) {
+            this.options.onStored?.();
+          }
+        })
+        .catch((error: unknown) => {
+          for (const item of batch) {
+            item.reject(error);
+          }
+        })
+        .finally(() => {
+          this.inFlight -= 1;
+          this.schedule();
+        });
+      this.schedule();
+    });
+  }
+}
+
+async function writeBatch(batch: Pending[]): Promise<number> {
+  const duplicates = await insertEvents(batch.map((item) => item.doc));
+  const lanes = new Map<string, { id: ObjectId; t: number }[]>();
+  const results: RecordResult[] = [];
+  for (const [index, item] of batch.entries()) {
+    let entry: { id: ObjectId; t: number } | null = { id: item.doc._id, t: item.doc.createTime };
+    if (duplicates.has(index)) {
+      const existing = await Event.collection.findOne(
+        { dedupeKey: item.doc.dedupeKey },
+        { projection: { _id: 1, createTime: 1, status: 1 } },
+      );
+      entry = existing && UNFINISHED.has(existing.status) ? { id: existing._id, t: existing.createTime } : null;
+    }
+    if (entry) {
+      lanes.set(item.doc.orderKey, [...(lanes.get(item.doc.orderKey) ?? []), entry]);
+    }
+    results.push({ stored: !duplicates.has(index), dedupeKey: item.doc.dedupeKey });
+  }
+  if (lanes.size > 0) {
+    const now = batch[0]?.doc.receivedAt as Date;
+    const operations: AnyBulkWriteOperation[] = [...lanes].map(([orderKey, entries]) => ({
+      updateOne: {
+        filter: { _id: orderKey as unknown as ObjectId },
+        update: {
+          $addToSet: { pending: { $each: entries } },
+          $setOnInsert: { due: now, leaseOwner: null, leaseUntil: null },
+        },
+        upsert: true,
+      },
+    }));
+    await EventLane.collection.bulkWrite(operations, { ordered: false });
+  }
+  for (const [index, item] of batch.entries()) {
+    item.resolve(results[index] as RecordResult);
+  }
+  return results.filter((result) => result.stored).length;
+}
+
+/** Insert what is new; return the batch positions that were already stored. */
+async function insertEvents(docs: Document[]): Promise<Set<number>> {
+  try {
+    await Event.collection.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) {
+      throw error;
+    }
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) {
+      throw error;
+    }
+    return new Set(writeErrors.map((writeError) => writeError.index));
   }
 }

@@ -43,7 +43,7 @@ export default async function groupSyncer({ wecom, chatId, now }: Props): Promis
     chat_id: chatId,
     need_name: 1,
   });
-  const existing = await Group.findOne({ chatId });
+  const existing = await Group.findOne({ chatId }).lean();
   const previous = new Map((existing?.members ?? []).map((member) => [member.id, member]));
   const listed = new Set<string>();
 
@@ -89,6 +89,6 @@ export default async function groupSyncer({ wecom, chatId, now }: Props): Promis
         syncedAt: now,
       },
     },
-    { upsert: true, new: true, setDefaultsOnInsert: true, lean: true },
+    { upsert: true, returnDocument: "after", setDefaultsOnInsert: true, lean: true },
   ).orFail();
 }

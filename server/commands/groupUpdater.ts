@@ -39,7 +39,7 @@ export default async function groupUpdater({ wecom, event, now }: Props): Promis
 }
 
 async function applyMemberDelta(event: ExternalChatEvent): Promise<boolean> {
-  const group = await Group.findOne({ chatId: event.ChatId });
+  const group = await Group.findOne({ chatId: event.ChatId }).lean();
   if (!group || !group.memberVersion || !event.LastMemVer || !event.CurMemVer) {
     return false;
   }
@@ -47,7 +47,7 @@ async function applyMemberDelta(event: ExternalChatEvent): Promise<boolean> {
     return false;
   }
   const at = new Date(event.CreateTime * 1000);
-  const members = new Map(group.members.map((member) => [member.id, member.toObject() as GroupMemberAttrs]));
+  const members = new Map(group.members.map((member): [string, GroupMemberAttrs] => [member.id, member]));
 
   if (event.UpdateDetail === "add_member") {
     const employees = new Set(

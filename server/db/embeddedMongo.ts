@@ -35,6 +35,7 @@ export interface EmbeddedMongoOptions {
   logger?: Logger;
 }
 
+// Keep in step with scripts/embedded-mongo/pom.xml and scripts/install-embedded-db.mjs.
 const MONGO_JAVA_SERVER_VERSION = "1.47.0";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const LAUNCHER = path.join(ROOT, "scripts", "embedded-mongo", "Launcher.java");
@@ -47,6 +48,7 @@ const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_CHARS = 8_000;
 // Children whose exit we asked for, so an exit is only reported when it was not.
 const stopRequested = new WeakSet<ChildProcess>();
+let installing: Promise<string> | undefined;
 
 /**
  * Starts an embedded MongoDB-protocol server on a free loopback port: a `mongod` from the PATH
@@ -101,6 +103,9 @@ interface StartedServer {
   cleanup: () => void;
 }
 
+// Both servers are spawned `detached` (their own process group) so a Ctrl+C in the terminal
+// reaches only Node, which can then finish its graceful shutdown before calling stop().
+
 /**
  * Starts mongo-java-server through the source-file launcher.
  *
@@ -130,7 +135,7 @@ async function startMongoJavaServer(backend: EmbeddedBackend, dataDir: string, l
     backend,
     ...(backend === "h2" ? ["--file", path.join(dataDir, "mongo.mv")] : []),
   ];
-  const child = spawn("java", args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("java", args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], detached: true });
   const port = await waitForLine(child, /^LISTENING (\d+)$/, "mongo-java-server", logger);
   return { child, port, engine: "mongo-java-server", cleanup: () => undefined };
 }
@@ -151,6 +156,7 @@ async function startMongod(mongod: string, backend: EmbeddedBackend, dataDir: st
   const port = await freePort();
   const child = spawn(mongod, ["--port", String(port), "--bind_ip", "127.0.0.1", "--dbpath", dbPath], {
     stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
   });
   // mongod 4.4+ logs JSON ("Waiting for connections"), older ones plain text; both say it.
   await waitForLine(child, /waiting for connections/i, "mongod");
@@ -384,7 +390,11 @@ async function ensureJars(logger?: Logger): Promise<string> {
     return cached;
   }
   logger?.info("fetching mongo-java-server jars (one time)");
-  const output = await runInstallScript();
+  // Concurrent starts in one process share a single fetch.
+  installing ??= runInstallScript().finally(() => {
+    installing = undefined;
+  });
+  const output = await installing;
   const classpath = readClasspath();
   if (classpath === undefined) {
     throw new Error(`could not install mongo-java-server:\n${output.trim()}`);

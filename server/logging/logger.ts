@@ -46,12 +46,13 @@ export function loggerOptions(level: string): LoggerOptions {
 let root: Logger = pino(loggerOptions("info"));
 
 /**
- * Replace the root logger's level (called once at boot with the validated LOG_LEVEL).
+ * Replace the root logger (called once at boot with the validated LOG_LEVEL).
  *
  * @param level pino level.
+ * @param destination where lines go (stdout by default).
  */
-export function configureLogger(level: string): void {
-  root = pino(loggerOptions(level));
+export function configureLogger(level: string, destination?: pino.DestinationStream): void {
+  root = destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
 }
 
 /**

@@ -21,8 +21,6 @@ const eventSchema = new mongoose.Schema(
     status: { type: String, enum: EVENT_STATUSES, required: true, default: "pending" },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },
-    leaseOwner: { type: String, default: null },
-    leaseUntil: { type: Date, default: null },
     lastError: {
       type: new mongoose.Schema(
         { message: String, errcode: Number, path: String, at: Date, attempt: Number },
@@ -36,8 +34,8 @@ const eventSchema = new mongoose.Schema(
   { collection: "events", versionKey: false },
 );
 
-eventSchema.index({ status: 1, nextAttemptAt: 1 });
-eventSchema.index({ orderKey: 1, createTime: 1, _id: 1 });
+// For the console's event list; the processor reads events only by _id through their lane.
+eventSchema.index({ status: 1, receivedAt: -1 });
 
 export type EventAttrs = InferSchemaType<typeof eventSchema>;
 export type EventDoc = HydratedDocument<EventAttrs>;

@@ -3,6 +3,7 @@ export { Customer } from "./Customer.ts";
 export { Department } from "./Department.ts";
 export { Employee } from "./Employee.ts";
 export { Event } from "./Event.ts";
+export { EventLane } from "./EventLane.ts";
 export { Follow } from "./Follow.ts";
 export { Group } from "./Group.ts";
 export { TagGroup } from "./TagGroup.ts";

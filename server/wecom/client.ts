@@ -130,11 +130,11 @@ export class WeComClient {
     for (let expiryRetry = 0; ; expiryRetry++) {
       const token = await this.token(secret);
       const data = await this.send(method, path, { ...query, access_token: token }, body);
-      if (data.errcode === 0) return data as T;
+      if (data.errcode === 0) {return data as T;}
       if (TOKEN_EXPIRED.has(data.errcode) && expiryRetry === 0) {
         // Only drop the token that failed: in a burst, later failures must not evict the fresh one.
         const evict = this.tokens.get(secret)?.token === token;
-        if (evict) this.tokens.delete(secret);
+        if (evict) {this.tokens.delete(secret);}
         // One warn per dead token, not one per caller of a burst ("secret" itself is a redacted log key).
         const fields = { path: safeUrl(path), errcode: data.errcode, secretName: secret };
         this.log[evict ? "warn" : "debug"](fields, "wecom token rejected; refreshing");
@@ -147,9 +147,9 @@ export class WeComClient {
   /** A valid token for the secret; concurrent callers share one in-flight gettoken. */
   private token(secret: WeComSecretName): Promise<string> {
     const cached = this.tokens.get(secret);
-    if (cached && this.now() < cached.expiresAt) return Promise.resolve(cached.token);
+    if (cached && this.now() < cached.expiresAt) {return Promise.resolve(cached.token);}
     const pending = this.inflight.get(secret);
-    if (pending) return pending;
+    if (pending) {return pending;}
     const fetching = this.fetchToken(secret).finally(() => this.inflight.delete(secret));
     this.inflight.set(secret, fetching);
     return fetching;
@@ -158,12 +158,12 @@ export class WeComClient {
   private async fetchToken(secret: WeComSecretName): Promise<string> {
     const corpsecret = this.options.secrets[secret];
     // A configuration problem, not a WeCom one: fail before any network call.
-    if (!corpsecret) throw NotConfiguredError(`WeCom secret "${secret}" is not configured`);
+    if (!corpsecret) {throw NotConfiguredError(`WeCom secret "${secret}" is not configured`);}
     const path = "/cgi-bin/gettoken";
     const data = await this.send("GET", path, { corpid: this.options.corpId, corpsecret }, undefined);
     const token = data["access_token"];
     const expiresIn = data["expires_in"];
-    if (data.errcode !== 0) throw new WeComApiError(data.errcode, data.errmsg, path);
+    if (data.errcode !== 0) {throw new WeComApiError(data.errcode, data.errmsg, path);}
     if (typeof token !== "string" || token === "" || typeof expiresIn !== "number") {
       throw new WeComApiError(-1, "gettoken answered without access_token/expires_in", path);
     }
@@ -199,10 +199,10 @@ export class WeComClient {
         const errmsg = typeof fields["errmsg"] === "string" ? fields["errmsg"] : "";
         const durationMs = Math.round(performance.now() - started);
         this.log.debug({ path: logPath, errcode, durationMs, attempt }, "wecom call");
-        if (!RETRYABLE_ERRCODES.has(errcode) || !canRetry) return { ...fields, errcode, errmsg };
+        if (!RETRYABLE_ERRCODES.has(errcode) || !canRetry) {return { ...fields, errcode, errmsg };}
         reason = `errcode ${errcode}`;
       } catch (err) {
-        if (!axios.isAxiosError(err)) throw err;
+        if (!axios.isAxiosError(err)) {throw err;}
         const status = err.response?.status;
         const code = err.code;
         const transient = status !== undefined ? status >= 500 : code !== undefined && RETRYABLE_NET_CODES.has(code);
@@ -238,7 +238,7 @@ export async function* paginate<T>(
     const page = await fetchPage(cursor);
     yield* page.items;
     // A repeated cursor would loop forever; treat it as a WeCom bug, not as more data.
-    if (page.nextCursor && page.nextCursor === cursor) throw new Error(`paginate: cursor did not advance`);
+    if (page.nextCursor && page.nextCursor === cursor) {throw new Error(`paginate: cursor did not advance`);}
     cursor = page.nextCursor ?? "";
   } while (cursor !== "");
 }

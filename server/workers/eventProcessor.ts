@@ -2,37 +2,37 @@ import crypto from "node:crypto";
 import type { Types } from "mongoose";
 import { WeComApiError } from "../errors.ts";
 import { getLogger, type Logger } from "../logging/logger.ts";
-import { Event, type EventAttrs, type EventStatus } from "../models/Event.ts";
+import { Event, type EventAttrs } from "../models/Event.ts";
+import { EventLane, type EventLaneAttrs } from "../models/EventLane.ts";
 import { handlerFor, isPermanentError, type HandlerContext } from "./eventHandlers.ts";
 
 export interface EventProcessorOptions {
   context: HandlerContext;
   /** Attempts before an event is kept as failed. */
   maxAttempts: number;
-  /** How long a claim is exclusive; a crashed worker's claims are taken over after it. */
+  /** How long a lane claim is exclusive; a crashed worker's lanes are taken over after it. */
   leaseMs?: number;
   /** Idle wait between polls when nothing is due and nobody kicked. */
   pollMs?: number;
   /** Lanes worked in parallel. */
   concurrency?: number;
-  /** Lane heads read per poll. */
-  batchSize?: number;
+  /** Events handled per lane claim before the lane goes back to the pool (fairness). */
+  eventsPerClaim?: number;
   /** Delay before attempt n+1 after n failed attempts. */
   backoffMs?: (attempts: number) => number;
   workerId?: string;
 }
 
+type Lane = EventLaneAttrs & { _id: string };
 type StoredEvent = EventAttrs & { _id: Types.ObjectId };
-
-const UNFINISHED: EventStatus[] = ["pending", "processing"];
 
 const defaultBackoff = (attempts: number) => Math.min(5 * 60_000, 2_000 * 2 ** (attempts - 1));
 
 /**
- * Works through stored events. Several processes can share one database: an event is claimed
- * with an atomic conditional update that sets a lease, so each is handled once; events of one
- * lane (customer, group, ...) are handled in order because a lane's event is claimed only when
- * no earlier event of that lane is unfinished.
+ * Works through stored events lane by lane. A worker leases a whole lane with an atomic
+ * conditional update, so several processes can share one database, each event is handled once,
+ * and the events of one customer or group are handled in WeCom's order. A lane whose head event
+ * failed waits for that event's retry; events of other lanes go on.
  */
 export class EventProcessor {
   readonly workerId: string;
@@ -50,13 +50,13 @@ export class EventProcessor {
     this.logger = getLogger("processor", { workerId: this.workerId });
   }
 
-  /** Start polling in the background. */
+  /** Queue events that are unfinished but on no lane (stored by a process that died before queueing them), then poll. */
   start(): void {
     if (this.running) {
       return;
     }
     this.running = true;
-    this.loop = this.run();
+    this.loop = this.requeueOrphans().then(() => this.run());
   }
 
   /**
@@ -80,7 +80,7 @@ export class EventProcessor {
   /**
    * Process until nothing is due: for tests and scripts that want a settled database.
    *
-   * @returns how many events were handled.
+   * @returns how many attempts were made.
    */
   async drain(): Promise<number> {
     let total = 0;
@@ -94,23 +94,54 @@ export class EventProcessor {
   }
 
   /**
-   * Claim and handle the head event of up to `batchSize` lanes.
+   * Claim due lanes and work them.
    *
-   * @returns how many events were claimed and handled.
+   * @returns how many attempts were made.
    */
   async runOnce(): Promise<number> {
-    const heads = await this.laneHeads();
+    const now = this.options.context.now();
+    const lanes = await EventLane.find(claimableFilter(now), { _id: 1 })
+      .limit((this.options.concurrency ?? 8) * 4)
+      .lean();
+    const queue = lanes.map((lane) => lane._id);
     let handled = 0;
-    const queue = [...heads];
     const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
-      for (let head = queue.shift(); head; head = queue.shift()) {
-        if (await this.processHead(head)) {
-          handled += 1;
-        }
+      for (let laneId = queue.shift(); laneId; laneId = queue.shift()) {
+        const attempts = await this.workLane(laneId);
+        handled += attempts;
       }
     });
     await Promise.all(workers);
     return handled;
+  }
+
+  /**
+   * Find events left unfinished with no lane entry and queue them. Normally there are none: a
+   * delivery is acknowledged only once queued, and WeCom retries what was not acknowledged.
+   *
+   * @returns how many events were re-queued.
+   */
+  async requeueOrphans(): Promise<number> {
+    const unfinished = await Event.find({ status: { $in: ["pending", "processing"] } }, { orderKey: 1, createTime: 1 }).lean();
+    let requeued = 0;
+    for (const event of unfinished) {
+      const result = await EventLane.updateOne(
+        { _id: event.orderKey, "pending.id": { $ne: event._id } },
+        { $push: { pending: { id: event._id, t: event.createTime } }, $setOnInsert: { due: new Date(0), leaseOwner: null, leaseUntil: null } },
+        { upsert: true },
+      ).catch((error: unknown) => {
+        // The lane exists and already holds the event: the upsert's insert collided.
+        if ((error as { code?: number }).code === 11000) {
+          return { modifiedCount: 0, upsertedCount: 0 };
+        }
+        throw error;
+      });
+      requeued += result.modifiedCount + result.upsertedCount;
+    }
+    if (requeued > 0) {
+      this.logger.warn({ requeued }, "re-queued unfinished events that were on no lane");
+    }
+    return requeued;
   }
 
   private async run(): Promise<void> {
@@ -135,69 +166,97 @@ export class EventProcessor {
     }
   }
 
-  private async laneHeads(): Promise<StoredEvent[]> {
-    const now = this.options.context.now();
-    const heads = await Event.aggregate<{ _id: string; head: StoredEvent }>([
-      { $match: dueFilter(now) },
-      { $sort: { createTime: 1, _id: 1 } },
-      { $group: { _id: "$orderKey", head: { $first: "$$ROOT" } } },
-      { $limit: this.options.batchSize ?? 50 },
-    ]);
-    return heads.map((lane) => lane.head);
+  private leaseUntil(now: Date): Date {
+    return new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
   }
 
-  private async processHead(head: StoredEvent): Promise<boolean> {
-    const earlier = await Event.exists({
-      orderKey: head.orderKey,
-      status: { $in: UNFINISHED },
-      $or: [{ createTime: { $lt: head.createTime } }, { createTime: head.createTime, _id: { $lt: head._id } }],
-    });
-    if (earlier) {
-      return false;
+  private async workLane(laneId: string): Promise<number> {
+    let now = this.options.context.now();
+    let lane = (await EventLane.findOneAndUpdate(
+      { _id: laneId, ...claimableFilter(now) },
+      { $set: { leaseOwner: this.workerId, leaseUntil: this.leaseUntil(now) } },
+      { returnDocument: "after", lean: true },
+    )) as Lane | null;
+    let handled = 0;
+    const limit = this.options.eventsPerClaim ?? 50;
+    while (lane) {
+      const head = [...lane.pending].sort((a, b) => (a.t ?? 0) - (b.t ?? 0) || String(a.id).localeCompare(String(b.id)))[0];
+      if (!head?.id) {
+        // Delete only if still empty and ours: an event queued meanwhile keeps the lane alive.
+        const removed = await EventLane.deleteOne({ _id: laneId, leaseOwner: this.workerId, pending: { $size: 0 } });
+        if (removed.deletedCount === 1) {
+          return handled;
+        }
+        lane = (await EventLane.findOne({ _id: laneId, leaseOwner: this.workerId }).lean()) as Lane | null;
+        continue;
+      }
+      if (handled >= limit) {
+        await this.release(laneId, now);
+        return handled;
+      }
+      const outcome = await this.handleEvent(head.id, now);
+      if (outcome.kind === "wait") {
+        await this.release(laneId, outcome.until);
+        return handled + (outcome.attempted ? 1 : 0);
+      }
+      handled += outcome.kind === "handled" ? 1 : 0;
+      now = this.options.context.now();
+      lane = (await EventLane.findOneAndUpdate(
+        { _id: laneId, leaseOwner: this.workerId },
+        { $pull: { pending: { id: head.id } }, $set: { leaseUntil: this.leaseUntil(now) } },
+        { returnDocument: "after", lean: true },
+      )) as Lane | null;
     }
-    const now = this.options.context.now();
-    const claimed = await Event.findOneAndUpdate(
-      { _id: head._id, ...dueFilter(now) },
-      {
-        $set: {
-          status: "processing",
-          leaseOwner: this.workerId,
-          leaseUntil: new Date(now.getTime() + (this.options.leaseMs ?? 60_000)),
-        },
-        $inc: { attempts: 1 },
-      },
-      { new: true, lean: true },
-    );
-    if (!claimed) {
-      return false;
-    }
-    await this.handle(claimed as StoredEvent);
-    return true;
+    // The lease expired and another worker took the lane over; it carries on from here.
+    return handled;
   }
 
-  private async handle(event: StoredEvent): Promise<void> {
+  private async release(laneId: string, due: Date): Promise<void> {
+    await EventLane.updateOne({ _id: laneId, leaseOwner: this.workerId }, { $set: { due, leaseOwner: null, leaseUntil: null } });
+  }
+
+  /** Attempt one event: "handled" and "skipped" take it off the lane, "wait" holds the lane until its retry. */
+  private async handleEvent(
+    eventId: Types.ObjectId,
+    now: Date,
+  ): Promise<{ kind: "handled" | "skipped" } | { kind: "wait"; until: Date; attempted: boolean }> {
+    // Filters go by _id alone: the lane lease already makes this worker the only one touching
+    // the lane's events, and the embedded database uses an index only for a bare unique key.
+    const current = (await Event.findById(eventId).lean()) as StoredEvent | null;
+    if (!current || !["pending", "processing"].includes(current.status)) {
+      return { kind: "skipped" };
+    }
+    if (current.status === "pending" && current.nextAttemptAt > now) {
+      return { kind: "wait", until: current.nextAttemptAt, attempted: false };
+    }
+    const event = { ...current, status: "processing" as const, attempts: (current.attempts ?? 0) + 1 };
+    await Event.updateOne({ _id: eventId }, { $set: { status: event.status, attempts: event.attempts } });
     const log = this.logger.child({ eventId: String(event._id), type: event.type, changeType: event.changeType });
     const handler = handlerFor(event.type, event.changeType);
-    const mine = { _id: event._id, leaseOwner: this.workerId };
     if (!handler) {
-      await Event.updateOne(mine, { $set: { status: "ignored", leaseOwner: null, leaseUntil: null } });
-      return;
+      await Event.updateOne({ _id: event._id }, { $set: { status: "ignored", processedAt: now } });
+      return { kind: "handled" };
     }
     try {
       await handler(event, this.options.context);
-      await Event.updateOne(mine, {
-        $set: { status: "done", processedAt: this.options.context.now(), leaseOwner: null, leaseUntil: null },
-      });
+      await Event.updateOne({ _id: event._id }, { $set: { status: "done", processedAt: this.options.context.now() } });
       log.debug({ attempt: event.attempts }, "event handled");
+      return { kind: "handled" };
     } catch (error) {
-      await this.recordFailure(event, error, log);
+      return this.recordFailure(event, error, log);
     }
   }
 
-  private async recordFailure(event: StoredEvent, error: unknown, log: Logger): Promise<void> {
+  private async recordFailure(
+    event: StoredEvent,
+    error: unknown,
+    log: Logger,
+  ): Promise<{ kind: "handled" } | { kind: "wait"; until: Date; attempted: true }> {
     const attempts = event.attempts ?? 1;
     const final = attempts >= this.options.maxAttempts || isPermanentError(error);
     const now = this.options.context.now();
+    const backoff = (this.options.backoffMs ?? defaultBackoff)(attempts);
+    const nextAttemptAt = final ? now : new Date(now.getTime() + backoff);
     const lastError = {
       message: error instanceof Error ? error.message : String(error),
       errcode: error instanceof WeComApiError ? error.errcode : null,
@@ -205,33 +264,20 @@ export class EventProcessor {
       at: now,
       attempt: attempts,
     };
-    const backoff = (this.options.backoffMs ?? defaultBackoff)(attempts);
-    await Event.updateOne(
-      { _id: event._id, leaseOwner: this.workerId },
-      {
-        $set: {
-          status: final ? "failed" : "pending",
-          nextAttemptAt: final ? now : new Date(now.getTime() + backoff),
-          leaseOwner: null,
-          leaseUntil: null,
-          lastError,
-        },
-      },
-    );
+    await Event.updateOne({ _id: event._id }, { $set: { status: final ? "failed" : "pending", nextAttemptAt, lastError } });
     const line = { attempt: attempts, final, errcode: lastError.errcode, err: lastError.message };
     if (final) {
       log.error(line, "event failed; kept with its error");
-    } else {
-      log.warn({ ...line, retryInMs: backoff }, "event failed; will retry");
+      return { kind: "handled" };
     }
+    log.warn({ ...line, retryInMs: backoff }, "event failed; will retry");
+    return { kind: "wait", until: nextAttemptAt, attempted: true };
   }
 }
 
-function dueFilter(now: Date) {
+function claimableFilter(now: Date) {
   return {
-    $or: [
-      { status: "pending" as const, nextAttemptAt: { $lte: now } },
-      { status: "processing" as const, leaseUntil: { $lt: now } },
-    ],
+    due: { $lte: now },
+    $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }],
   };
 }

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import mongoose from "mongoose";
 import nock from "nock";
 import { connectDatabase, type DatabaseHandle } from "../../server/db/connection.ts";
@@ -6,6 +9,8 @@ import { configureLogger } from "../../server/logging/logger.ts";
 import "../../server/models/index.ts";
 
 let database: DatabaseHandle | null = null;
+// Per run, so two test runs on one machine never take each other's database down as "stale".
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scrm-test-"));
 
 /** Root hooks: one embedded database (memory backend) per run, WeCom's hosts behind nock. */
 export const mochaHooks = {
@@ -16,7 +21,7 @@ export const mochaHooks = {
     database = await connectDatabase({
       uri: env.MONGODB_URI,
       backend: "memory",
-      dataDir: ".data/test",
+      dataDir,
       dbName: `scrm_test_${process.pid}`,
     });
     await mongoose.connection.db?.dropDatabase();
@@ -30,6 +35,7 @@ export const mochaHooks = {
   async afterAll() {
     nock.enableNetConnect();
     await database?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   },
 };
 

@@ -1,7 +1,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import getRawBody from "raw-body";
-import eventRecorder from "../../commands/eventRecorder.ts";
+import type { EventRecorder } from "../../commands/eventRecorder.ts";
 import { CallbackRejectedError, NotConfiguredError, PayloadTooLargeError } from "../../errors.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { validate } from "../../middlewares/validate.ts";
@@ -14,8 +14,8 @@ export const MAX_CALLBACK_BYTES = 1024 * 1024;
 interface Options {
   /** Null when WeCom is not configured: the endpoint then answers 503. */
   secrets: CallbackSecrets | null;
-  /** Told after a new event is stored, so an in-process processor starts at once. */
-  onStored?: () => void;
+  /** Stores and queues events (group commit). */
+  recorder: EventRecorder;
   now: () => Date;
 }
 
@@ -23,10 +23,10 @@ interface Options {
  * `GET|POST /wecom/callback`: URL verification and event delivery (wecom-reference §1).
  * A delivery is answered only after its event is stored; processing happens later.
  *
- * @param options secrets, the stored-event hook and the clock.
+ * @param options secrets, the event recorder and the clock.
  * @returns the router.
  */
-export function callbackRouter({ secrets, onStored, now }: Options): Router {
+export function callbackRouter({ secrets, recorder, now }: Options): Router {
   const router = new Router();
   const requireSecrets = (): CallbackSecrets => {
     if (!secrets) {
@@ -59,14 +59,11 @@ export function callbackRouter({ secrets, onStored, now }: Options): Router {
       encrypted: parseEnvelope(body),
     });
     const event = parseCallbackEvent(xml);
-    const { stored, dedupeKey } = await eventRecorder({ event, raw: xml, now: now() });
+    const { stored, dedupeKey } = await recorder.record({ event, raw: xml, now: now() });
     (ctx.state.log as Logger).info(
       { type: event.type, changeType: event.payload.ChangeType, dedupeKey, duplicate: !stored },
       stored ? "callback stored" : "callback retry, already stored",
     );
-    if (stored) {
-      onStored?.();
-    }
     ctx.type = "text/plain";
     ctx.body = "success";
   });
