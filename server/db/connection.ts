@@ -35,9 +35,12 @@ export async function connectDatabase(options: Options): Promise<DatabaseHandle>
     });
     uri = embedded.uri;
   }
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: true });
-  // The dedupe key's unique index must exist before the first callback is accepted.
-  await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+  // The dedupe key's unique index must exist before the first callback is accepted. One model
+  // at a time: concurrent first writes to new collections race in mongo-java-server.
+  for (const model of Object.values(mongoose.models)) {
+    await model.createIndexes();
+  }
   log.info(
     { engine: embedded?.engine ?? "external", backend: embedded?.backend, host: new URL(uri).host },
     embedded ? `using embedded database (${embedded.engine}, ${embedded.backend})` : "using MONGODB_URI",

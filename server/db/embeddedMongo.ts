@@ -42,6 +42,7 @@ const LAUNCHER = path.join(ROOT, "scripts", "embedded-mongo", "Launcher.java");
 const INSTALL_SCRIPT = path.join(ROOT, "scripts", "install-embedded-db.mjs");
 const JAR_CACHE = path.join(ROOT, ".cache", `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}`);
 const PID_FILE = "embedded-mongo.pid";
+const IGNORED_INDEX_NOTICE = /adding secondary index .* is not yet implemented/;
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 // Enough of the child's stderr to explain a failed start without holding a chatty log forever.
@@ -190,7 +191,13 @@ function waitForLine(child: ChildProcess, ready: RegExp, name: string, logger?: 
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
     if (running && logger) {
       for (const line of chunk.split("\n").filter((text) => text.trim() !== "")) {
-        logger.warn({ engine: name }, line);
+        // mongo-java-server accepts but ignores non-unique indexes and says so for each one; that
+        // is a known limit of the embedded database (README), not something to act on.
+        if (IGNORED_INDEX_NOTICE.test(line)) {
+          logger.debug({ engine: name }, line);
+        } else {
+          logger.warn({ engine: name }, line);
+        }
       }
     }
   });

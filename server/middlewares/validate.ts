@@ -19,7 +19,8 @@ export function validate(schema: z.ZodType) {
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.slice(1).join(".") || String(issue?.path[0] ?? "input");
-      throw ValidationError(`${field}: ${issue?.message ?? "invalid"}`);
+      const missing = issue?.code === "invalid_type" && / received undefined$/.test(issue.message);
+      throw ValidationError(`${field}: ${missing ? "is required" : (issue?.message ?? "invalid")}`);
     }
     ctx.state.input = result.data;
     await next();

@@ -2,17 +2,10 @@ import assert from "node:assert/strict";
 import { Customer } from "../../server/models/Customer.ts";
 import { Event } from "../../server/models/Event.ts";
 import { Follow } from "../../server/models/Follow.ts";
-import { resetDatabase } from "../support/hooks.ts";
-import { consoleGet, startTestServer, type TestServer } from "../support/server.ts";
+import { consoleGet, startTestServer, useTestServer } from "../support/server.ts";
 
 describe("console API", () => {
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
-  beforeEach(() => resetDatabase());
+  const context = useTestServer();
 
   describe("authentication", () => {
     for (const [name, token] of [
@@ -21,7 +14,7 @@ describe("console API", () => {
       ["an empty bearer", ""],
     ] as const) {
       it(`should answer 401 to ${name}`, async () => {
-        const response = await consoleGet(server, "/api/console/events", token);
+        const response = await consoleGet(context.server, "/api/console/events", token);
         assert.equal(response.status, 401);
         assert.equal(response.body.error, "authentication_required");
       });
@@ -40,7 +33,7 @@ describe("console API", () => {
 
   describe("GET /api/console/customers/:externalUserId", () => {
     it("should answer 404 for an unknown customer", async () => {
-      const response = await consoleGet(server, "/api/console/customers/wmNobody");
+      const response = await consoleGet(context.server, "/api/console/customers/wmNobody");
       assert.equal(response.status, 404);
       assert.deepEqual(response.body, { ok: false, error: "not_found", status: 404, message: "customer not found" });
     });
@@ -48,7 +41,7 @@ describe("console API", () => {
     it("should present the customer without personal identifiers", async () => {
       await Customer.create({ externalUserId: "wmP1", name: "李女士", unionid: "oUNION_SECRET" });
       await Follow.create({ externalUserId: "wmP1", userId: "zhangsan", remark: "VIP", state: "s1", tagIds: ["etA"], addedAt: new Date(0) });
-      const response = await consoleGet(server, "/api/console/customers/wmP1");
+      const response = await consoleGet(context.server, "/api/console/customers/wmP1");
       assert.equal(response.status, 200);
       assert.equal(response.body.ok, true);
       const data = response.body.data as Record<string, unknown>;
@@ -77,7 +70,7 @@ describe("console API", () => {
     });
 
     it("should list failed events newest first, paged, with their errors", async () => {
-      const page2 = await consoleGet(server, "/api/console/events?status=failed&page=2&pageSize=10");
+      const page2 = await consoleGet(context.server, "/api/console/events?status=failed&page=2&pageSize=10");
       assert.equal(page2.status, 200);
       assert.deepEqual(page2.body.pagination, { page: 2, pageSize: 10, total: 25 });
       const data = page2.body.data as { status: string; receivedAt: string; lastError: { errcode: number } }[];
@@ -87,10 +80,10 @@ describe("console API", () => {
     });
 
     it("should name the field of a bad query and change nothing", async () => {
-      const tooBig = await consoleGet(server, "/api/console/events?pageSize=1000");
+      const tooBig = await consoleGet(context.server, "/api/console/events?pageSize=1000");
       assert.equal(tooBig.status, 400);
       assert.equal(tooBig.body.message, "pageSize: must be ≤ 100");
-      const badStatus = await consoleGet(server, "/api/console/events?status=exploded");
+      const badStatus = await consoleGet(context.server, "/api/console/events?status=exploded");
       assert.equal(badStatus.status, 400);
       assert.match(String(badStatus.body.message), /^status: /);
     });
@@ -98,7 +91,7 @@ describe("console API", () => {
 
   describe("GET /healthz", () => {
     it("should answer 200 while the database is reachable", async () => {
-      const response = await fetch(`${server.url}/healthz`);
+      const response = await fetch(`${context.server.url}/healthz`);
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { ok: true, database: "up" });
     });

@@ -25,7 +25,9 @@ export const mochaHooks = {
       dbName: `scrm_test_${process.pid}`,
     });
     await mongoose.connection.db?.dropDatabase();
-    await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+    for (const model of Object.values(mongoose.models)) {
+      await model.createIndexes();
+    }
     nock.disableNetConnect();
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   },

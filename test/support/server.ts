@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createApp, type AppOptions } from "../../server/app.ts";
 import { WeComClient } from "../../server/wecom/client.ts";
 import { EventProcessor, type EventProcessorOptions } from "../../server/workers/eventProcessor.ts";
+import { resetDatabase } from "./hooks.ts";
 import { CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
 
 export const API_TOKEN = "test-api-token-0123456789";
@@ -81,4 +82,20 @@ export async function consoleGet(
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * Register mocha hooks for a suite: one real server for the suite, an empty database before each test.
+ *
+ * @param options overrides of the app options.
+ * @returns a handle whose `server` is the running server inside tests.
+ */
+export function useTestServer(options: Partial<AppOptions> = {}): { server: TestServer } {
+  const handle = {} as { server: TestServer };
+  before(async () => {
+    handle.server = await startTestServer(options);
+  });
+  after(() => handle.server.close());
+  beforeEach(() => resetDatabase());
+  return handle;
 }

@@ -3,8 +3,7 @@ import { Event } from "../../server/models/Event.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { contactEventXml, deliver } from "../support/callbacks.ts";
-import { resetDatabase } from "../support/hooks.ts";
-import { consoleGet, startTestServer, testProcessor, type TestServer } from "../support/server.ts";
+import { consoleGet, testProcessor, useTestServer } from "../support/server.ts";
 import { ACCESS_TOKEN, externalContactResponse, nockToken, wecomApi } from "../support/wecomNock.ts";
 
 const CUSTOMER = "wmCustomerA0001";
@@ -18,21 +17,15 @@ interface CustomerBody {
 }
 
 describe("change_external_contact events", () => {
-  let server: TestServer;
+  const context = useTestServer();
   let processor: EventProcessor;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
   beforeEach(async () => {
-    await resetDatabase();
     processor = testProcessor();
     nockToken();
   });
 
   const customer = async () => {
-    const response = await consoleGet(server, `/api/console/customers/${CUSTOMER}`);
+    const response = await consoleGet(context.server, `/api/console/customers/${CUSTOMER}`);
     assert.equal(response.status, 200);
     return (response.body as unknown as CustomerBody).data;
   };
@@ -58,7 +51,7 @@ describe("change_external_contact events", () => {
         ]),
       );
     const answer = await deliver(
-      server.url,
+      context.server.url,
       contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, State: "store_001", WelcomeCode: "WC1" }),
     );
     assert.equal(answer.text, "success");
@@ -88,7 +81,7 @@ describe("change_external_contact events", () => {
       .get("/cgi-bin/externalcontact/get")
       .query(true)
       .reply(200, externalContactResponse(CUSTOMER, [{ userid: "lisi", state: "draw_2024" }]));
-    await deliver(server.url, contactEventXml("add_half_external_contact", { UserID: "lisi", ExternalUserID: CUSTOMER, State: "draw_2024" }));
+    await deliver(context.server.url, contactEventXml("add_half_external_contact", { UserID: "lisi", ExternalUserID: CUSTOMER, State: "draw_2024" }));
     await processor.drain();
     const stored = await customer();
     assert.deepEqual(
@@ -103,7 +96,7 @@ describe("change_external_contact events", () => {
       .get("/cgi-bin/externalcontact/get")
       .query(true)
       .reply(200, externalContactResponse(CUSTOMER, [{ userid: "zhangsan" }]));
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
     await processor.drain();
     const event = await Event.findOne().lean();
     assert.equal(event?.status, "done");
@@ -125,8 +118,8 @@ describe("change_external_contact events", () => {
           { userid: "zhangsan", remark: "新备注", tags: [{ tag_id: "etB", type: 1 }, { tag_id: "etC", type: 3 }] },
         ]),
       );
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_000 }));
-    await deliver(server.url, contactEventXml("edit_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_100 }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_000 }));
+    await deliver(context.server.url, contactEventXml("edit_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_100 }));
     await processor.drain();
     const follow = (await customer()).follows[0];
     assert.equal(follow?.remark, "新备注");
@@ -138,10 +131,10 @@ describe("change_external_contact events", () => {
       .get("/cgi-bin/externalcontact/get")
       .query(true)
       .reply(200, externalContactResponse(CUSTOMER, [{ userid: "zhangsan" }, { userid: "lisi" }]));
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_000 }));
-    await deliver(server.url, contactEventXml("del_follow_user", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_050 }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_000 }));
+    await deliver(context.server.url, contactEventXml("del_follow_user", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 1_700_000_050 }));
     await deliver(
-      server.url,
+      context.server.url,
       contactEventXml("del_external_contact", { UserID: "lisi", ExternalUserID: CUSTOMER, Source: "DELETE_BY_TRANSFER", CreateTime: 1_700_000_060 }),
     );
     await processor.drain();
@@ -153,7 +146,7 @@ describe("change_external_contact events", () => {
 
   it("should record transfer_fail on the follow", async () => {
     await deliver(
-      server.url,
+      context.server.url,
       contactEventXml("transfer_fail", { UserID: "wangwu", ExternalUserID: CUSTOMER, FailReason: "customer_refused", CreateTime: 1_700_000_200 }),
     );
     await processor.drain();
@@ -165,7 +158,7 @@ describe("change_external_contact events", () => {
   it("should store messages and app events and leave them unprocessed", async () => {
     const { callbackXml } = await import("../support/callbacks.ts");
     await deliver(
-      server.url,
+      context.server.url,
       callbackXml({ ToUserName: "wx5823bf96d3bd56c7", FromUserName: "zhangsan", CreateTime: 1, MsgType: "text", Content: "在吗", MsgId: "123456789012345678", AgentID: "1000002" }),
     );
     await processor.drain();

@@ -5,8 +5,7 @@ import { Follow } from "../../server/models/Follow.ts";
 import { TagGroup } from "../../server/models/TagGroup.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { callbackXml, deliver } from "../support/callbacks.ts";
-import { resetDatabase } from "../support/hooks.ts";
-import { startTestServer, testProcessor, type TestServer } from "../support/server.ts";
+import { testProcessor, useTestServer } from "../support/server.ts";
 import { nockToken, wecomApi } from "../support/wecomNock.ts";
 import { SAMPLE } from "../support/wecomSecrets.ts";
 
@@ -26,15 +25,9 @@ const tagList = (groups: { group_id: string; group_name: string; tag: { id: stri
 });
 
 describe("change_external_tag and change_contact events", () => {
-  let server: TestServer;
+  const context = useTestServer();
   let processor: EventProcessor;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
   beforeEach(async () => {
-    await resetDatabase();
     processor = testProcessor();
     nockToken();
   });
@@ -50,7 +43,7 @@ describe("change_external_tag and change_contact events", () => {
           { group_id: "etG2", group_name: "渠道", tag: [{ id: "etT3", name: "天猫" }] },
         ]),
       );
-    await deliver(server.url, callbackXml({ ...header("change_external_tag", "create", 1_700_000_000), Id: "etT3", TagType: "tag" }));
+    await deliver(context.server.url, callbackXml({ ...header("change_external_tag", "create", 1_700_000_000), Id: "etT3", TagType: "tag" }));
     await processor.drain();
     assert.ok(first.isDone());
     assert.deepEqual(
@@ -62,7 +55,7 @@ describe("change_external_tag and change_contact events", () => {
       .post("/cgi-bin/externalcontact/get_corp_tag_list")
       .query(true)
       .reply(200, tagList([{ group_id: "etG1", group_name: "会员等级", tag: [{ id: "etT1", name: "黑金卡" }] }]));
-    await deliver(server.url, callbackXml({ ...header("change_external_tag", "delete", 1_700_000_100), Id: "etG2", TagType: "tag_group" }));
+    await deliver(context.server.url, callbackXml({ ...header("change_external_tag", "delete", 1_700_000_100), Id: "etG2", TagType: "tag_group" }));
     await processor.drain();
     const groups = await TagGroup.find().sort({ groupId: 1 }).lean();
     assert.deepEqual(
@@ -91,7 +84,7 @@ describe("change_external_tag and change_contact events", () => {
       { ...header("change_contact", "delete_party", 7), Id: "3" },
     ];
     for (const event of events) {
-      assert.equal((await deliver(server.url, callbackXml(event))).status, 200);
+      assert.equal((await deliver(context.server.url, callbackXml(event))).status, 200);
     }
     await processor.drain();
     const zhangsan = await Employee.findOne({ userId: "zhangsan" }).lean();
@@ -108,8 +101,8 @@ describe("change_external_tag and change_contact events", () => {
 
   it("should carry an employee's customers over when the userid changes", async () => {
     await Follow.create({ externalUserId: "wmC1", userId: "old_id", status: "active" });
-    await deliver(server.url, callbackXml({ ...header("change_contact", "create_user", 1), UserID: "old_id", Name: "王五" }));
-    await deliver(server.url, callbackXml({ ...header("change_contact", "update_user", 2), UserID: "old_id", NewUserID: "new_id" }));
+    await deliver(context.server.url, callbackXml({ ...header("change_contact", "create_user", 1), UserID: "old_id", Name: "王五" }));
+    await deliver(context.server.url, callbackXml({ ...header("change_contact", "update_user", 2), UserID: "old_id", NewUserID: "new_id" }));
     await processor.drain();
     assert.equal((await Employee.findOne({ userId: "new_id" }).lean())?.name, "王五");
     assert.equal(await Employee.countDocuments({ userId: "old_id" }), 0);

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import nock from "nock";
 import { Event } from "../../server/models/Event.ts";
 import { contactEventXml, deliver } from "../support/callbacks.ts";
-import { resetDatabase } from "../support/hooks.ts";
-import { consoleGet, startTestServer, testProcessor, testWeComClient, type TestServer } from "../support/server.ts";
+import { consoleGet, testProcessor, testWeComClient, useTestServer } from "../support/server.ts";
 import { externalContactResponse, nockToken, wecomApi } from "../support/wecomNock.ts";
 
 const CUSTOMER = "wmRetryCustomer01";
@@ -14,14 +13,8 @@ interface EventList {
 }
 
 describe("event retries and failures", () => {
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const context = useTestServer();
   beforeEach(async () => {
-    await resetDatabase();
     nockToken();
   });
 
@@ -40,7 +33,7 @@ describe("event retries and failures", () => {
       .query(true)
       .times(3)
       .reply(200, { errcode: 6000, errmsg: "data version conflict" });
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
 
     assert.equal(await processor.drain(), 1);
     let event = await Event.findOne().lean();
@@ -62,7 +55,7 @@ describe("event retries and failures", () => {
     event = await Event.findOne().lean();
     assert.deepEqual([event?.status, event?.attempts], ["failed", 3]);
 
-    const listed = await consoleGet(server, "/api/console/events?status=failed");
+    const listed = await consoleGet(context.server, "/api/console/events?status=failed");
     assert.equal(listed.status, 200);
     const body = listed.body as unknown as EventList;
     assert.equal(body.pagination.total, 1);
@@ -78,7 +71,7 @@ describe("event retries and failures", () => {
   it("should not retry answers that cannot change (no customer relation)", async () => {
     const processor = testProcessor({ maxAttempts: 5 });
     wecomApi().get("/cgi-bin/externalcontact/get").query(true).once().reply(200, { errcode: 84061, errmsg: "not external contact" });
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
     await processor.drain();
     const event = await Event.findOne().lean();
     assert.deepEqual([event?.status, event?.attempts, event?.lastError?.errcode], ["failed", 1, 84061]);
@@ -89,9 +82,9 @@ describe("event retries and failures", () => {
     let clock = new Date(start);
     const processor = testProcessor({ context: { wecom: testWeComClient(), now: () => clock }, backoffMs: () => 60_000 });
     wecomApi().get("/cgi-bin/externalcontact/get").query(true).reply(200, { errcode: -1, errmsg: "system busy" }).persist();
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 100 }));
-    await deliver(server.url, contactEventXml("del_follow_user", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 200 }));
-    await deliver(server.url, contactEventXml("del_follow_user", { UserID: "lisi", ExternalUserID: "wmOtherCustomer9", CreateTime: 150 }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 100 }));
+    await deliver(context.server.url, contactEventXml("del_follow_user", { UserID: "zhangsan", ExternalUserID: CUSTOMER, CreateTime: 200 }));
+    await deliver(context.server.url, contactEventXml("del_follow_user", { UserID: "lisi", ExternalUserID: "wmOtherCustomer9", CreateTime: 150 }));
     await processor.drain();
     const statuses = Object.fromEntries((await Event.find().lean()).map((event) => [`${event.orderKey}:${event.changeType}`, event.status]));
     assert.deepEqual(statuses, {

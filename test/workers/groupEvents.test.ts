@@ -3,8 +3,7 @@ import { Employee } from "../../server/models/Employee.ts";
 import { Event } from "../../server/models/Event.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { chatEventXml, deliver } from "../support/callbacks.ts";
-import { resetDatabase } from "../support/hooks.ts";
-import { consoleGet, startTestServer, testProcessor, type TestServer } from "../support/server.ts";
+import { consoleGet, testProcessor, useTestServer } from "../support/server.ts";
 import { ACCESS_TOKEN, nockToken, wecomApi } from "../support/wecomNock.ts";
 
 const CHAT = "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA";
@@ -40,21 +39,15 @@ function groupChat(overrides: { name?: string; owner?: string; member_version?: 
 }
 
 describe("change_external_chat events", () => {
-  let server: TestServer;
+  const context = useTestServer();
   let processor: EventProcessor;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
   beforeEach(async () => {
-    await resetDatabase();
     processor = testProcessor();
     nockToken();
   });
 
   const group = async () => {
-    const response = await consoleGet(server, `/api/console/groups/${CHAT}`);
+    const response = await consoleGet(context.server, `/api/console/groups/${CHAT}`);
     assert.equal(response.status, 200);
     return (response.body as unknown as GroupBody).data;
   };
@@ -63,7 +56,7 @@ describe("change_external_chat events", () => {
       .post("/cgi-bin/externalcontact/groupchat/get", { chat_id: CHAT, need_name: 1 })
       .query({ access_token: ACCESS_TOKEN })
       .reply(200, groupChat());
-    await deliver(server.url, chatEventXml("create", { ChatId: CHAT, CreateTime: 1_700_000_000 }));
+    await deliver(context.server.url, chatEventXml("create", { ChatId: CHAT, CreateTime: 1_700_000_000 }));
     await processor.drain();
     assert.ok(get.isDone());
   };
@@ -83,7 +76,7 @@ describe("change_external_chat events", () => {
   it("should apply a member join as a delta when the member version matches, without calling WeCom", async () => {
     await createGroup();
     await deliver(
-      server.url,
+      context.server.url,
       chatEventXml("update", {
         ChatId: CHAT,
         UpdateDetail: "add_member",
@@ -114,7 +107,7 @@ describe("change_external_chat events", () => {
   it("should apply a leave with its quit scene", async () => {
     await createGroup();
     await deliver(
-      server.url,
+      context.server.url,
       chatEventXml("update", {
         ChatId: CHAT,
         UpdateDetail: "del_member",
@@ -148,7 +141,7 @@ describe("change_external_chat events", () => {
         }),
       );
     await deliver(
-      server.url,
+      context.server.url,
       chatEventXml("update", {
         ChatId: CHAT,
         UpdateDetail: "add_member",
@@ -177,7 +170,7 @@ describe("change_external_chat events", () => {
         .post("/cgi-bin/externalcontact/groupchat/get")
         .query(true)
         .reply(200, groupChat({ name: `群-${detail}`, owner: "wangwu" }));
-      await deliver(server.url, chatEventXml("update", { ChatId: CHAT, UpdateDetail: detail, CreateTime: 1_700_001_000 + at }));
+      await deliver(context.server.url, chatEventXml("update", { ChatId: CHAT, UpdateDetail: detail, CreateTime: 1_700_001_000 + at }));
     }
     await processor.drain();
     const stored = await group();
@@ -189,7 +182,7 @@ describe("change_external_chat events", () => {
     await createGroup();
     await Employee.create({ userId: "guide_wang", name: "王导购" });
     await deliver(
-      server.url,
+      context.server.url,
       chatEventXml("update", {
         ChatId: CHAT,
         UpdateDetail: "add_member",
@@ -208,13 +201,13 @@ describe("change_external_chat events", () => {
 
   it("should mark the group dismissed", async () => {
     await createGroup();
-    await deliver(server.url, chatEventXml("dismiss", { ChatId: CHAT, CreateTime: 1_700_009_000 }));
+    await deliver(context.server.url, chatEventXml("dismiss", { ChatId: CHAT, CreateTime: 1_700_009_000 }));
     await processor.drain();
     assert.equal((await group()).status, "dismissed");
   });
 
   it("should answer 404 for an unknown group", async () => {
-    const response = await consoleGet(server, "/api/console/groups/wrUnknown");
+    const response = await consoleGet(context.server, "/api/console/groups/wrUnknown");
     assert.equal(response.status, 404);
     assert.equal(response.body.error, "not_found");
   });

@@ -4,8 +4,8 @@ import { Event } from "../../server/models/Event.ts";
 import { EventLane } from "../../server/models/EventLane.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import { contactEventXml, deliver } from "../support/callbacks.ts";
-import { resetDatabase, testDatabaseUri } from "../support/hooks.ts";
-import { startTestServer, testProcessor, testWeComClient, type TestServer } from "../support/server.ts";
+import { testDatabaseUri } from "../support/hooks.ts";
+import { testProcessor, testWeComClient, useTestServer } from "../support/server.ts";
 import { externalContactResponse, nockToken, wecomApi } from "../support/wecomNock.ts";
 import { SAMPLE } from "../support/wecomSecrets.ts";
 
@@ -29,14 +29,8 @@ async function deliverLifecycles(url: string): Promise<number> {
 }
 
 describe("processing shared by several workers", () => {
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const context = useTestServer();
   beforeEach(async () => {
-    await resetDatabase();
     nockToken();
   });
 
@@ -53,7 +47,7 @@ describe("processing shared by several workers", () => {
         return [200, externalContactResponse(externalUserId, [{ userid: "zhangsan" }])];
       })
       .persist();
-    const delivered = await deliverLifecycles(server.url);
+    const delivered = await deliverLifecycles(context.server.url);
 
     const first = testProcessor({ workerId: "worker-a", concurrency: 4 });
     const second = testProcessor({ workerId: "worker-b", concurrency: 4 });
@@ -76,7 +70,7 @@ describe("processing shared by several workers", () => {
       .get("/cgi-bin/externalcontact/get")
       .query(true)
       .reply(200, externalContactResponse(CUSTOMERS[0] ?? "", [{ userid: "zhangsan" }]));
-    await deliver(server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMERS[0] }));
+    await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMERS[0] }));
     // A worker claimed the lane, started the event and died: its lease is left behind.
     await EventLane.updateOne({}, { $set: { leaseOwner: "dead-worker", leaseUntil: new Date(Date.now() + 60_000) } });
     await Event.updateOne({}, { $set: { status: "processing" }, $inc: { attempts: 1 } });
