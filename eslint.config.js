@@ -1,6 +1,6 @@
 // @ts-check
 import js from "@eslint/js";
-import importX from "eslint-plugin-import-x";
+import importPlugin from "eslint-plugin-import";
 import tseslint from "typescript-eslint";
 
 // One-way imports (docs/style.md §2): models import nothing above them; commands and workers do
@@ -19,9 +19,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
-    plugins: { "import-x": importX },
+    plugins: { import: importPlugin },
+    settings: { "import/resolver": { node: { extensions: [".ts", ".js", ".mjs"] } } },
     rules: {
-      "import-x/no-restricted-paths": ["error", { zones: layers }],
+      "import/no-restricted-paths": ["error", { zones: layers }],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
