@@ -6,6 +6,7 @@ import tseslint from "typescript-eslint";
 // One-way imports (docs/style.md §2): models import nothing above them; commands and workers do
 // not know HTTP; presenters only read model types; only server/wecom/client.ts speaks HTTP to WeCom.
 const layers = [
+  { target: "./server/domain", from: ["./server/models", "./server/commands", "./server/routes", "./server/middlewares", "./server/presenters", "./server/workers", "./server/wecom"] },
   { target: "./server/models", from: ["./server/commands", "./server/routes", "./server/middlewares", "./server/presenters", "./server/workers", "./server/wecom"] },
   { target: "./server/commands", from: ["./server/routes", "./server/middlewares", "./server/presenters", "./server/workers"] },
   { target: "./server/workers", from: ["./server/routes", "./server/middlewares", "./server/presenters"] },

@@ -34,7 +34,7 @@ export function createApp(options: AppOptions): Koa {
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
     }),
-    consoleRouter({ apiToken: options.apiToken }),
+    consoleRouter({ apiToken: options.apiToken, now }),
   ];
   app.use(requestLogger());
   app.use(errorHandler());

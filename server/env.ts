@@ -47,6 +47,13 @@ const EnvSchema = z
     WECOM_API_BASE: z.url().default("https://qyapi.weixin.qq.com"),
     /** Bearer token that grants full console-API access to scripts and integrations (≥16 chars). */
     SCRM_API_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** 32-byte key (base64 or 64 hex chars) protecting phone numbers: HMAC for matching, AES-GCM at rest. */
+    DATA_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((value) => decodeKey(value) !== null, "must be 32 bytes as base64 or 64 hex characters")
+        .optional(),
+    ),
     /** pino level: fatal, error, warn, info, debug, trace or silent. */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** How many times the event processor tries an event before keeping it as failed. */
@@ -71,7 +78,7 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
     }
   }
   if (production) {
-    for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET"].filter((name) => !has(name))) {
+    for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "DATA_ENCRYPTION_KEY"].filter((name) => !has(name))) {
       problems.push(`${key}: is required in production`);
     }
   }
@@ -82,6 +89,15 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
 }
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * @param value DATA_ENCRYPTION_KEY as given.
+ * @returns the 32 key bytes, or null when the value is not a 32-byte key.
+ */
+export function decodeKey(value: string): Buffer | null {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  return bytes.length === 32 ? bytes : null;
+}
 
 /** Raised at boot with every problem found in the environment. */
 export class EnvError extends Error {

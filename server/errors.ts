@@ -41,6 +41,18 @@ export const AuthorizationError = (message = "not allowed") => new AppError(403,
 export const NotFoundError = (what = "resource") => new AppError(404, "not_found", `${what} not found`);
 
 /**
+ * @param message what conflicts, in words a person can act on.
+ * @returns a 409 error.
+ */
+export const ConflictError = (message: string) => new AppError(409, "conflict", message);
+
+/**
+ * @param message why the request cannot be carried out as asked.
+ * @returns a 422 error.
+ */
+export const UnprocessableError = (id: string, message: string) => new AppError(422, id, message);
+
+/**
  * @param message what was too large.
  * @returns a 413 error.
  */

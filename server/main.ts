@@ -1,9 +1,10 @@
 import type { Server } from "node:http";
 import { createApp } from "./app.ts";
 import { connectDatabase } from "./db/connection.ts";
-import { EnvError, hasCallbackConfig, loadEnv } from "./env.ts";
+import { decodeKey, EnvError, hasCallbackConfig, loadEnv } from "./env.ts";
 import { configureLogger, getLogger } from "./logging/logger.ts";
 import "./models/index.ts";
+import { configurePersonalData } from "./security/personalData.ts";
 import { WeComClient } from "./wecom/client.ts";
 import { EventProcessor } from "./workers/eventProcessor.ts";
 
@@ -20,6 +21,11 @@ async function main(): Promise<void> {
   }
   configureLogger(env.LOG_LEVEL);
   const log = getLogger("lifecycle");
+  if (env.DATA_ENCRYPTION_KEY) {
+    configurePersonalData(decodeKey(env.DATA_ENCRYPTION_KEY) as Buffer);
+  } else {
+    log.warn("DATA_ENCRYPTION_KEY not set: phone numbers are protected with a development key");
+  }
   log.info({ nodeEnv: env.NODE_ENV, port: env.PORT }, "starting SCRM server");
 
   const database = await connectDatabase({

@@ -99,3 +99,26 @@ export function useTestServer(options: Partial<AppOptions> = {}): { server: Test
   beforeEach(() => resetDatabase());
   return handle;
 }
+
+/**
+ * Send JSON to a console API path with the API token.
+ *
+ * @param server the test server.
+ * @param method POST, PUT or PATCH.
+ * @param path path under the server.
+ * @param body the JSON body.
+ * @returns status and parsed JSON body.
+ */
+export async function consoleSend(
+  server: TestServer,
+  method: "POST" | "PUT" | "PATCH",
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

@@ -1,20 +1,26 @@
+import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
 import { bearerAuth } from "../../middlewares/bearerAuth.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
 import { groupsRouter } from "./groups.ts";
+import { membersRouter } from "./members.ts";
+import { ordersRouter } from "./orders.ts";
+import { programRouter } from "./program.ts";
 
 /**
  * Everything under /api/console, behind authentication.
  *
- * @param options the SCRM_API_TOKEN that grants admin access.
+ * @param options the SCRM_API_TOKEN that grants admin access, and the clock.
  * @returns the router.
  */
-export function consoleRouter(options: { apiToken: string | undefined }): Router {
+export function consoleRouter(options: { apiToken: string | undefined; now: () => Date }): Router {
   const router = new Router({ prefix: "/api/console" });
-  router.use(bearerAuth(options.apiToken), apiResponse());
-  for (const child of [customersRouter(), groupsRouter(), eventsRouter()]) {
+  // Authenticate before reading a body; 8 MB fits a batch of 1,000 orders.
+  router.use(bearerAuth(options.apiToken), apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
+  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options)];
+  for (const child of children) {
     router.use(child.routes(), child.allowedMethods());
   }
   return router;

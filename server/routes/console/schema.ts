@@ -18,3 +18,93 @@ export const EventListSchema = z.object({
   }),
 });
 export type EventListReq = z.infer<typeof EventListSchema>;
+
+const fen = z.number().int("must be an integer number of fen");
+const text = (max: number) => z.string().trim().min(1, "is required").max(max, "is too long");
+
+const OrderSchema = z
+  .object({
+    channel: z.string().regex(/^[a-z0-9_]{1,20}$/, "must be a channel code such as tmall, jd, store"),
+    orderNo: text(64),
+    amount: fen,
+    paidAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 time" }).transform((value) => new Date(value)),
+    status: z.enum(["paid", "partially_refunded", "refunded"]).default("paid"),
+    refundedAmount: fen.min(0, "must be ≥ 0").default(0),
+    refundOf: text(64).optional(),
+    member: z
+      .object({
+        unionid: text(64).optional(),
+        phone: text(20).optional(),
+        externalUserId: text(64).optional(),
+        buyerId: text(64).optional(),
+        name: z.string().trim().max(40).optional(),
+      })
+      .default({}),
+    items: z
+      .array(
+        z.object({
+          sku: z.string().max(64).optional(),
+          name: z.string().max(100).optional(),
+          category: z.string().max(40).optional(),
+          quantity: z.number().int().min(0).optional(),
+          amount: fen.optional(),
+        }),
+      )
+      .max(200)
+      .default([]),
+    storeId: text(64).optional(),
+    guideUserId: text(64).optional(),
+  })
+  .superRefine((order, ctx) => {
+    if (order.refundedAmount > order.amount && order.amount >= 0) {
+      ctx.addIssue({ code: "custom", path: ["refundedAmount"], message: "cannot exceed amount" });
+    }
+    if (order.amount < 0 && !order.refundOf) {
+      ctx.addIssue({ code: "custom", path: ["refundOf"], message: "is required for a refund record (negative amount)" });
+    }
+  });
+export type OrderBody = z.infer<typeof OrderSchema>;
+
+const OrderBatchSchema = z.object({
+  body: z.object({ orders: z.array(OrderSchema).min(1, "is empty").max(1000, "at most 1000 per request") }),
+});
+const OrderSingleSchema = z.object({ body: OrderSchema });
+
+/**
+ * One order, or `{ orders: [...] }`, told apart by shape so errors name the field.
+ *
+ * @param input the raw request.
+ * @returns the schema for it.
+ */
+export const orderCreateSchema = (input: { body: unknown }) =>
+  input.body !== null && typeof input.body === "object" && "orders" in input.body ? OrderBatchSchema : OrderSingleSchema;
+export type OrderCreateReq = z.infer<typeof OrderBatchSchema> | z.infer<typeof OrderSingleSchema>;
+
+const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
+
+export const MemberInfoSchema = z.object({ params: z.object({ memberNo }) });
+export type MemberInfoReq = z.infer<typeof MemberInfoSchema>;
+
+export const PointsSpendSchema = z.object({
+  params: z.object({ memberNo }),
+  body: z.object({
+    amount: z.number().int("must be an integer").min(1, "must be ≥ 1"),
+    requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, _ or -"),
+    reason: text(100),
+  }),
+});
+export type PointsSpendReq = z.infer<typeof PointsSpendSchema>;
+
+export const MemberMergeSchema = z.object({
+  body: z.object({ from: memberNo, into: memberNo, reason: text(200) }),
+});
+export type MemberMergeReq = z.infer<typeof MemberMergeSchema>;
+
+export const MergeUndoSchema = z.object({ params: z.object({ mergeId: z.string().regex(/^[0-9a-f]{24}$/, "must be a merge id") }) });
+export type MergeUndoReq = z.infer<typeof MergeUndoSchema>;
+
+export const MemberBindSchema = z.object({
+  params: z.object({ memberNo }),
+  body: z.object({ externalUserId: text(64) }),
+});
+export type MemberBindReq = z.infer<typeof MemberBindSchema>;

@@ -1,0 +1,156 @@
+import { z } from "zod";
+
+const code = z.string().regex(/^[a-z0-9_]{1,32}$/, "must be 1–32 lowercase letters, digits or _");
+
+const LevelSchema = z.object({
+  code,
+  name: z.string().trim().min(1, "is required").max(20, "is too long"),
+  /** Lifetime growth needed to reach the level. */
+  threshold: z.number().int("must be an integer").min(0, "must be ≥ 0"),
+});
+
+/** The membership program an operator configures (money in fen, rates per yuan). */
+export const ProgramSchema = z
+  .object({
+    levels: z.array(LevelSchema).min(1, "needs at least one level").max(20, "at most 20 levels"),
+    growth: z.object({
+      perYuan: z.number().min(0).max(100),
+      perTask: z.number().int().min(0).default(0),
+      perSignIn: z.number().int().min(0).default(0),
+    }),
+    levelValidity: z.object({
+      months: z.number().int().min(1).max(60),
+      onExpiry: z.enum(["keep", "downgrade_one", "reevaluate"]),
+    }),
+    points: z.object({
+      perYuan: z.number().min(0).max(100),
+      perTask: z.number().int().min(0).default(0),
+      /** 0: points never expire. */
+      expiryMonths: z.number().int().min(0).max(120),
+    }),
+    /** The brand's repurchase window: 45 days, 3, 6 or 12 months. */
+    repurchaseWindowDays: z.union([z.literal(45), z.literal(90), z.literal(180), z.literal(365)]),
+    rfm: z.object({
+      /** Days since the last purchase for scores 5, 4, 3, 2 (older scores 1). */
+      recencyDays: z.array(z.number().int().min(1)).length(4),
+      /** Orders for scores 2, 3, 4, 5 (fewer scores 1). */
+      frequency: z.array(z.number().int().min(1)).length(4),
+      /** Total spent in fen for scores 2, 3, 4, 5. */
+      monetary: z.array(z.number().int().min(1)).length(4),
+    }),
+  })
+  .superRefine((program, ctx) => {
+    const [first] = program.levels;
+    if (first && first.threshold !== 0) {
+      ctx.addIssue({ code: "custom", path: ["levels", 0, "threshold"], message: "the first level starts at 0" });
+    }
+    program.levels.forEach((level, index) => {
+      const previous = program.levels[index - 1];
+      if (previous && level.threshold <= previous.threshold) {
+        ctx.addIssue({ code: "custom", path: ["levels", index, "threshold"], message: "must be above the previous level's" });
+      }
+      if (program.levels.findIndex((other) => other.code === level.code) !== index) {
+        ctx.addIssue({ code: "custom", path: ["levels", index, "code"], message: "is used twice" });
+      }
+    });
+  });
+
+export type Program = z.infer<typeof ProgramSchema>;
+export type Level = Program["levels"][number];
+
+/** What a new installation starts with; operators change it in the console. */
+export const DEFAULT_PROGRAM: Program = {
+  levels: [
+    { code: "regular", name: "普通会员", threshold: 0 },
+    { code: "silver", name: "银卡会员", threshold: 1000 },
+    { code: "gold", name: "金卡会员", threshold: 5000 },
+    { code: "black", name: "黑金会员", threshold: 20000 },
+  ],
+  growth: { perYuan: 1, perTask: 10, perSignIn: 1 },
+  levelValidity: { months: 12, onExpiry: "reevaluate" },
+  points: { perYuan: 1, perTask: 10, expiryMonths: 24 },
+  repurchaseWindowDays: 90,
+  rfm: { recencyDays: [30, 90, 180, 365], frequency: [2, 3, 5, 10], monetary: [50_000, 200_000, 500_000, 1_000_000] },
+};
+
+/**
+ * @param program the program.
+ * @param growth a growth value.
+ * @returns the highest level whose threshold the growth reaches.
+ */
+export function levelForGrowth(program: Program, growth: number): Level {
+  return program.levels.filter((level) => level.threshold <= growth).at(-1) ?? (program.levels[0] as Level);
+}
+
+/**
+ * @param program the program.
+ * @param levelCode a level code (unknown codes rank lowest).
+ * @returns the level's position, 0 = lowest.
+ */
+export function levelRank(program: Program, levelCode: string): number {
+  return Math.max(0, program.levels.findIndex((level) => level.code === levelCode));
+}
+
+/**
+ * @param program the program.
+ * @param amountFen a paid (or refunded) amount in fen.
+ * @returns growth earned, rounded down (negative for refunds).
+ */
+export function growthForAmount(program: Program, amountFen: number): number {
+  return Math.trunc((amountFen / 100) * program.growth.perYuan);
+}
+
+/**
+ * @param program the program.
+ * @param amountFen a paid (or refunded) amount in fen.
+ * @returns points earned, rounded down (negative for refunds).
+ */
+export function pointsForAmount(program: Program, amountFen: number): number {
+  return Math.trunc((amountFen / 100) * program.points.perYuan);
+}
+
+/** How far a member is from the next level. */
+export interface LevelProgress {
+  current: Level;
+  next: Level | null;
+  growthNeeded: number;
+  /** What the member would need to spend, in fen, at the program's growth rate. */
+  spendNeededFen: number | null;
+  /** 0–1 along the way from the current level's threshold to the next one's. */
+  ratio: number;
+}
+
+/**
+ * @param program the program.
+ * @param levelCode the member's level.
+ * @param growth the member's growth.
+ * @returns progress to the next level ("还差 ¥380 升级金卡").
+ */
+export function levelProgress(program: Program, levelCode: string, growth: number): LevelProgress {
+  const rank = levelRank(program, levelCode);
+  const current = program.levels[rank] as Level;
+  const next = program.levels[rank + 1] ?? null;
+  if (!next) {
+    return { current, next: null, growthNeeded: 0, spendNeededFen: null, ratio: 1 };
+  }
+  const growthNeeded = Math.max(0, next.threshold - growth);
+  const span = next.threshold - current.threshold;
+  return {
+    current,
+    next,
+    growthNeeded,
+    spendNeededFen: program.growth.perYuan > 0 ? Math.ceil(growthNeeded / program.growth.perYuan) * 100 : null,
+    ratio: span > 0 ? Math.min(1, Math.max(0, (growth - current.threshold) / span)) : 1,
+  };
+}
+
+/**
+ * @param date a time.
+ * @param months months to add.
+ * @returns the same time that many calendar months later.
+ */
+export function addMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  return result;
+}

@@ -1,0 +1,55 @@
+import mongoose, { type InferSchemaType } from "mongoose";
+
+const levelChangeSchema = new mongoose.Schema(
+  { from: String, to: String, at: Date, reason: String },
+  { _id: false },
+);
+
+/** Metrics kept current on every order, so profiles and segments read them without joins. */
+const metricsSchema = new mongoose.Schema(
+  {
+    totalSpent: { type: Number, default: 0 },
+    orderCount: { type: Number, default: 0 },
+    averageOrderValue: { type: Number, default: 0 },
+    firstPurchaseAt: { type: Date, default: null },
+    lastPurchaseAt: { type: Date, default: null },
+    /** Recent purchase times (newest last, bounded) for repurchase windows and the next-purchase guess. */
+    purchaseTimes: { type: [{ type: Date }], default: [] },
+  },
+  { _id: false },
+);
+
+/**
+ * One person's membership, unified across channels (WeCom, Tmall, JD, mini-program, store).
+ * Money is in fen. Identities that lead here live in member_identities.
+ */
+const memberSchema = new mongoose.Schema(
+  {
+    memberNo: { type: String, required: true, unique: true },
+    name: { type: String, default: "" },
+    /** HMAC of the normalised phone, for matching; the phone itself is only stored encrypted. */
+    phoneHash: { type: String, default: null },
+    phoneEncrypted: { type: String, default: null },
+    phoneMasked: { type: String, default: "" },
+    unionid: { type: String, default: null },
+    externalUserIds: { type: [String], default: [] },
+    /** Where the member first came from (tmall, jd, miniprogram, store, wecom). */
+    sourceChannel: { type: String, default: "" },
+    birthday: { type: String, default: null },
+    levelCode: { type: String, required: true },
+    levelValidUntil: { type: Date, default: null },
+    levelChanges: { type: [levelChangeSchema], default: [] },
+    growth: { type: Number, default: 0 },
+    points: { type: Number, default: 0 },
+    metrics: { type: metricsSchema, default: () => ({}) },
+    /** Set when this member was merged into another; undoing the merge clears it. */
+    mergedInto: { type: mongoose.Schema.Types.ObjectId, default: null },
+  },
+  { collection: "members", timestamps: true, versionKey: false },
+);
+
+memberSchema.index({ levelCode: 1 });
+memberSchema.index({ "metrics.lastPurchaseAt": -1 });
+
+export type MemberAttrs = InferSchemaType<typeof memberSchema>;
+export const Member = mongoose.model("Member", memberSchema);

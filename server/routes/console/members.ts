@@ -1,0 +1,88 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { Types } from "mongoose";
+import { identityBinder } from "../../commands/memberMatcher.ts";
+import memberMerger, { memberMergeUndoer } from "../../commands/memberMerger.ts";
+import pointsSpender from "../../commands/pointsSpender.ts";
+import { currentProgram } from "../../commands/programStore.ts";
+import { NotFoundError } from "../../errors.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { Member } from "../../models/Member.ts";
+import { presentMember } from "../../presenters/member.ts";
+import {
+  MemberBindSchema,
+  MemberInfoSchema,
+  MemberMergeSchema,
+  MergeUndoSchema,
+  PointsSpendSchema,
+  type MemberBindReq,
+  type MemberInfoReq,
+  type MemberMergeReq,
+  type MergeUndoReq,
+  type PointsSpendReq,
+} from "./schema.ts";
+
+async function memberByNo(memberNo: string) {
+  const member = await Member.findOne({ memberNo }).lean();
+  if (!member) {
+    throw NotFoundError("member");
+  }
+  return member;
+}
+
+const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
+
+/**
+ * Console member routes: profile, points spending, guide binding, merge and undo.
+ *
+ * @param options the clock.
+ * @returns the router (mounted under /api/console).
+ */
+export function membersRouter(options: { now: () => Date }): Router {
+  const router = new Router();
+
+  router.get("/members/:memberNo", validate(MemberInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as MemberInfoReq;
+    const member = await memberByNo(params.memberNo);
+    const { program } = await currentProgram();
+    ctx.body = { data: presentMember(member, program, options.now()) };
+  });
+
+  router.post("/members/:memberNo/points/spend", validate(PointsSpendSchema), async (ctx) => {
+    const { params, body } = ctx.state.input as PointsSpendReq;
+    const member = await memberByNo(params.memberNo);
+    const outcome = await pointsSpender({ memberId: member._id, amount: body.amount, requestId: body.requestId, reason: body.reason, now: options.now() });
+    ctx.body = { data: { memberNo: member.memberNo, points: outcome.balance, replayed: outcome.replayed } };
+  });
+
+  router.post("/members/:memberNo/bindings", validate(MemberBindSchema), async (ctx) => {
+    const { params, body } = ctx.state.input as MemberBindReq;
+    const member = await memberByNo(params.memberNo);
+    const { program } = await currentProgram();
+    await identityBinder({
+      memberId: member._id,
+      claims: { externalUserId: body.externalUserId },
+      via: "guide_binding",
+      byUserId: actorId(ctx),
+      program,
+      now: options.now(),
+    });
+    ctx.body = { data: { memberNo: member.memberNo } };
+  });
+
+  router.post("/members/merge", validate(MemberMergeSchema), async (ctx) => {
+    const { body } = ctx.state.input as MemberMergeReq;
+    const [from, into] = await Promise.all([memberByNo(body.from), memberByNo(body.into)]);
+    const mergeId = await memberMerger({ fromMemberId: from._id, intoMemberId: into._id, reason: body.reason, byUserId: actorId(ctx), now: options.now() });
+    ctx.status = 201;
+    ctx.body = { data: { mergeId } };
+  });
+
+  router.post("/member-merges/:mergeId/undo", validate(MergeUndoSchema), async (ctx) => {
+    const { params } = ctx.state.input as MergeUndoReq;
+    await memberMergeUndoer({ mergeId: new Types.ObjectId(params.mergeId), now: options.now() });
+    ctx.body = { data: { mergeId: params.mergeId, undone: true } };
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import programSaver, { currentProgram } from "../../commands/programStore.ts";
+import { ProgramSchema, type Program } from "../../domain/program.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { ProgramSettings } from "../../models/ProgramSettings.ts";
+
+const ProgramSaveSchema = z.object({ body: ProgramSchema });
+
+/**
+ * The membership program: read the one in force, save a new version, list the history.
+ *
+ * @param options the clock.
+ * @returns the router (mounted under /api/console).
+ */
+export function programRouter(options: { now: () => Date }): Router {
+  const router = new Router();
+  router.get("/program", async (ctx) => {
+    ctx.body = { data: await currentProgram() };
+  });
+  router.put("/program", validate(ProgramSaveSchema), async (ctx) => {
+    const { body } = ctx.state.input as { body: Program };
+    const by = (ctx.state.actor as { userId?: string } | undefined)?.userId ?? "api_token";
+    const version = await programSaver({ program: body, savedBy: by, now: options.now() });
+    ctx.body = { data: { version, program: body } };
+  });
+  router.get("/program/history", async (ctx) => {
+    const versions = await ProgramSettings.find().sort({ _id: -1 }).limit(100).lean();
+    ctx.body = {
+      data: versions.map((version) => ({ version: version._id, savedBy: version.savedBy, savedAt: version.savedAt.toISOString(), program: version.program })),
+    };
+  });
+  return router;
+}
