@@ -9,6 +9,7 @@ const layers = [
   { target: "./server/domain", from: ["./server/models", "./server/commands", "./server/routes", "./server/middlewares", "./server/presenters", "./server/workers", "./server/wecom"] },
   { target: "./server/models", from: ["./server/commands", "./server/routes", "./server/middlewares", "./server/presenters", "./server/workers", "./server/wecom"] },
   { target: "./server/commands", from: ["./server/routes", "./server/middlewares", "./server/presenters", "./server/workers"] },
+  { target: "./server/jobs", from: ["./server/routes", "./server/middlewares", "./server/presenters", "./server/workers"] },
   { target: "./server/workers", from: ["./server/routes", "./server/middlewares", "./server/presenters"] },
   { target: "./server/presenters", from: ["./server/routes", "./server/middlewares", "./server/commands", "./server/workers", "./server/wecom"] },
   { target: "./server/wecom", from: ["./server/routes", "./server/middlewares", "./server/commands", "./server/workers", "./server/models", "./server/presenters"] },

@@ -58,6 +58,11 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** How many times the event processor tries an event before keeping it as failed. */
     EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+    /** Run the job scheduler (Agenda) in this process; jobs are locked in MongoDB, so several may. */
+    SCHEDULER: z
+      .enum(["0", "1"])
+      .default("1")
+      .transform((value) => value === "1"),
     /** Run the event processor in this process (0 for HTTP-only nodes). */
     EVENT_PROCESSOR: z
       .enum(["0", "1"])

@@ -1,10 +1,13 @@
 import type { Server } from "node:http";
+import type { Db } from "mongodb";
+import mongoose from "mongoose";
 import { createApp } from "./app.ts";
 import { connectDatabase } from "./db/connection.ts";
 import { decodeKey, EnvError, hasCallbackConfig, loadEnv } from "./env.ts";
 import { configureLogger, getLogger } from "./logging/logger.ts";
 import "./models/index.ts";
 import { configurePersonalData } from "./security/personalData.ts";
+import { startScheduler } from "./jobs/scheduler.ts";
 import { WeComClient } from "./wecom/client.ts";
 import { EventProcessor } from "./workers/eventProcessor.ts";
 
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
     ? new EventProcessor({ context: { wecom, now: () => new Date() }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
     : null;
 
+  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date() }) : null;
+
   const callbackSecrets = hasCallbackConfig(env)
     ? { token: env.WECOM_CALLBACK_TOKEN, aesKey: env.WECOM_CALLBACK_AES_KEY, receiveId: env.WECOM_CORP_ID }
     : null;
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
   processor?.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  log.info({ port, processor: processor !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
+  log.info({ port, processor: processor !== null, scheduler: scheduler !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await closed;
     await processor?.stop();
+    await scheduler?.stop();
     await database.close();
     log.info("stopped");
     process.exit(0);
