@@ -1,5 +1,6 @@
 import { Group, type GroupAttrs, type GroupMemberAttrs } from "../models/Group.ts";
 import type { WeComClient } from "../wecom/client.ts";
+import { memberGroupLinker } from "./memberLinkRefresher.ts";
 
 interface WeComMember {
   userid: string;
@@ -73,6 +74,16 @@ export default async function groupSyncer({ wecom, chatId, now }: Props): Promis
         : { ...member, status: "left", leftAt: now, quitScene: member.quitScene ?? null },
     );
   }
+
+  const customersIn = (list: { id: string; type: string; status: string }[]) =>
+    new Set(list.filter((member) => member.type === "customer" && member.status === "in").map((member) => member.id));
+  const before = customersIn(existing?.members ?? []);
+  const after = customersIn(members);
+  await memberGroupLinker(
+    chatId,
+    [...after].filter((id) => !before.has(id)),
+    [...before].filter((id) => !after.has(id)),
+  );
 
   return Group.findOneAndUpdate(
     { chatId },

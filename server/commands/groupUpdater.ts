@@ -3,6 +3,7 @@ import { Group, type GroupMemberAttrs } from "../models/Group.ts";
 import type { ExternalChatEvent } from "../wecom/callbackEvent.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import groupSyncer from "./groupSyncer.ts";
+import { memberGroupLinker } from "./memberLinkRefresher.ts";
 
 interface Props {
   wecom: WeComClient;
@@ -24,6 +25,9 @@ const EXTERNAL_ID = /^w[mo][A-Za-z0-9_-]{8,}$/;
  */
 export default async function groupUpdater({ wecom, event, now }: Props): Promise<void> {
   if (event.ChangeType === "dismiss") {
+    const group = await Group.findOne({ chatId: event.ChatId }, { members: 1 }).lean();
+    const inGroup = (group?.members ?? []).filter((member) => member.type === "customer" && member.status === "in");
+    await memberGroupLinker(event.ChatId, [], inGroup.map((member) => member.id));
     await Group.updateOne(
       { chatId: event.ChatId },
       { $set: { status: "dismissed", dismissedAt: new Date(event.CreateTime * 1000) } },
@@ -86,5 +90,9 @@ async function applyMemberDelta(event: ExternalChatEvent): Promise<boolean> {
     { chatId: event.ChatId, memberVersion: event.LastMemVer },
     { $set: { members: [...members.values()], memberVersion: event.CurMemVer } },
   );
+  if (result.modifiedCount === 1) {
+    const customers = event.MemChangeList.filter((id) => members.get(id)?.type === "customer");
+    await memberGroupLinker(event.ChatId, event.UpdateDetail === "add_member" ? customers : [], event.UpdateDetail === "del_member" ? customers : []);
+  }
   return result.modifiedCount === 1;
 }

@@ -5,6 +5,7 @@ import { Counter } from "../models/Counter.ts";
 import { Member, type MemberAttrs } from "../models/Member.ts";
 import { MemberIdentity, type IdentityKind } from "../models/MemberIdentity.ts";
 import { normalizePhone, phoneHash, protectPhone } from "../security/personalData.ts";
+import memberLinkRefresher from "./memberLinkRefresher.ts";
 
 /** What a channel tells us about the person. */
 export interface IdentityClaims {
@@ -146,6 +147,7 @@ async function attach(
 async function recordOnMember(kind: IdentityKind, memberId: Types.ObjectId, claims: IdentityClaims): Promise<void> {
   if (kind === "customer" && claims.externalUserId) {
     await Member.updateOne({ _id: memberId }, { $addToSet: { externalUserIds: claims.externalUserId } });
+    await memberLinkRefresher(memberId);
   } else if (kind === "unionid" && claims.unionid) {
     await Member.updateOne({ _id: memberId }, { $set: { unionid: claims.unionid } });
   } else if (kind === "phone" && claims.phone) {

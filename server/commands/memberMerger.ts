@@ -5,6 +5,7 @@ import { MemberIdentity } from "../models/MemberIdentity.ts";
 import { MemberMerge } from "../models/MemberMerge.ts";
 import { Order } from "../models/Order.ts";
 import ledgerPoster from "./ledgerPoster.ts";
+import memberLinkRefresher from "./memberLinkRefresher.ts";
 import { recomputeMetrics } from "./metricsRecomputer.ts";
 
 interface MergeProps {
@@ -113,4 +114,6 @@ async function moveMember({ from, into, identityIds, orderIds, growth, points, s
   }
   await recomputeMetrics(from._id);
   await recomputeMetrics(into._id);
+  await memberLinkRefresher(from._id);
+  await memberLinkRefresher(into._id);
 }

@@ -33,6 +33,14 @@ const memberSchema = new mongoose.Schema(
     phoneMasked: { type: String, default: "" },
     unionid: { type: String, default: null },
     externalUserIds: { type: [String], default: [] },
+    /** Corp tags over all the member's follows (kept by memberLinkRefresher), for segments. */
+    tagIds: { type: [String], default: [] },
+    /** Guides who follow the member (active follows). */
+    guideUserIds: { type: [String], default: [] },
+    /** Customer groups the member is in. */
+    groupChatIds: { type: [String], default: [] },
+    /** The store of the member's first order that named one. */
+    homeStoreId: { type: String, default: null },
     /** Where the member first came from (tmall, jd, miniprogram, store, wecom). */
     sourceChannel: { type: String, default: "" },
     birthday: { type: String, default: null },

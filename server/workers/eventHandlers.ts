@@ -3,7 +3,10 @@ import corpTagMirror from "../commands/corpTagMirror.ts";
 import directoryUpdater from "../commands/directoryUpdater.ts";
 import followStatusUpdater from "../commands/followStatusUpdater.ts";
 import groupUpdater from "../commands/groupUpdater.ts";
-import { WeComApiError } from "../errors.ts";
+import memberLinkRefresher, { memberIdOfCustomer } from "../commands/memberLinkRefresher.ts";
+import memberMatcher from "../commands/memberMatcher.ts";
+import { currentProgram } from "../commands/programStore.ts";
+import { AppError, WeComApiError } from "../errors.ts";
 import type { EventAttrs } from "../models/Event.ts";
 import type { ContactEvent, ExternalChatEvent, ExternalContactEvent } from "../wecom/callbackEvent.ts";
 import type { WeComClient } from "../wecom/client.ts";
@@ -75,24 +78,49 @@ export function isPermanentError(error: unknown): boolean {
 
 async function syncCustomer(payload: unknown, wecom: WeComClient, now: () => Date, isAdd: boolean): Promise<void> {
   const event = payload as ExternalContactEvent;
-  await customerSyncer({
+  const customer = await customerSyncer({
     wecom,
     externalUserId: event.ExternalUserID,
     expectFollowOf: isAdd ? event.UserID : undefined,
     now: now(),
   });
+  await linkMember(event.ExternalUserID, customer.unionid ?? null, now());
 }
 
-function markFollow(
+// A customer whose unionid a member already has becomes that member's WeCom contact; the
+// member's tags and guides follow the customer's follows.
+async function linkMember(externalUserId: string, unionid: string | null, now: Date): Promise<void> {
+  if (unionid) {
+    const { program } = await currentProgram();
+    await memberMatcher({ claims: { unionid, externalUserId }, sourceChannel: "wecom", via: "wecom", create: false, program, now }).catch(
+      (error: unknown) => {
+        // Two members for one person: left for a person to merge; the customer stays as it is.
+        if (!(error instanceof AppError && error.status === 409)) {
+          throw error;
+        }
+      },
+    );
+  }
+  const memberId = await memberIdOfCustomer(externalUserId);
+  if (memberId) {
+    await memberLinkRefresher(memberId);
+  }
+}
+
+async function markFollow(
   event: ExternalContactEvent,
   status: "deleted_by_customer" | "deleted_by_employee",
   createTime: number,
 ): Promise<void> {
-  return followStatusUpdater({
+  await followStatusUpdater({
     externalUserId: event.ExternalUserID,
     userId: event.UserID,
     status,
     at: new Date(createTime * 1000),
     byTransfer: event.Source === "DELETE_BY_TRANSFER",
   });
+  const memberId = await memberIdOfCustomer(event.ExternalUserID);
+  if (memberId) {
+    await memberLinkRefresher(memberId);
+  }
 }
