@@ -6,12 +6,15 @@ import { consoleRouter } from "./routes/console/index.ts";
 import { healthRouter } from "./routes/health.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
 import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
+import type { WeComClient } from "./wecom/client.ts";
 
 export interface AppOptions {
   /** Callback token, AES key and corp id; null when WeCom is not configured. */
   callbackSecrets: CallbackSecrets | null;
   /** SCRM_API_TOKEN. */
   apiToken: string | undefined;
+  /** The one WeCom client. */
+  wecom: WeComClient;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -34,7 +37,7 @@ export function createApp(options: AppOptions): Koa {
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
     }),
-    consoleRouter({ apiToken: options.apiToken, now }),
+    consoleRouter({ apiToken: options.apiToken, now, wecom: options.wecom }),
   ];
   app.use(requestLogger());
   app.use(errorHandler());

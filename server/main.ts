@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   const app = createApp({
     callbackSecrets,
     apiToken: env.SCRM_API_TOKEN,
+    wecom,
     onEventStored: () => processor?.kick(),
   });
   const server: Server = await new Promise((resolve, reject) => {

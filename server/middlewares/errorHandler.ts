@@ -1,6 +1,6 @@
 import type { Context, Next } from "koa";
 import mongoose from "mongoose";
-import { AppError } from "../errors.ts";
+import { AppError, WeComApiError } from "../errors.ts";
 import type { Logger } from "../logging/logger.ts";
 
 /**
@@ -30,6 +30,10 @@ export function errorHandler() {
 function toAppError(thrown: unknown): AppError {
   if (thrown instanceof AppError) {
     return thrown;
+  }
+  if (thrown instanceof WeComApiError) {
+    // WeCom refused: a gateway error the operator can act on (the errcode says what to fix).
+    return new AppError(502, "wecom_error", `企业微信返回错误 ${thrown.errcode}: ${thrown.errmsg}`);
   }
   if (thrown instanceof mongoose.Error.CastError) {
     return new AppError(400, "validation_error", `${thrown.path}: invalid value`);

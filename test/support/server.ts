@@ -20,7 +20,7 @@ export interface TestServer {
  * @returns its base URL and a close function.
  */
 export async function startTestServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
-  const app = createApp({ callbackSecrets: SAMPLE, apiToken: API_TOKEN, ...options });
+  const app = createApp({ callbackSecrets: SAMPLE, apiToken: API_TOKEN, wecom: testWeComClient(), ...options });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });

@@ -8,18 +8,20 @@ import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
 import { programRouter } from "./program.ts";
+import { tagsRouter } from "./tags.ts";
+import type { WeComClient } from "../../wecom/client.ts";
 
 /**
  * Everything under /api/console, behind authentication.
  *
- * @param options the SCRM_API_TOKEN that grants admin access, and the clock.
+ * @param options the SCRM_API_TOKEN that grants admin access, the WeCom client and the clock.
  * @returns the router.
  */
-export function consoleRouter(options: { apiToken: string | undefined; now: () => Date }): Router {
+export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient }): Router {
   const router = new Router({ prefix: "/api/console" });
   // Authenticate before reading a body; 8 MB fits a batch of 1,000 orders.
   router.use(bearerAuth(options.apiToken), apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
-  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options)];
+  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options)];
   for (const child of children) {
     router.use(child.routes(), child.allowedMethods());
   }
