@@ -1,5 +1,6 @@
 import { Group, type GroupAttrs, type GroupMemberAttrs } from "../models/Group.ts";
 import type { WeComClient } from "../wecom/client.ts";
+import autoTagger from "./autoTagger.ts";
 import { memberGroupLinker } from "./memberLinkRefresher.ts";
 
 interface WeComMember {
@@ -79,11 +80,11 @@ export default async function groupSyncer({ wecom, chatId, now }: Props): Promis
     new Set(list.filter((member) => member.type === "customer" && member.status === "in").map((member) => member.id));
   const before = customersIn(existing?.members ?? []);
   const after = customersIn(members);
-  await memberGroupLinker(
-    chatId,
-    [...after].filter((id) => !before.has(id)),
-    [...before].filter((id) => !after.has(id)),
-  );
+  const joined = [...after].filter((id) => !before.has(id));
+  await memberGroupLinker(chatId, joined, [...before].filter((id) => !after.has(id)));
+  for (const externalUserId of joined) {
+    await autoTagger({ wecom, externalUserId, fact: { kind: "group_join", chatId }, now });
+  }
 
   return Group.findOneAndUpdate(
     { chatId },

@@ -2,6 +2,7 @@ import { Employee } from "../models/Employee.ts";
 import { Group, type GroupMemberAttrs } from "../models/Group.ts";
 import type { ExternalChatEvent } from "../wecom/callbackEvent.ts";
 import type { WeComClient } from "../wecom/client.ts";
+import autoTagger from "./autoTagger.ts";
 import groupSyncer from "./groupSyncer.ts";
 import { memberGroupLinker } from "./memberLinkRefresher.ts";
 
@@ -36,13 +37,13 @@ export default async function groupUpdater({ wecom, event, now }: Props): Promis
     return;
   }
   const isMemberChange = event.UpdateDetail === "add_member" || event.UpdateDetail === "del_member";
-  if (event.ChangeType === "update" && isMemberChange && (await applyMemberDelta(event))) {
+  if (event.ChangeType === "update" && isMemberChange && (await applyMemberDelta(event, wecom, now))) {
     return;
   }
   await groupSyncer({ wecom, chatId: event.ChatId, now });
 }
 
-async function applyMemberDelta(event: ExternalChatEvent): Promise<boolean> {
+async function applyMemberDelta(event: ExternalChatEvent, wecom: WeComClient, now: Date): Promise<boolean> {
   const group = await Group.findOne({ chatId: event.ChatId }).lean();
   if (!group || !group.memberVersion || !event.LastMemVer || !event.CurMemVer) {
     return false;
@@ -92,7 +93,11 @@ async function applyMemberDelta(event: ExternalChatEvent): Promise<boolean> {
   );
   if (result.modifiedCount === 1) {
     const customers = event.MemChangeList.filter((id) => members.get(id)?.type === "customer");
-    await memberGroupLinker(event.ChatId, event.UpdateDetail === "add_member" ? customers : [], event.UpdateDetail === "del_member" ? customers : []);
+    const joined = event.UpdateDetail === "add_member" ? customers : [];
+    await memberGroupLinker(event.ChatId, joined, event.UpdateDetail === "del_member" ? customers : []);
+    for (const externalUserId of joined) {
+      await autoTagger({ wecom, externalUserId, fact: { kind: "group_join", chatId: event.ChatId }, now });
+    }
   }
   return result.modifiedCount === 1;
 }

@@ -3,16 +3,19 @@ import { Agenda } from "agenda";
 import type { Db } from "mongodb";
 import { getLogger } from "../logging/logger.ts";
 import { CronJob, type BaseJob, type JobContext } from "./BaseJob.ts";
+import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [EvaluateLevelsJob];
+const JOBS = [EvaluateLevelsJob, ApplyTagRulesJob];
 
 export interface Scheduler {
   agenda: Agenda;
   jobs: BaseJob<Record<string, unknown>>[];
-  /** Let running jobs finish, then stop taking new ones. */
+  /** Let running jobs finish (up to 30 s), then stop taking new ones. */
   stop(): Promise<void>;
+  /** Run a job now through Agenda (an operator's "run now", and tests); resolves when it has finished. */
+  runNow(name: string): Promise<void>;
 }
 
 /**
@@ -59,7 +62,24 @@ export async function startScheduler(db: Db, context: JobContext, options: { pro
     agenda,
     jobs,
     async stop() {
-      await agenda.drain();
+      await agenda.drain({ timeout: 30_000 });
+    },
+    async runNow(name) {
+      const finished = new Promise<void>((resolve, reject) => {
+        const onComplete = () => {
+          agenda.off(`fail:${name}`, onFail);
+          // Agenda announces completion before it drops the job from its running list.
+          setTimeout(resolve, 0);
+        };
+        const onFail = (error: Error) => {
+          agenda.off(`complete:${name}`, onComplete);
+          reject(error);
+        };
+        agenda.once(`complete:${name}`, onComplete);
+        agenda.once(`fail:${name}`, onFail);
+      });
+      await agenda.now(name);
+      await finished;
     },
   };
 }

@@ -1,3 +1,4 @@
+import autoTagger from "../commands/autoTagger.ts";
 import customerSyncer from "../commands/customerSyncer.ts";
 import corpTagMirror from "../commands/corpTagMirror.ts";
 import directoryUpdater from "../commands/directoryUpdater.ts";
@@ -85,6 +86,9 @@ async function syncCustomer(payload: unknown, wecom: WeComClient, now: () => Dat
     now: now(),
   });
   await linkMember(event.ExternalUserID, customer.unionid ?? null, now());
+  if (isAdd && event.State) {
+    await autoTagger({ wecom, externalUserId: event.ExternalUserID, fact: { kind: "channel_state", state: event.State, userId: event.UserID }, now: now() });
+  }
 }
 
 // A customer whose unionid a member already has becomes that member's WeCom contact; the

@@ -33,14 +33,7 @@ describe("level validity, upgrades and the daily EvaluateLevelsJob", () => {
   });
 
   /** Run the job through Agenda, as the daily schedule would, and wait for it to complete. */
-  const runJob = async () => {
-    const finished = new Promise<void>((resolve, reject) => {
-      scheduler.agenda.once("complete:EvaluateLevelsJob", () => resolve());
-      scheduler.agenda.once("fail:EvaluateLevelsJob", (error: Error) => reject(error));
-    });
-    await scheduler.agenda.now("EvaluateLevelsJob");
-    await finished;
-  };
+  const runJob = () => scheduler.runNow("EvaluateLevelsJob");
   const saveProgram = async (onExpiry: Program["levelValidity"]["onExpiry"]) => {
     const saved = await consoleSend(context.server, "PUT", "/api/console/program", { ...DEFAULT_PROGRAM, levelValidity: { months: 12, onExpiry } });
     assert.equal(saved.status, 200);

@@ -1,7 +1,10 @@
 import Router from "@koa/router";
+import autoTagger from "../../commands/autoTagger.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import orderRecorder, { type OrderInput, type OrderOutcome } from "../../commands/orderRecorder.ts";
 import { validate } from "../../middlewares/validate.ts";
+import { Member } from "../../models/Member.ts";
+import type { WeComClient } from "../../wecom/client.ts";
 import { orderCreateSchema, type OrderBody, type OrderCreateReq } from "./schema.ts";
 
 /**
@@ -16,14 +19,22 @@ export function toOrderInput(body: OrderBody): OrderInput {
   };
 }
 
+// A level reached by this order may carry tags (level rules apply on the change, and nightly).
+async function levelTagsFor(memberId: string, options: { wecom: WeComClient; now: () => Date }): Promise<void> {
+  const member = await Member.findById(memberId, { levelCode: 1, externalUserIds: 1 }).lean();
+  for (const externalUserId of member?.externalUserIds ?? []) {
+    await autoTagger({ wecom: options.wecom, externalUserId, fact: { kind: "level", levelCode: member?.levelCode ?? "" }, now: options.now() });
+  }
+}
+
 /**
  * `POST /api/console/orders`: one order, or `{ orders: [...] }` (≤ 1000). Idempotent by channel +
  * order number. The whole request is validated before anything is written.
  *
- * @param options the clock.
+ * @param options the WeCom client (level tag rules) and the clock.
  * @returns the router.
  */
-export function ordersRouter(options: { now: () => Date }): Router {
+export function ordersRouter(options: { wecom: WeComClient; now: () => Date }): Router {
   const router = new Router();
   router.post("/orders", validate(orderCreateSchema), async (ctx) => {
     const { body } = ctx.state.input as OrderCreateReq;
@@ -32,7 +43,11 @@ export function ordersRouter(options: { now: () => Date }): Router {
     const orders = "orders" in body ? body.orders : [body];
     const results: OrderOutcome[] = [];
     for (const order of orders) {
-      results.push(await orderRecorder(toOrderInput(order), program, options.now()));
+      const outcome = await orderRecorder(toOrderInput(order), program, options.now());
+      results.push(outcome);
+      if (outcome.result === "created") {
+        await levelTagsFor(outcome.memberId, options);
+      }
     }
     if (single) {
       ctx.status = results[0]?.result === "rejected" ? 422 : results[0]?.result === "created" ? 201 : 200;
