@@ -13,6 +13,7 @@ export { MemberIdentity } from "./MemberIdentity.ts";
 export { MemberMerge } from "./MemberMerge.ts";
 export { Order } from "./Order.ts";
 export { ProgramSettings } from "./ProgramSettings.ts";
+export { Segment } from "./Segment.ts";
 export { TagApplication } from "./TagApplication.ts";
 export { TagGroup } from "./TagGroup.ts";
 export { TagRule } from "./TagRule.ts";

@@ -8,6 +8,7 @@ import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
 import { programRouter } from "./program.ts";
+import { segmentsRouter } from "./segments.ts";
 import { tagRulesRouter } from "./tagRules.ts";
 import { tagsRouter } from "./tags.ts";
 import type { WeComClient } from "../../wecom/client.ts";
@@ -22,7 +23,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
   const router = new Router({ prefix: "/api/console" });
   // Authenticate before reading a body; 8 MB fits a batch of 1,000 orders.
   router.use(bearerAuth(options.apiToken), apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
-  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter()];
+  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter(), segmentsRouter(options)];
   for (const child of children) {
     router.use(child.routes(), child.allowedMethods());
   }

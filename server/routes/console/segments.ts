@@ -1,0 +1,203 @@
+import { PassThrough } from "node:stream";
+import Router from "@koa/router";
+import type { Context } from "koa";
+import type { Types } from "mongoose";
+import { currentProgram } from "../../commands/programStore.ts";
+import segmentCounter, { segmentRecounter, storedSegmentRule } from "../../commands/segmentCounter.ts";
+import segmentExporter from "../../commands/segmentExporter.ts";
+import type { Program } from "../../domain/program.ts";
+import { compileSegmentFilter, segmentRuleProblem, type SegmentRule } from "../../domain/segmentRule.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
+import type { Logger } from "../../logging/logger.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { Member } from "../../models/Member.ts";
+import { Segment, type SegmentAttrs } from "../../models/Segment.ts";
+import { presentMember } from "../../presenters/member.ts";
+import {
+  SegmentCreateSchema,
+  SegmentInfoSchema,
+  SegmentListSchema,
+  SegmentMembersSchema,
+  SegmentPreviewSchema,
+  SegmentUpdateSchema,
+  type SegmentCreateReq,
+  type SegmentInfoReq,
+  type SegmentListReq,
+  type SegmentMembersReq,
+  type SegmentPreviewReq,
+  type SegmentUpdateReq,
+} from "./segmentsSchema.ts";
+
+const DUPLICATE_KEY = 11000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+type StoredSegment = SegmentAttrs & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+
+function presentSegment(segment: StoredSegment) {
+  return {
+    id: String(segment._id),
+    name: segment.name,
+    description: segment.description,
+    rule: segment.rule as SegmentRule,
+    createdBy: segment.createdBy,
+    createdAt: segment.createdAt.toISOString(),
+    updatedAt: segment.updatedAt.toISOString(),
+    count: segment.lastCount ?? null,
+    countedAt: segment.lastCountedAt ? segment.lastCountedAt.toISOString() : null,
+  };
+}
+
+/** Level codes are checked against the program in force, which the schema cannot see. */
+function checkLevels(rule: SegmentRule, program: Program, prefix: string): void {
+  const problem = segmentRuleProblem(rule, program);
+  if (problem) {
+    throw ValidationError(`${prefix}${problem}`);
+  }
+}
+
+/** The unique index decides, so two operators saving the same name at once get one 409. */
+async function uniqueName<T>(name: string, save: () => Promise<T>): Promise<T> {
+  try {
+    return await save();
+  } catch (error) {
+    if ((error as { code?: number }).code === DUPLICATE_KEY) {
+      throw ConflictError(`name: 已存在名为「${name}」的人群，请换一个名称`);
+    }
+    throw error;
+  }
+}
+
+async function segmentById(id: string): Promise<StoredSegment> {
+  const segment = await Segment.findById(id).lean<StoredSegment>();
+  if (!segment) {
+    throw NotFoundError("segment");
+  }
+  return segment;
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? "api_token";
+
+/** `人群-<name>-<YYYY-MM-DD>.xlsx`, with characters no file system accepts replaced. */
+function exportFilename(name: string, now: Date): string {
+  const date = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  // eslint-disable-next-line no-control-regex
+  return `人群-${name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_")}-${date}.xlsx`;
+}
+
+/**
+ * Segments (人群): live preview while building a rule, saved segments, their members and the
+ * Excel export.
+ *
+ * @param options the clock.
+ * @returns the router (mounted under /api/console).
+ */
+export function segmentsRouter(options: { now: () => Date }): Router {
+  const router = new Router();
+
+  router.post("/segments/preview", validate(SegmentPreviewSchema), async (ctx) => {
+    const { body: rule } = ctx.state.input as SegmentPreviewReq;
+    const { program } = await currentProgram();
+    checkLevels(rule, program, "");
+    ctx.body = { data: { count: await segmentCounter({ rule, program, now: options.now() }) } };
+  });
+
+  router.post("/segments", validate(SegmentCreateSchema), async (ctx) => {
+    const { body } = ctx.state.input as SegmentCreateReq;
+    const { program } = await currentProgram();
+    checkLevels(body.rule, program, "rule.");
+    const now = options.now();
+    const lastCount = await segmentCounter({ rule: body.rule, program, now });
+    const created = await uniqueName(body.name, () => Segment.create({ ...body, createdBy: actorId(ctx), lastCount, lastCountedAt: now }));
+    ctx.status = 201;
+    ctx.body = { data: presentSegment(created.toObject() as StoredSegment) };
+  });
+
+  router.get("/segments", validate(SegmentListSchema), async (ctx) => {
+    const { query } = ctx.state.input as SegmentListReq;
+    const filter = query.q ? { name: { $regex: escapeRegex(query.q), $options: "i" } } : {};
+    const [segments, total] = await Promise.all([
+      Segment.find(filter)
+        .sort({ updatedAt: -1, _id: -1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean<StoredSegment[]>(),
+      Segment.countDocuments(filter),
+    ]);
+    ctx.body = { data: segments.map(presentSegment), pagination: { page: query.page, pageSize: query.pageSize, total } };
+  });
+
+  router.get("/segments/:id", validate(SegmentInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as SegmentInfoReq;
+    const segment = await segmentById(params.id);
+    const { program } = await currentProgram();
+    const now = options.now();
+    const count = await segmentRecounter({ segmentId: segment._id, rule: storedSegmentRule(segment.rule), program, now });
+    ctx.body = { data: presentSegment({ ...segment, lastCount: count, lastCountedAt: now }) };
+  });
+
+  router.put("/segments/:id", validate(SegmentUpdateSchema), async (ctx) => {
+    const { params, body } = ctx.state.input as SegmentUpdateReq;
+    const { program } = await currentProgram();
+    checkLevels(body.rule, program, "rule.");
+    const now = options.now();
+    const lastCount = await segmentCounter({ rule: body.rule, program, now });
+    const updated = await uniqueName(body.name, () =>
+      Segment.findByIdAndUpdate(params.id, { $set: { ...body, lastCount, lastCountedAt: now } }, { returnDocument: "after" }).lean<StoredSegment>(),
+    );
+    if (!updated) {
+      throw NotFoundError("segment");
+    }
+    ctx.body = { data: presentSegment(updated) };
+  });
+
+  router.delete("/segments/:id", validate(SegmentInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as SegmentInfoReq;
+    const { deletedCount } = await Segment.deleteOne({ _id: params.id });
+    if (deletedCount === 0) {
+      throw NotFoundError("segment");
+    }
+    ctx.body = { data: { id: params.id, deleted: true } };
+  });
+
+  router.get("/segments/:id/members", validate(SegmentMembersSchema), async (ctx) => {
+    const { params, query } = ctx.state.input as SegmentMembersReq;
+    const segment = await segmentById(params.id);
+    const { program } = await currentProgram();
+    const now = options.now();
+    const filter = compileSegmentFilter(storedSegmentRule(segment.rule), program, now);
+    const [members, total] = await Promise.all([
+      Member.find(filter)
+        .sort({ _id: 1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean(),
+      Member.countDocuments(filter),
+    ]);
+    ctx.body = {
+      data: members.map((member) => presentMember(member, program, now)),
+      pagination: { page: query.page, pageSize: query.pageSize, total },
+    };
+  });
+
+  router.get("/segments/:id/export", validate(SegmentInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as SegmentInfoReq;
+    const segment = await segmentById(params.id);
+    const { program } = await currentProgram();
+    const now = options.now();
+    // Everything that can fail with a proper status fails before the first byte is sent.
+    const filter = compileSegmentFilter(storedSegmentRule(segment.rule), program, now);
+    const output = new PassThrough();
+    // Koa's attachment() writes both filename= (ASCII fallback) and filename*=UTF-8'' (RFC 5987)
+    // and sets the .xlsx content type.
+    ctx.attachment(exportFilename(segment.name, now));
+    ctx.body = output;
+    const log = ctx.state.log as Logger | undefined;
+    segmentExporter({ filter, program, output }).catch((error: unknown) => {
+      log?.error({ err: error, segmentId: params.id }, "segment export failed");
+      output.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+
+  return router;
+}
