@@ -9,6 +9,24 @@ const LevelSchema = z.object({
   threshold: z.number().int("must be an integer").min(0, "must be ≥ 0"),
 });
 
+const BenefitSchema = z.object({
+  code,
+  name: z.string().trim().min(1, "is required").max(30, "is too long"),
+  kind: z.enum(["coupon", "gift", "service", "birthday_gift"]),
+  /** Level codes whose members may claim it. */
+  levels: z.array(code).min(1, "needs at least one level"),
+  /** Days after reaching the level (or from the 1st of the birthday month) in which it can be claimed. */
+  claimWindowDays: z.number().int().min(1).max(366),
+  /** Claims per member per level period (per year for birthday gifts). */
+  perMember: z.number().int().min(1).max(100).default(1),
+  /** Total stock across members; absent = unlimited. */
+  stock: z.number().int().min(1).optional(),
+  /** Days a claimed code stays redeemable. */
+  redeemWithinDays: z.number().int().min(1).max(366),
+  /** Face value in fen, for the member's "权益价值" reminder. */
+  valueFen: z.number().int().min(0).default(0),
+});
+
 /** The membership program an operator configures (money in fen, rates per yuan). */
 export const ProgramSchema = z
   .object({
@@ -30,6 +48,7 @@ export const ProgramSchema = z
     }),
     /** The brand's repurchase window: 45 days, 3, 6 or 12 months. */
     repurchaseWindowDays: z.union([z.literal(45), z.literal(90), z.literal(180), z.literal(365)]),
+    benefits: z.array(BenefitSchema).max(100).default([]),
     rfm: z.object({
       /** Days since the last purchase for scores 5, 4, 3, 2 (older scores 1). */
       recencyDays: z.array(z.number().int().min(1)).length(4),
@@ -40,6 +59,13 @@ export const ProgramSchema = z
     }),
   })
   .superRefine((program, ctx) => {
+    program.benefits.forEach((benefit, index) => {
+      benefit.levels.forEach((level, position) => {
+        if (!program.levels.some((candidate) => candidate.code === level)) {
+          ctx.addIssue({ code: "custom", path: ["benefits", index, "levels", position], message: `unknown level "${level}"` });
+        }
+      });
+    });
     const [first] = program.levels;
     if (first && first.threshold !== 0) {
       ctx.addIssue({ code: "custom", path: ["levels", 0, "threshold"], message: "the first level starts at 0" });
@@ -57,6 +83,7 @@ export const ProgramSchema = z
 
 export type Program = z.infer<typeof ProgramSchema>;
 export type Level = Program["levels"][number];
+export type Benefit = Program["benefits"][number];
 
 /** What a new installation starts with; operators change it in the console. */
 export const DEFAULT_PROGRAM: Program = {
@@ -70,6 +97,11 @@ export const DEFAULT_PROGRAM: Program = {
   levelValidity: { months: 12, onExpiry: "reevaluate" },
   points: { perYuan: 1, perTask: 10, expiryMonths: 24 },
   repurchaseWindowDays: 90,
+  benefits: [
+    { code: "silver_coupon", name: "银卡专享券 满300减30", kind: "coupon", levels: ["silver", "gold", "black"], claimWindowDays: 30, perMember: 1, redeemWithinDays: 30, valueFen: 3000 },
+    { code: "gold_gift", name: "金卡升级礼", kind: "gift", levels: ["gold", "black"], claimWindowDays: 30, perMember: 1, stock: 1000, redeemWithinDays: 60, valueFen: 12_800 },
+    { code: "birthday_gift", name: "生日礼", kind: "birthday_gift", levels: ["silver", "gold", "black"], claimWindowDays: 31, perMember: 1, redeemWithinDays: 30, valueFen: 5000 },
+  ],
   rfm: { recencyDays: [30, 90, 180, 365], frequency: [2, 3, 5, 10], monetary: [50_000, 200_000, 500_000, 1_000_000] },
 };
 

@@ -1,4 +1,5 @@
 // Importing this registers every model, so index creation at boot covers all collections.
+export { BenefitClaim } from "./BenefitClaim.ts";
 export { Counter } from "./Counter.ts";
 export { Customer } from "./Customer.ts";
 export { Department } from "./Department.ts";

@@ -2,6 +2,7 @@ import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
 import { bearerAuth } from "../../middlewares/bearerAuth.ts";
+import { benefitsRouter } from "./benefits.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
 import { groupsRouter } from "./groups.ts";
@@ -23,7 +24,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
   const router = new Router({ prefix: "/api/console" });
   // Authenticate before reading a body; 8 MB fits a batch of 1,000 orders.
   router.use(bearerAuth(options.apiToken), apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
-  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter(), segmentsRouter(options)];
+  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter(), segmentsRouter(options), benefitsRouter(options)];
   for (const child of children) {
     router.use(child.routes(), child.allowedMethods());
   }

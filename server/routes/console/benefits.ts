@@ -1,0 +1,61 @@
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
+import benefitClaimer, { benefitRedeemer, benefitStatuses } from "../../commands/benefitClaimer.ts";
+import { currentProgram } from "../../commands/programStore.ts";
+import { NotFoundError } from "../../errors.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { Member } from "../../models/Member.ts";
+import { presentBenefitStatus } from "../../presenters/benefit.ts";
+
+const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
+const BenefitListSchema = z.object({ params: z.object({ memberNo }) });
+const BenefitClaimSchema = z.object({ params: z.object({ memberNo, benefitCode: z.string().regex(/^[a-z0-9_]{1,32}$/, "must be a benefit code") }) });
+const BenefitRedeemSchema = z.object({
+  body: z.object({
+    code: z.string().trim().toUpperCase().regex(/^[A-Z2-9]{10}$/, "must be the 10-character redemption code"),
+    storeId: z.string().trim().min(1).max(64).optional(),
+  }),
+});
+
+async function memberByNo(value: string) {
+  const member = await Member.findOne({ memberNo: value }, { levelCode: 1, levelChanges: 1, birthday: 1, createdAt: 1, memberNo: 1 }).lean();
+  if (!member) {
+    throw NotFoundError("member");
+  }
+  return member;
+}
+
+const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
+
+/**
+ * Member benefits (权益): what the member's level offers, claiming, and redemption (核销) by code.
+ *
+ * @param options the clock.
+ * @returns the router (mounted under /api/console).
+ */
+export function benefitsRouter(options: { now: () => Date }): Router {
+  const router = new Router();
+  router.get("/members/:memberNo/benefits", validate(BenefitListSchema), async (ctx) => {
+    const { params } = ctx.state.input as z.infer<typeof BenefitListSchema>;
+    const member = await memberByNo(params.memberNo);
+    const { program } = await currentProgram();
+    const now = options.now();
+    ctx.body = { data: (await benefitStatuses(member, program, now)).map((status) => presentBenefitStatus(status)) };
+  });
+  router.post("/members/:memberNo/benefits/:benefitCode/claim", validate(BenefitClaimSchema), async (ctx) => {
+    const { params } = ctx.state.input as z.infer<typeof BenefitClaimSchema>;
+    const member = await memberByNo(params.memberNo);
+    const { program } = await currentProgram();
+    const claimed = await benefitClaimer({ member, benefitCode: params.benefitCode, program, now: options.now() });
+    ctx.status = 201;
+    ctx.body = { data: { benefitCode: params.benefitCode, code: claimed.code, redeemBy: claimed.redeemBy.toISOString() } };
+  });
+  router.post("/benefits/redeem", validate(BenefitRedeemSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof BenefitRedeemSchema>;
+    const redeemed = await benefitRedeemer({ code: body.code, userId: actorId(ctx), storeId: body.storeId ?? null, now: options.now() });
+    const member = await Member.findById(redeemed.memberId, { memberNo: 1 }).lean();
+    ctx.body = { data: { code: body.code, benefitCode: redeemed.benefitCode, memberNo: member?.memberNo ?? null } };
+  });
+  return router;
+}
