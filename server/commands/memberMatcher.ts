@@ -165,6 +165,7 @@ async function createMember(identities: { id: string; kind: IdentityKind }[], pr
     memberNo: `M${String(counter?.value ?? Date.now()).padStart(8, "0")}`,
     name: props.name ?? "",
     sourceChannel: props.sourceChannel,
+    joinedAt: props.now,
     levelCode: props.program.levels[0]?.code ?? "regular",
   });
   const [first, ...rest] = identities;

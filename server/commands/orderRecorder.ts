@@ -3,6 +3,7 @@ import { KEPT_PURCHASE_TIMES } from "../domain/metrics.ts";
 import { addMonths, growthForAmount, pointsForAmount, type Program } from "../domain/program.ts";
 import { UnprocessableError } from "../errors.ts";
 import { Member } from "../models/Member.ts";
+import { NonMemberOrder } from "../models/NonMemberOrder.ts";
 import { Order, type OrderAttrs } from "../models/Order.ts";
 import ledgerPoster from "./ledgerPoster.ts";
 import { upgradeIfEarned } from "./levelEvaluator.ts";
@@ -63,6 +64,11 @@ export default async function orderRecorder(input: OrderInput, program: Program,
       now,
     });
     if (!member) {
+      await NonMemberOrder.updateOne(
+        { _id: orderId },
+        { $setOnInsert: { channel: input.channel, amount: input.amount, paidAt: input.paidAt, storeId: input.storeId ?? null } },
+        { upsert: true },
+      );
       return { result: "rejected", orderId, reason: "member: 未知会员，订单需携带手机号或 unionid" };
     }
     try {

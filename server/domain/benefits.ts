@@ -9,7 +9,7 @@ export interface BenefitMember {
   levelCode: string;
   levelChanges?: { to?: string | null; at?: Date | null }[] | null;
   birthday?: string | null;
-  createdAt?: Date;
+  joinedAt?: Date | null;
 }
 
 /** Where a member stands with one benefit. */
@@ -52,9 +52,9 @@ export function claimWindow(benefit: Benefit, member: BenefitMember, program: Pr
     const start = new Date(Date.UTC(now.getUTCFullYear(), Number(month) - 1, 1) - 8 * 3_600_000);
     return { start, end: new Date(start.getTime() + benefit.claimWindowDays * DAY), period: String(now.getUTCFullYear()) };
   }
-  const reached = [...(member.levelChanges ?? [])].reverse().find((change) => change.to === member.levelCode)?.at ?? member.createdAt ?? now;
+  const reached = [...(member.levelChanges ?? [])].reverse().find((change) => change.to === member.levelCode)?.at ?? member.joinedAt ?? now;
   // A member at the lowest level never "reached" it: the window starts when they joined.
-  const start = levelRank(program, member.levelCode) === 0 ? (member.createdAt ?? reached) : reached;
+  const start = levelRank(program, member.levelCode) === 0 ? (member.joinedAt ?? reached) : reached;
   return { start, end: new Date(start.getTime() + benefit.claimWindowDays * DAY), period: start.toISOString().slice(0, 10) };
 }
 

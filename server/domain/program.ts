@@ -59,13 +59,6 @@ export const ProgramSchema = z
     }),
   })
   .superRefine((program, ctx) => {
-    program.benefits.forEach((benefit, index) => {
-      benefit.levels.forEach((level, position) => {
-        if (!program.levels.some((candidate) => candidate.code === level)) {
-          ctx.addIssue({ code: "custom", path: ["benefits", index, "levels", position], message: `unknown level "${level}"` });
-        }
-      });
-    });
     const [first] = program.levels;
     if (first && first.threshold !== 0) {
       ctx.addIssue({ code: "custom", path: ["levels", 0, "threshold"], message: "the first level starts at 0" });
@@ -78,6 +71,13 @@ export const ProgramSchema = z
       if (program.levels.findIndex((other) => other.code === level.code) !== index) {
         ctx.addIssue({ code: "custom", path: ["levels", index, "code"], message: "is used twice" });
       }
+    });
+    program.benefits.forEach((benefit, index) => {
+      benefit.levels.forEach((level, position) => {
+        if (!program.levels.some((candidate) => candidate.code === level)) {
+          ctx.addIssue({ code: "custom", path: ["benefits", index, "levels", position], message: `unknown level "${level}"` });
+        }
+      });
     });
   });
 

@@ -41,6 +41,8 @@ const memberSchema = new mongoose.Schema(
     groupChatIds: { type: [String], default: [] },
     /** The store of the member's first order that named one. */
     homeStoreId: { type: String, default: null },
+    /** When the person became a member (business clock; createdAt is the database's). */
+    joinedAt: { type: Date, default: null },
     /** Where the member first came from (tmall, jd, miniprogram, store, wecom). */
     sourceChannel: { type: String, default: "" },
     birthday: { type: String, default: null },
@@ -57,6 +59,7 @@ const memberSchema = new mongoose.Schema(
 );
 
 memberSchema.index({ levelCode: 1 });
+memberSchema.index({ joinedAt: -1 });
 memberSchema.index({ "metrics.lastPurchaseAt": -1 });
 
 export type MemberAttrs = InferSchemaType<typeof memberSchema>;

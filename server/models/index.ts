@@ -12,6 +12,7 @@ export { LedgerEntry } from "./LedgerEntry.ts";
 export { Member } from "./Member.ts";
 export { MemberIdentity } from "./MemberIdentity.ts";
 export { MemberMerge } from "./MemberMerge.ts";
+export { NonMemberOrder } from "./NonMemberOrder.ts";
 export { Order } from "./Order.ts";
 export { ProgramSettings } from "./ProgramSettings.ts";
 export { Segment } from "./Segment.ts";

@@ -19,7 +19,7 @@ const BenefitRedeemSchema = z.object({
 });
 
 async function memberByNo(value: string) {
-  const member = await Member.findOne({ memberNo: value }, { levelCode: 1, levelChanges: 1, birthday: 1, createdAt: 1, memberNo: 1 }).lean();
+  const member = await Member.findOne({ memberNo: value }, { levelCode: 1, levelChanges: 1, birthday: 1, joinedAt: 1, memberNo: 1 }).lean();
   if (!member) {
     throw NotFoundError("member");
   }

@@ -6,6 +6,7 @@ import { benefitsRouter } from "./benefits.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
 import { groupsRouter } from "./groups.ts";
+import { kpisRouter } from "./kpis.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
 import { programRouter } from "./program.ts";
@@ -24,7 +25,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
   const router = new Router({ prefix: "/api/console" });
   // Authenticate before reading a body; 8 MB fits a batch of 1,000 orders.
   router.use(bearerAuth(options.apiToken), apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
-  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter(), segmentsRouter(options), benefitsRouter(options)];
+  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter(), segmentsRouter(options), benefitsRouter(options), kpisRouter(options)];
   for (const child of children) {
     router.use(child.routes(), child.allowedMethods());
   }
