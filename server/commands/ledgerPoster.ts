@@ -40,17 +40,31 @@ export default async function ledgerPoster({ account, memberId, delta, reason, s
 }
 
 /**
- * Recompute a member's balances from the ledger (the source of truth).
+ * Bring every member's growth and points back to what the ledger says (the ledger is the source
+ * of truth; a process that died between writing an entry and moving the balance leaves them
+ * apart). One aggregation over the ledger and one pass over members, whatever their number.
  *
- * @param memberId the member.
- * @returns the balances now stored.
+ * @returns how many members were corrected.
  */
-export async function reconcileBalances(memberId: Types.ObjectId): Promise<{ growth: number; points: number }> {
-  const entries = await LedgerEntry.find({ memberId, state: "applied" }, { account: 1, delta: 1 }).lean();
-  const totals = { growth: 0, points: 0 };
-  for (const entry of entries) {
-    totals[entry.account] += entry.delta;
+export async function reconcileBalances(): Promise<number> {
+  const totals = await LedgerEntry.aggregate<{ _id: Types.ObjectId; growth: number; points: number }>([
+    { $match: { state: "applied" } },
+    {
+      $group: {
+        _id: "$memberId",
+        growth: { $sum: { $cond: [{ $eq: ["$account", "growth"] }, "$delta", 0] } },
+        points: { $sum: { $cond: [{ $eq: ["$account", "points"] }, "$delta", 0] } },
+      },
+    },
+  ]);
+  const byMember = new Map(totals.map((total) => [String(total._id), total]));
+  let corrected = 0;
+  for await (const member of Member.find({}, { growth: 1, points: 1 }).lean().cursor()) {
+    const total = byMember.get(String(member._id)) ?? { growth: 0, points: 0 };
+    if (total.growth !== member.growth || total.points !== member.points) {
+      await Member.updateOne({ _id: member._id }, { $set: { growth: total.growth, points: total.points } });
+      corrected += 1;
+    }
   }
-  await Member.updateOne({ _id: memberId }, { $set: totals });
-  return totals;
+  return corrected;
 }

@@ -5,9 +5,10 @@ import { getLogger } from "../logging/logger.ts";
 import { CronJob, type BaseJob, type JobContext } from "./BaseJob.ts";
 import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
+import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [EvaluateLevelsJob, ApplyTagRulesJob];
+const JOBS = [ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob];
 
 export interface Scheduler {
   agenda: Agenda;
