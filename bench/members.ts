@@ -2,6 +2,7 @@
 // how fast members are then read, on the embedded database.
 //
 //   npm run bench:members -- [--members 200000] [--orders 1000000] [--backend memory|h2] [--batch 1000] [--refunds 0] [--keep]
+//   npm run bench:members -- --generate FILE [--members …] [--orders …]   (only write the file, e.g. for import:orders)
 //
 // Synthetic members (phones, unionids, buyer ids; tmall/jd/miniprogram/store) place orders over
 // the past year into a JSON-lines file in a temp dir. The file is imported through the same
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     refunds: { type: "string", default: "0" },
     seed: { type: "string", default: "20260601" },
     keep: { type: "boolean", default: false },
+    generate: { type: "string" },
   },
 });
 const memberCount = Number(args.members);
@@ -232,6 +234,10 @@ async function timeProfileRead(members: number, now: Date): Promise<number> {
 
 async function main(): Promise<void> {
   configureLogger("warn");
+  if (args.generate) {
+    await writeOrders(args.generate, new Date());
+    return;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scrm-bench-members-"));
   const file = path.join(dir, "orders.jsonl");
   const now = new Date();

@@ -139,7 +139,7 @@ export async function importOrders(options: ImportOptions): Promise<ImportSummar
         }
       }
     }
-    if (!stopped) {
+    if (!stopped && batch.length > 0) {
       await flush();
     }
   } finally {
