@@ -18,10 +18,12 @@ export async function recomputeMetrics(memberId: Types.ObjectId): Promise<void> 
       $set: {
         "metrics.totalSpent": orders.reduce((sum, order) => sum + order.amount - order.refundedAmount, 0),
         "metrics.orderCount": orders.length,
-        "metrics.firstPurchaseAt": times[0] ?? null,
         "metrics.lastPurchaseAt": times.at(-1) ?? null,
         "metrics.purchaseTimes": times.slice(-KEPT_PURCHASE_TIMES),
+        ...(times[0] ? { "metrics.firstPurchaseAt": times[0] } : {}),
       },
+      // Absent rather than null, so the next order's $min sets it on real MongoDB too.
+      ...(times[0] ? {} : { $unset: { "metrics.firstPurchaseAt": "" } }),
     },
   );
 }

@@ -11,7 +11,8 @@ const metricsSchema = new mongoose.Schema(
     totalSpent: { type: Number, default: 0 },
     orderCount: { type: Number, default: 0 },
     averageOrderValue: { type: Number, default: 0 },
-    firstPurchaseAt: { type: Date, default: null },
+    // No default: real MongoDB sorts null below dates, so $min would never replace a stored null.
+    firstPurchaseAt: { type: Date },
     lastPurchaseAt: { type: Date, default: null },
     /** Recent purchase times (newest last, bounded) for repurchase windows and the next-purchase guess. */
     purchaseTimes: { type: [{ type: Date }], default: [] },
