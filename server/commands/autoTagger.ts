@@ -7,6 +7,7 @@ import { TagApplication } from "../models/TagApplication.ts";
 import { TagRule, type TagRuleAttrs } from "../models/TagRule.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import followTagger from "./followTagger.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 type Rule = TagRuleAttrs & { _id: Types.ObjectId };
 type Fact =
@@ -14,8 +15,6 @@ type Fact =
   | { kind: "group_join"; chatId: string }
   | { kind: "level"; levelCode: string }
   | { kind: "rfm"; r: number; f: number; m: number };
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Apply the enabled rules that match a fact about a customer: mark_tag in WeCom for each
@@ -114,7 +113,7 @@ async function applyRule(rule: Rule, externalUserId: string, userId: string, rea
   for (const tagId of fresh) {
     await TagApplication.create({ _id: `${rule._id}:${externalUserId}:${userId}:${tagId}`, ruleId: rule._id, externalUserId, userId, tagId, reason, at: props.now }).catch(
       (error: unknown) => {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+        if (!isDuplicateKeyError(error)) {
           throw error;
         }
       },

@@ -5,9 +5,9 @@ import type { Benefit, Program } from "../domain/program.ts";
 import { ConflictError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { BenefitClaim } from "../models/BenefitClaim.ts";
 import { Counter } from "../models/Counter.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 const DAY = 86_400_000;
-const DUPLICATE_KEY = 11000;
 // Unambiguous letters and digits: codes are read aloud and typed at the till.
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -129,7 +129,7 @@ async function takeStock(benefit: Benefit): Promise<boolean> {
     }
   } catch (error) {
     // The counter exists and is at the stock: the upsert's insert collided.
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+    if (!isDuplicateKeyError(error)) {
       throw error;
     }
   }
@@ -149,7 +149,7 @@ async function insertClaim(doc: { slot: string; benefitCode: string; memberId: T
       await BenefitClaim.create({ _id: code, ...doc });
       return code;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+      if (!isDuplicateKeyError(error)) {
         throw error;
       }
       // Either the slot is taken (claimed already) or, 1 in 32^10, the code: draw another.

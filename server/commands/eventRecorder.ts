@@ -1,7 +1,8 @@
-import { MongoBulkWriteError, ObjectId, type AnyBulkWriteOperation, type Document } from "mongodb";
+import { ObjectId, type AnyBulkWriteOperation, type Document } from "mongodb";
 import { Event } from "../models/Event.ts";
 import { EventLane } from "../models/EventLane.ts";
 import { dedupeKeyOf, orderKeyOf, type CallbackEvent } from "../wecom/callbackEvent.ts";
+import { insertNew } from "../db/duplicates.ts";
 
 /** One event to store. */
 export interface RecordInput {
@@ -24,8 +25,6 @@ interface Pending {
   resolve: (result: RecordResult) => void;
   reject: (error: unknown) => void;
 }
-
-const DUPLICATE_KEY = 11000;
 const MAX_IN_FLIGHT = 4;
 const UNFINISHED = new Set(["pending", "processing"]);
 
@@ -114,7 +113,7 @@ export class EventRecorder {
 }
 
 async function writeBatch(batch: Pending[]): Promise<number> {
-  const duplicates = await insertEvents(batch.map((item) => item.doc));
+  const duplicates = await insertNew(Event.collection, batch.map((item) => item.doc));
   const lanes = new Map<string, { id: ObjectId; t: number }[]>();
   const results: RecordResult[] = [];
   for (const [index, item] of batch.entries()) {
@@ -149,21 +148,4 @@ async function writeBatch(batch: Pending[]): Promise<number> {
     item.resolve(results[index] as RecordResult);
   }
   return results.filter((result) => result.stored).length;
-}
-
-/** Insert what is new; return the batch positions that were already stored. */
-async function insertEvents(docs: Document[]): Promise<Set<number>> {
-  try {
-    await Event.collection.insertMany(docs, { ordered: false });
-    return new Set();
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) {
-      throw error;
-    }
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) {
-      throw error;
-    }
-    return new Set(writeErrors.map((writeError) => writeError.index));
-  }
 }

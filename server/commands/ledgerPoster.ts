@@ -1,6 +1,7 @@
 import type { Types } from "mongoose";
 import { LedgerEntry } from "../models/LedgerEntry.ts";
 import { Member } from "../models/Member.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 interface Props {
   account: "growth" | "points";
@@ -12,8 +13,6 @@ interface Props {
   now: Date;
   expiresAt?: Date | null;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Post a change of growth or points: the entry is written first under its unique id, then the
@@ -27,7 +26,7 @@ export default async function ledgerPoster({ account, memberId, delta, reason, s
   try {
     await LedgerEntry.create({ _id: `${account}:${sourceId}`, account, memberId, delta, reason, sourceId, at: now, expiresAt });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    if (isDuplicateKeyError(error)) {
       return false;
     }
     throw error;

@@ -6,6 +6,7 @@ import { Member, type MemberAttrs } from "../models/Member.ts";
 import { MemberIdentity, type IdentityKind } from "../models/MemberIdentity.ts";
 import { normalizePhone, phoneHash, protectPhone } from "../security/personalData.ts";
 import memberLinkRefresher from "./memberLinkRefresher.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 /** What a channel tells us about the person. */
 export interface IdentityClaims {
@@ -29,9 +30,8 @@ interface Props {
 }
 
 export type StoredMember = MemberAttrs & { _id: Types.ObjectId };
-
-const DUPLICATE_KEY = 11000;
-const LABEL: Record<IdentityKind, string> = { unionid: "unionid", phone: "phone", customer: "externalUserId", buyer: "buyerId" };
+/** How each identity kind is named in messages (the request field it comes from). */
+export const IDENTITY_LABEL: Record<IdentityKind, string> = { unionid: "unionid", phone: "phone", customer: "externalUserId", buyer: "buyerId" };
 
 /**
  * Find the one member these identities belong to (unionid first, then phone, then an explicit
@@ -86,7 +86,7 @@ export async function identityBinder(props: {
   const owners = await ownersOf(identities.map((identity) => identity.id));
   const taken = identities.find((identity) => owners.has(identity.id) && !owners.get(identity.id)?.equals(props.memberId));
   if (taken) {
-    throw ConflictError(`${LABEL[taken.kind]}: 已属于另一位会员，未做任何修改`);
+    throw ConflictError(`${IDENTITY_LABEL[taken.kind]}: 已属于另一位会员，未做任何修改`);
   }
   await attach(
     identities.filter((identity) => !owners.has(identity.id)),
@@ -132,12 +132,12 @@ async function attach(
     try {
       await MemberIdentity.create({ _id: identity.id, kind: identity.kind, memberId, via: props.via, byUserId: props.byUserId ?? null, at: props.now });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+      if (!isDuplicateKeyError(error)) {
         throw error;
       }
       const owner = await MemberIdentity.findById(identity.id, { memberId: 1 }).lean();
       if (owner && !owner.memberId.equals(memberId)) {
-        throw ConflictError(`${LABEL[identity.kind]}: 已属于另一位会员，未做任何修改，请人工确认是否合并`);
+        throw ConflictError(`${IDENTITY_LABEL[identity.kind]}: 已属于另一位会员，未做任何修改，请人工确认是否合并`);
       }
     }
     await recordOnMember(identity.kind, memberId, props.claims);
@@ -176,7 +176,7 @@ async function createMember(identities: { id: string; kind: IdentityKind }[], pr
     await MemberIdentity.create({ _id: first.id, kind: first.kind, memberId: member._id, via: props.via, byUserId: props.byUserId ?? null, at: props.now });
   } catch (error) {
     await Member.deleteOne({ _id: member._id });
-    if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    if (isDuplicateKeyError(error)) {
       return null;
     }
     throw error;
@@ -187,8 +187,20 @@ async function createMember(identities: { id: string; kind: IdentityKind }[], pr
 }
 
 function conflict(identities: { id: string; kind: IdentityKind }[], owners: Map<string, Types.ObjectId>): Error {
+  return ConflictError(conflictMessage(identities, owners));
+}
+
+/**
+ * The words for identities that belong to two members; the bulk importer refuses rows with them too.
+ *
+ * @param identities the row's identity keys.
+ * @param owners member id per identity key already owned.
+ * @returns the message naming the two identities.
+ */
+export function conflictMessage(identities: { id: string; kind: IdentityKind }[], owners: Map<string, Types.ObjectId>): string {
   const first = identities.find((identity) => owners.has(identity.id));
-  const other = identities.find((identity) => owners.has(identity.id) && !owners.get(identity.id)?.equals(owners.get(first?.id ?? "") ?? ""));
-  const names = [first, other].flatMap((identity) => (identity ? [LABEL[identity.kind]] : []));
-  return ConflictError(`${names.join(" / ")}: 分别属于两位不同的会员，未做任何修改，请人工确认是否合并`);
+  const firstOwner = first ? String(owners.get(first.id)) : "";
+  const other = identities.find((identity) => owners.has(identity.id) && String(owners.get(identity.id)) !== firstOwner);
+  const names = [first, other].flatMap((identity) => (identity ? [IDENTITY_LABEL[identity.kind]] : []));
+  return `${names.join(" / ")}: 分别属于两位不同的会员，未做任何修改，请人工确认是否合并`;
 }

@@ -1,81 +1,37 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Document } from "mongodb";
-import mongoose, { type Types } from "mongoose";
-import { KEPT_PURCHASE_TIMES } from "../domain/metrics.ts";
-import { addMonths, growthForAmount, levelForGrowth, levelRank, pointsForAmount, type Program } from "../domain/program.ts";
+import type { AnyBulkWriteOperation, Document } from "mongodb";
+import mongoose from "mongoose";
+import { insertNew } from "../db/duplicates.ts";
+import type { Program } from "../domain/program.ts";
 import { AppError } from "../errors.ts";
 import { Counter } from "../models/Counter.ts";
 import { Follow } from "../models/Follow.ts";
 import { LedgerEntry } from "../models/LedgerEntry.ts";
-import { Member, type MemberAttrs } from "../models/Member.ts";
-import { MemberIdentity, type IdentityKind } from "../models/MemberIdentity.ts";
+import { Member } from "../models/Member.ts";
+import { MemberIdentity } from "../models/MemberIdentity.ts";
 import { NonMemberOrder } from "../models/NonMemberOrder.ts";
 import { Order } from "../models/Order.ts";
-import { normalizePhone, protectPhone } from "../security/personalData.ts";
-import { identityKeys, type IdentityClaims } from "./memberMatcher.ts";
-import orderRecorder, { type OrderInput, type OrderOutcome } from "./orderRecorder.ts";
+import { addMonths, growthForAmount, pointsForAmount } from "../domain/program.ts";
+import {
+  fieldsByMember,
+  isRefund,
+  keysOf,
+  memberUpdate,
+  outcomeOf,
+  planRun,
+  replayCredits,
+  uniqueIds,
+  type Attachment,
+  type MemberState,
+  type MemberTally,
+  type ObjectId,
+  type OrderFacts,
+  type RunPlan,
+} from "./orderBatchPlan.ts";
+import orderRecorder, { orderIdOf, UNKNOWN_MEMBER, type OrderInput, type OrderOutcome } from "./orderRecorder.ts";
 
-const DUPLICATE_KEY = 11000;
 // Measured on the embedded database: `{_id: {$in}}` uses the unique index, but its cost grows
 // with the square of the list (4,000 ids: 1.4 s; 40 parallel lists of 100: 0.1 s).
 const LOOKUP_CHUNK = 100;
-const UNKNOWN_MEMBER = "member: 未知会员，订单需携带手机号或 unionid";
-const LABEL: Record<IdentityKind, string> = { unionid: "unionid", phone: "phone", customer: "externalUserId", buyer: "buyerId" };
-
-type Key = { id: string; kind: IdentityKind };
-type ObjectId = Types.ObjectId;
-
-/** What an order contributes once it is credited: who, how much, when. */
-interface OrderFacts {
-  memberId: ObjectId;
-  amount: number;
-  paidAt: Date;
-}
-
-/** One row of a run after matching: rejected, or tied to an order (new or already stored). */
-type RowPlan = { orderId: string; reason: string } | { orderId: string; reason: null; creates: boolean };
-
-/** An identity the run attaches to a member, with the claims that carried it (for the member's fields). */
-interface Attachment extends Key {
-  memberId: ObjectId;
-  claims: IdentityClaims;
-}
-
-interface NewMember {
-  id: ObjectId;
-  name: string;
-  sourceChannel: string;
-}
-
-/** The whole run worked out in memory, as the one-at-a-time path would have done it row by row. */
-interface RunPlan {
-  rows: RowPlan[];
-  facts: Map<string, OrderFacts>;
-  newMembers: NewMember[];
-  /** The new members' ids, as strings. */
-  newIds: Set<string>;
-  attachments: Attachment[];
-}
-
-/** A member's state while the run's credits are replayed in row order. */
-interface MemberState {
-  memberNo: string;
-  growth: number;
-  levelCode: string;
-  /** WeCom customers already on the member (its tags and guides are derived from all of them). */
-  externalUserIds: string[];
-  /** Inserted by this run (its identity fields were written with it). */
-  created: boolean;
-}
-
-/** What the run changes on one member, summed over its rows. */
-interface MemberTally {
-  growth: number;
-  points: number;
-  spent: number;
-  orders: number;
-  times: Date[];
-  levelChanges: { from: string; to: string; at: Date; reason: "upgrade" }[];
-}
 
 /**
  * Record a batch of orders (up to a few thousand) with a handful of database round trips instead
@@ -123,10 +79,6 @@ export default async function orderBatchImporter(inputs: OrderInput[], program: 
   return outcomes;
 }
 
-function isRefund(input: OrderInput): boolean {
-  return input.amount < 0 || input.status !== "paid" || input.refundedAmount > 0;
-}
-
 /** `orderRecorder` for one row, with its refusals (conflict, bad phone) as a rejected row. */
 async function recordOne(input: OrderInput, program: Program, now: Date): Promise<OrderOutcome> {
   try {
@@ -137,10 +89,6 @@ async function recordOne(input: OrderInput, program: Program, now: Date): Promis
     }
     throw error;
   }
-}
-
-function orderIdOf(input: OrderInput): string {
-  return `${input.channel}:${input.orderNo}`;
 }
 
 async function importRun(inputs: OrderInput[], program: Program, now: Date): Promise<OrderOutcome[]> {
@@ -170,18 +118,6 @@ async function importRun(inputs: OrderInput[], program: Program, now: Date): Pro
   return plan.rows.map((row) => outcomeOf(row, plan, states));
 }
 
-/** The row's identity keys, or the reason they cannot be formed (a phone that is no mobile number). */
-function keysOf(input: OrderInput): Key[] | string {
-  try {
-    return identityKeys(input.member);
-  } catch (error) {
-    if (error instanceof AppError) {
-      return error.message;
-    }
-    throw error;
-  }
-}
-
 /**
  * @param ids lookup keys.
  * @param load one `{_id: {$in}}` query.
@@ -205,79 +141,6 @@ async function storedOrders(orderIds: string[]): Promise<Map<string, OrderFacts>
 async function identityOwners(ids: string[]): Promise<Map<string, ObjectId>> {
   const found = await loadInChunks(ids, (part) => MemberIdentity.find({ _id: { $in: part } }, { memberId: 1 }).lean());
   return new Map(found.map((identity) => [identity._id, identity.memberId]));
-}
-
-/**
- * Match every row in order, exactly as `memberMatcher` would one by one, against the stored
- * identities plus those attached by earlier rows of the run.
- */
-function planRun(
-  inputs: OrderInput[],
-  keys: (Key[] | string)[],
-  stored: Map<string, OrderFacts>,
-  owners: Map<string, ObjectId>,
-  states: Map<string, MemberState>,
-): RunPlan {
-  const owner = new Map(owners);
-  const facts = new Map(stored);
-  const plan: RunPlan = { rows: [], facts, newMembers: [], newIds: new Set(), attachments: [] };
-  for (const [index, input] of inputs.entries()) {
-    const orderId = orderIdOf(input);
-    const rowKeys = keys[index] as Key[] | string;
-    if (facts.has(orderId)) {
-      plan.rows.push({ orderId, reason: null, creates: false });
-    } else if (typeof rowKeys === "string") {
-      plan.rows.push({ orderId, reason: rowKeys });
-    } else {
-      const matched = matchRow(input, rowKeys, owner, plan, states);
-      if (typeof matched === "string") {
-        plan.rows.push({ orderId, reason: matched });
-        continue;
-      }
-      facts.set(orderId, { memberId: matched, amount: input.amount, paidAt: input.paidAt });
-      plan.rows.push({ orderId, reason: null, creates: true });
-    }
-  }
-  return plan;
-}
-
-/** @returns the member for the row (found or new, its identities attached), or why it is rejected. */
-function matchRow(input: OrderInput, keys: Key[], owner: Map<string, ObjectId>, plan: RunPlan, states: Map<string, MemberState>): ObjectId | string {
-  const owned = keys.flatMap((key) => {
-    const memberId = owner.get(key.id);
-    return memberId ? [memberId] : [];
-  });
-  if (new Set(owned.map(String)).size > 1) {
-    return conflictReason(keys, owner);
-  }
-  let memberId = owned[0];
-  if (!memberId) {
-    if (!(input.member.phone || input.member.unionid)) {
-      return UNKNOWN_MEMBER;
-    }
-    memberId = new mongoose.Types.ObjectId();
-    plan.newMembers.push({ id: memberId, name: input.member.name ?? "", sourceChannel: input.channel });
-    plan.newIds.add(String(memberId));
-  }
-  for (const key of keys.filter((candidate) => !owner.has(candidate.id))) {
-    owner.set(key.id, memberId);
-    plan.attachments.push({ ...key, memberId, claims: input.member });
-  }
-  // An identity left pointing at a removed member: memberMatcher attaches, then finds nobody.
-  return states.has(String(memberId)) || plan.newIds.has(String(memberId)) ? memberId : UNKNOWN_MEMBER;
-}
-
-/** The words `memberMatcher` uses, so a row is refused the same way on either path. */
-function conflictReason(keys: Key[], owner: Map<string, ObjectId>): string {
-  const first = keys.find((key) => owner.has(key.id));
-  const firstOwner = first ? String(owner.get(first.id)) : "";
-  const other = keys.find((key) => owner.has(key.id) && String(owner.get(key.id)) !== firstOwner);
-  const names = [first, other].flatMap((key) => (key ? [LABEL[key.kind]] : []));
-  return `${names.join(" / ")}: 分别属于两位不同的会员，未做任何修改，请人工确认是否合并`;
-}
-
-function uniqueIds(ids: ObjectId[]): ObjectId[] {
-  return [...new Map(ids.map((id) => [String(id), id])).values()];
 }
 
 /** @returns stored members' number, growth and level, by id. */
@@ -330,52 +193,8 @@ async function createMembersAndIdentities(plan: RunPlan, program: Program, now: 
   const identities = plan.attachments.map((attachment) =>
     MemberIdentity.applyDefaults({ _id: attachment.id, kind: attachment.kind, memberId: attachment.memberId, via: "order", byUserId: null, at: now }),
   );
-  const duplicates = await insertNew(MemberIdentity.collection.insertMany.bind(MemberIdentity.collection), identities);
+  const duplicates = await insertNew(MemberIdentity.collection, identities);
   return { lost: new Set([...duplicates].map((index) => plan.attachments[index]?.id ?? "")), created };
-}
-
-/** The member fields that identities set, per member, in the order they were attached. */
-function fieldsByMember(attachments: Attachment[]): Map<string, { set: Partial<MemberAttrs>; externalUserIds: string[] }> {
-  const fields = new Map<string, { set: Partial<MemberAttrs>; externalUserIds: string[] }>();
-  for (const attachment of attachments) {
-    const key = String(attachment.memberId);
-    const entry = fields.get(key) ?? { set: {}, externalUserIds: [] };
-    fields.set(key, entry);
-    const { claims } = attachment;
-    if (attachment.kind === "customer" && claims.externalUserId && !entry.externalUserIds.includes(claims.externalUserId)) {
-      entry.externalUserIds.push(claims.externalUserId);
-    } else if (attachment.kind === "unionid" && claims.unionid) {
-      entry.set.unionid = claims.unionid;
-    } else if (attachment.kind === "phone" && claims.phone) {
-      const phone = protectPhone(normalizePhone(claims.phone) as string);
-      Object.assign(entry.set, { phoneHash: phone.hash, phoneEncrypted: phone.encrypted, phoneMasked: phone.masked });
-    }
-  }
-  return fields;
-}
-
-/**
- * Insert documents unordered.
- *
- * @returns positions that were already stored (duplicate `_id`).
- */
-async function insertNew(insertMany: (docs: Document[], options: { ordered: false }) => Promise<unknown>, docs: Document[]): Promise<Set<number>> {
-  if (docs.length === 0) {
-    return new Set();
-  }
-  try {
-    await insertMany(docs, { ordered: false });
-    return new Set();
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) {
-      throw error;
-    }
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) {
-      throw error;
-    }
-    return new Set(writeErrors.map((writeError) => writeError.index));
-  }
 }
 
 /**
@@ -432,7 +251,7 @@ async function insertOrders(plan: RunPlan, inputs: OrderInput[]): Promise<void> 
       }),
     ),
   );
-  const duplicates = await insertNew(Order.collection.insertMany.bind(Order.collection), docs);
+  const duplicates = await insertNew(Order.collection, docs);
   const taken = [...duplicates].map((index) => creating[index]?.row.orderId ?? "");
   if (taken.length === 0) {
     return;
@@ -458,7 +277,7 @@ async function recordNonMemberOrders(plan: RunPlan, inputs: OrderInput[]): Promi
     seen.add(row.orderId);
     return [NonMemberOrder.applyDefaults({ _id: row.orderId, channel: input.channel, amount: input.amount, paidAt: input.paidAt, storeId: input.storeId ?? null })];
   });
-  await insertNew(NonMemberOrder.collection.insertMany.bind(NonMemberOrder.collection), docs);
+  await insertNew(NonMemberOrder.collection, docs);
 }
 
 /**
@@ -476,7 +295,7 @@ async function insertLedgerEntries(plan: RunPlan, program: Program, now: Date): 
     const pointsExpiry = program.points.expiryMonths > 0 ? addMonths(facts.paidAt, program.points.expiryMonths) : null;
     return [entry("growth", growthForAmount(program, facts.amount), null), entry("points", pointsForAmount(program, facts.amount), pointsExpiry)];
   });
-  const duplicates = await insertNew(LedgerEntry.collection.insertMany.bind(LedgerEntry.collection), docs);
+  const duplicates = await insertNew(LedgerEntry.collection, docs);
   return new Set(docs.flatMap((doc, index) => (duplicates.has(index) ? [] : [String(doc._id)])));
 }
 
@@ -488,49 +307,6 @@ async function addMissingStates(states: Map<string, MemberState>, plan: RunPlan)
   }
   for (const [id, state] of await loadStates(missing)) {
     states.set(id, state);
-  }
-}
-
-/**
- * Apply the newly counted credits in row order, checking for an upgrade after each row as
- * `orderRecorder` does, so a member crossing two thresholds in one run records both steps.
- */
-function replayCredits(plan: RunPlan, states: Map<string, MemberState>, counted: Set<string>, program: Program, now: Date): Map<string, MemberTally> {
-  const tallies = new Map<string, MemberTally>();
-  const credited = new Set<string>();
-  for (const row of plan.rows) {
-    const facts = row.reason === null ? plan.facts.get(row.orderId) : undefined;
-    const state = facts ? states.get(String(facts.memberId)) : undefined;
-    if (!facts || !state) {
-      continue;
-    }
-    const tally = tallies.get(String(facts.memberId)) ?? { growth: 0, points: 0, spent: 0, orders: 0, times: [], levelChanges: [] };
-    tallies.set(String(facts.memberId), tally);
-    if (!credited.has(row.orderId)) {
-      credited.add(row.orderId);
-      creditRow(row.orderId, facts, tally, state, counted, program);
-    }
-    const earned = levelForGrowth(program, state.growth);
-    if (levelRank(program, earned.code) > levelRank(program, state.levelCode)) {
-      tally.levelChanges.push({ from: state.levelCode, to: earned.code, at: now, reason: "upgrade" });
-      state.levelCode = earned.code;
-    }
-  }
-  return tallies;
-}
-
-function creditRow(orderId: string, facts: OrderFacts, tally: MemberTally, state: MemberState, counted: Set<string>, program: Program): void {
-  // The growth entry is the gate for metrics, as in orderRecorder.
-  if (counted.has(`growth:order:${orderId}`)) {
-    const growth = growthForAmount(program, facts.amount);
-    tally.growth += growth;
-    state.growth += growth;
-    tally.spent += facts.amount;
-    tally.orders += 1;
-    tally.times.push(facts.paidAt);
-  }
-  if (counted.has(`points:order:${orderId}`)) {
-    tally.points += pointsForAmount(program, facts.amount);
   }
 }
 
@@ -596,61 +372,4 @@ async function writeMembers(props: {
     // are already typed (updatedAt is set in memberUpdate, as mongoose does).
     await Member.collection.bulkWrite(operations, { ordered: false });
   }
-}
-
-/** @returns the member's update, or null when the run changes nothing on it (replays only). */
-function memberUpdate(
-  tally: MemberTally | undefined,
-  fields: { set: Partial<MemberAttrs>; externalUserIds: string[] } | undefined,
-  state: MemberState | undefined,
-  now: Date,
-  program: Program,
-): Document | null {
-  const update: Document = {};
-  const inc: Record<string, number> = {};
-  const set: Document = { ...fields?.set };
-  const push: Document = {};
-  if (tally) {
-    for (const [path, value] of [["growth", tally.growth], ["points", tally.points], ["metrics.totalSpent", tally.spent], ["metrics.orderCount", tally.orders]] as const) {
-      if (value !== 0) {
-        inc[path] = value;
-      }
-    }
-    if (tally.times.length > 0) {
-      const times = tally.times.map((time) => time.getTime());
-      update.$min = { "metrics.firstPurchaseAt": new Date(Math.min(...times)) };
-      update.$max = { "metrics.lastPurchaseAt": new Date(Math.max(...times)) };
-      push["metrics.purchaseTimes"] = { $each: tally.times, $sort: 1, $slice: -KEPT_PURCHASE_TIMES };
-    }
-    if (tally.levelChanges.length > 0 && state) {
-      set.levelCode = state.levelCode;
-      set.levelValidUntil = addMonths(now, program.levelValidity.months);
-      push.levelChanges = { $each: tally.levelChanges };
-    }
-  }
-  if (Object.keys(inc).length > 0) {
-    update.$inc = inc;
-  }
-  if (Object.keys(set).length > 0) {
-    update.$set = set;
-  }
-  if (Object.keys(push).length > 0) {
-    update.$push = push;
-  }
-  if (fields && fields.externalUserIds.length > 0) {
-    update.$addToSet = { externalUserIds: { $each: fields.externalUserIds } };
-  }
-  if (Object.keys(update).length === 0) {
-    return null;
-  }
-  update.$set = { ...update.$set, updatedAt: new Date() };
-  return update;
-}
-
-function outcomeOf(row: RowPlan, plan: RunPlan, states: Map<string, MemberState>): OrderOutcome {
-  if (row.reason !== null) {
-    return { result: "rejected", orderId: row.orderId, reason: row.reason };
-  }
-  const memberId = (plan.facts.get(row.orderId) as OrderFacts).memberId;
-  return { result: row.creates ? "created" : "duplicate", orderId: row.orderId, memberId: String(memberId), memberNo: states.get(String(memberId))?.memberNo ?? "" };
 }

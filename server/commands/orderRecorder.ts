@@ -9,6 +9,7 @@ import ledgerPoster from "./ledgerPoster.ts";
 import { upgradeIfEarned } from "./levelEvaluator.ts";
 import memberMatcher, { type IdentityClaims } from "./memberMatcher.ts";
 import { pointsClawback } from "./pointsSpender.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 /** An order as a channel reports it (validated at the edge). Money in fen. */
 export interface OrderInput {
@@ -32,7 +33,17 @@ export type OrderOutcome =
   | { result: "rejected"; orderId: string; reason: string };
 
 type StoredOrder = OrderAttrs & { _id: string };
-const DUPLICATE_KEY = 11000;
+
+/** Why an order without a phone or unionid, for nobody known, is not a member's order. */
+export const UNKNOWN_MEMBER = "member: 未知会员，订单需携带手机号或 unionid";
+
+/**
+ * @param input an order.
+ * @returns its id: channel and order number, unique together.
+ */
+export function orderIdOf(input: Pick<OrderInput, "channel" | "orderNo">): string {
+  return `${input.channel}:${input.orderNo}`;
+}
 
 /**
  * Record one order idempotently (channel + order number): match or create its member, credit
@@ -49,7 +60,7 @@ export default async function orderRecorder(input: OrderInput, program: Program,
   if (input.amount < 0) {
     return recordRefund(input, program, now);
   }
-  const orderId = `${input.channel}:${input.orderNo}`;
+  const orderId = orderIdOf(input);
   let order = (await Order.findById(orderId).lean()) as StoredOrder | null;
   let created = false;
   if (!order) {
@@ -69,7 +80,7 @@ export default async function orderRecorder(input: OrderInput, program: Program,
         { $setOnInsert: { channel: input.channel, amount: input.amount, paidAt: input.paidAt, storeId: input.storeId ?? null } },
         { upsert: true },
       );
-      return { result: "rejected", orderId, reason: "member: 未知会员，订单需携带手机号或 unionid" };
+      return { result: "rejected", orderId, reason: UNKNOWN_MEMBER };
     }
     try {
       const doc = await Order.create({
@@ -87,7 +98,7 @@ export default async function orderRecorder(input: OrderInput, program: Program,
       order = doc.toObject() as StoredOrder;
       created = true;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+      if (!isDuplicateKeyError(error)) {
         throw error;
       }
       order = (await Order.findById(orderId).lean()) as StoredOrder;
@@ -166,7 +177,7 @@ async function applyRefund(order: StoredOrder, refundedTotal: number, sourceId: 
 }
 
 async function recordRefund(input: OrderInput, program: Program, now: Date): Promise<OrderOutcome> {
-  const orderId = `${input.channel}:${input.orderNo}`;
+  const orderId = orderIdOf(input);
   if (!input.refundOf) {
     throw UnprocessableError("refund_without_order", "refundOf: 退款记录需指明原订单号");
   }

@@ -2,6 +2,7 @@ import type { Types } from "mongoose";
 import { NotFoundError, UnprocessableError } from "../errors.ts";
 import { LedgerEntry } from "../models/LedgerEntry.ts";
 import { Member } from "../models/Member.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 interface Props {
   memberId: Types.ObjectId;
@@ -11,8 +12,6 @@ interface Props {
   reason: string;
   now: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Spend points. The balance moves only by an atomic conditional decrement that requires enough
@@ -28,7 +27,7 @@ export default async function pointsSpender({ memberId, amount, requestId, reaso
   try {
     await LedgerEntry.create({ _id: entryId, account: "points", memberId, delta: -amount, reason, sourceId: `spend:${requestId}`, state: "pending", at: now });
   } catch (error) {
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+    if (!isDuplicateKeyError(error)) {
       throw error;
     }
     const member = await Member.findById(memberId, { points: 1 }).lean();
@@ -67,7 +66,7 @@ export async function pointsClawback({ memberId, due, sourceId, now }: { memberI
     try {
       await LedgerEntry.create({ _id: `points:${sourceId}`, account: "points", memberId, delta: -take, reason: "refund", sourceId, state: "pending", at: now });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+      if (isDuplicateKeyError(error)) {
         return 0;
       }
       throw error;

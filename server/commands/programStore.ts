@@ -1,5 +1,6 @@
 import { DEFAULT_PROGRAM, ProgramSchema, type Program } from "../domain/program.ts";
 import { ProgramSettings } from "../models/ProgramSettings.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 /**
  * The program in force: the highest saved version, or the default before the first save.
@@ -20,8 +21,6 @@ interface Props {
   now: Date;
 }
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Save a new version of the program; earlier versions stay as its history.
  *
@@ -36,7 +35,7 @@ export default async function programSaver({ program, savedBy, now }: Props): Pr
       return version + 1;
     } catch (error) {
       // Two operators saved at once: take the next number.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
+      if (!isDuplicateKeyError(error)) {
         throw error;
       }
     }

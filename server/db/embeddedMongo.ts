@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -7,6 +7,8 @@ import readline from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
+import { ensureJars } from "./embeddedJars.ts";
+import { killStaleServer, PID_FILE, readPidFile } from "./embeddedPidFile.ts";
 
 /** The embedded server's storage: `memory` is fresh on every start (tests), `h2` keeps a file (npm start). */
 export type EmbeddedBackend = "memory" | "h2";
@@ -35,13 +37,8 @@ export interface EmbeddedMongoOptions {
   logger?: Logger;
 }
 
-// Keep in step with scripts/embedded-mongo/pom.xml and scripts/install-embedded-db.mjs.
-const MONGO_JAVA_SERVER_VERSION = "1.47.0";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const LAUNCHER = path.join(ROOT, "scripts", "embedded-mongo", "Launcher.java");
-const INSTALL_SCRIPT = path.join(ROOT, "scripts", "install-embedded-db.mjs");
-const JAR_CACHE = path.join(ROOT, ".cache", `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}`);
-const PID_FILE = "embedded-mongo.pid";
 const IGNORED_INDEX_NOTICE = /adding secondary index .* is not yet implemented/;
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
@@ -49,7 +46,6 @@ const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_CHARS = 8_000;
 // Children whose exit we asked for, so an exit is only reported when it was not.
 const stopRequested = new WeakSet<ChildProcess>();
-let installing: Promise<string> | undefined;
 
 /**
  * Starts an embedded MongoDB-protocol server on a free loopback port: a `mongod` from the PATH
@@ -294,160 +290,6 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
   ]);
   controller.abort();
   return result;
-}
-
-/**
- * Kills a server that an earlier, crashed process started on this data directory: it would
- * hold the H2 file lock (or mongod's dbpath lock). The pid file alone is not trusted, since
- * pids are reused; the process must also look like one of ours.
- *
- * @param dataDir data directory holding the pid file.
- * @param logger optional logger.
- * @returns when no stale server is left.
- */
-async function killStaleServer(dataDir: string, logger?: Logger): Promise<void> {
-  const pidFile = path.join(dataDir, PID_FILE);
-  const pid = readPidFile(pidFile);
-  if (pid === undefined) {
-    return;
-  }
-  if (pid === process.pid || !isOurServer(pid)) {
-    fs.rmSync(pidFile, { force: true });
-    return;
-  }
-  logger?.warn({ serverPid: pid, dataDir }, "stopping an embedded MongoDB left running by an earlier process");
-  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      break;
-    }
-    const deadline = Date.now() + STOP_GRACE_MS;
-    while (isOurServer(pid) && Date.now() < deadline) {
-      await sleep(50);
-    }
-    if (!isOurServer(pid)) {
-      break;
-    }
-  }
-  if (isOurServer(pid)) {
-    throw new Error(`could not stop the stale embedded MongoDB (pid ${pid}) using ${dataDir}`);
-  }
-  fs.rmSync(pidFile, { force: true });
-}
-
-/**
- * Reads the pid file.
- *
- * @param pidFile its path.
- * @returns the pid, or undefined when absent or garbled.
- */
-function readPidFile(pidFile: string): number | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(pidFile, "utf8");
-  } catch {
-    return undefined;
-  }
-  const pid = Number.parseInt(text.trim(), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/**
- * Tells whether a live process is an embedded server of ours. A zombie has an empty command
- * line, so one that died but was not yet reaped counts as gone.
- *
- * @param pid process id.
- * @returns true for a running launcher or mongod.
- */
-function isOurServer(pid: number): boolean {
-  const cmdline = commandLine(pid);
-  return cmdline.includes("Launcher.java") || /(^|\/)mongod\s.*--dbpath/.test(cmdline);
-}
-
-/**
- * A process's command line, arguments separated by spaces.
- *
- * @param pid process id.
- * @returns the command line, or "" when the process does not exist.
- */
-function commandLine(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
-  } catch {
-    // Fall through to ps where there is no /proc (macOS).
-  }
-  if (fs.existsSync("/proc/self")) {
-    return "";
-  }
-  const ps = spawnSync("ps", ["-o", "command=", "-p", String(pid)], { encoding: "utf8" });
-  return ps.status === 0 ? ps.stdout.trim() : "";
-}
-
-/**
- * Returns the jar classpath, running the install script once if the cache is missing
- * (postinstall may have been skipped because MONGODB_URI was set at install time).
- *
- * @param logger optional logger.
- * @returns the classpath, joined with the platform's separator.
- */
-async function ensureJars(logger?: Logger): Promise<string> {
-  const cached = readClasspath();
-  if (cached !== undefined) {
-    return cached;
-  }
-  logger?.info("fetching mongo-java-server jars (one time)");
-  // Concurrent starts in one process share a single fetch.
-  installing ??= runInstallScript().finally(() => {
-    installing = undefined;
-  });
-  const output = await installing;
-  const classpath = readClasspath();
-  if (classpath === undefined) {
-    throw new Error(`could not install mongo-java-server:\n${output.trim()}`);
-  }
-  return classpath;
-}
-
-/**
- * Reads the classpath the install script wrote last, once every jar was in place.
- *
- * @returns the classpath, or undefined when the cache is incomplete.
- */
-function readClasspath(): string | undefined {
-  let names: string[];
-  try {
-    names = fs.readFileSync(path.join(JAR_CACHE, "classpath.txt"), "utf8").split("\n").filter(Boolean);
-  } catch {
-    return undefined;
-  }
-  const jars = names.map((name) => path.join(JAR_CACHE, "lib", name));
-  if (jars.length === 0 || !jars.every((jar) => fs.existsSync(jar))) {
-    return undefined;
-  }
-  return jars.join(path.delimiter);
-}
-
-/**
- * Runs scripts/install-embedded-db.mjs with --force.
- *
- * @returns its combined output, for the error message if it failed.
- */
-function runInstallScript(): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [INSTALL_SCRIPT, "--force"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk: string) => {
-      output += chunk;
-    });
-    child.once("error", (error) => resolve(`${output}${error.message}`));
-    child.once("close", () => resolve(output));
-  });
 }
 
 /**

@@ -5,6 +5,7 @@ import { getLogger, type Logger } from "../logging/logger.ts";
 import { Event, type EventAttrs } from "../models/Event.ts";
 import { EventLane, type EventLaneAttrs } from "../models/EventLane.ts";
 import { handlerFor, isPermanentError, type HandlerContext } from "./eventHandlers.ts";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 export interface EventProcessorOptions {
   context: HandlerContext;
@@ -131,7 +132,7 @@ export class EventProcessor {
         { upsert: true },
       ).catch((error: unknown) => {
         // The lane exists and already holds the event: the upsert's insert collided.
-        if ((error as { code?: number }).code === 11000) {
+        if (isDuplicateKeyError(error)) {
           return { modifiedCount: 0, upsertedCount: 0 };
         }
         throw error;

@@ -3,10 +3,10 @@ import type { Context } from "koa";
 import { z } from "zod";
 import benefitClaimer, { benefitRedeemer, benefitStatuses } from "../../commands/benefitClaimer.ts";
 import { currentProgram } from "../../commands/programStore.ts";
-import { NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
 import { presentBenefitStatus } from "../../presenters/benefit.ts";
+import { memberByNo } from "./memberLookup.ts";
 
 const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
 const BenefitListSchema = z.object({ params: z.object({ memberNo }) });
@@ -17,14 +17,6 @@ const BenefitRedeemSchema = z.object({
     storeId: z.string().trim().min(1).max(64).optional(),
   }),
 });
-
-async function memberByNo(value: string) {
-  const member = await Member.findOne({ memberNo: value }, { levelCode: 1, levelChanges: 1, birthday: 1, joinedAt: 1, memberNo: 1 }).lean();
-  if (!member) {
-    throw NotFoundError("member");
-  }
-  return member;
-}
 
 const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
 

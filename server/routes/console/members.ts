@@ -5,9 +5,7 @@ import { identityBinder } from "../../commands/memberMatcher.ts";
 import memberMerger, { memberMergeUndoer } from "../../commands/memberMerger.ts";
 import pointsSpender from "../../commands/pointsSpender.ts";
 import { currentProgram } from "../../commands/programStore.ts";
-import { NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
-import { Member } from "../../models/Member.ts";
 import { presentMember } from "../../presenters/member.ts";
 import {
   MemberBindSchema,
@@ -21,14 +19,7 @@ import {
   type MergeUndoReq,
   type PointsSpendReq,
 } from "./schema.ts";
-
-async function memberByNo(memberNo: string) {
-  const member = await Member.findOne({ memberNo }).lean();
-  if (!member) {
-    throw NotFoundError("member");
-  }
-  return member;
-}
+import { memberByNo } from "./memberLookup.ts";
 
 const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
 

@@ -27,8 +27,7 @@ import {
   type SegmentPreviewReq,
   type SegmentUpdateReq,
 } from "./segmentsSchema.ts";
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from "../../db/duplicates.ts";
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 type StoredSegment = SegmentAttrs & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
@@ -60,7 +59,7 @@ async function uniqueName<T>(name: string, save: () => Promise<T>): Promise<T> {
   try {
     return await save();
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    if (isDuplicateKeyError(error)) {
       throw ConflictError(`name: 已存在名为「${name}」的人群，请换一个名称`);
     }
     throw error;
