@@ -2,11 +2,15 @@ import Koa from "koa";
 import { EventRecorder } from "./commands/eventRecorder.ts";
 import { errorHandler } from "./middlewares/errorHandler.ts";
 import { requestLogger } from "./middlewares/requestLogger.ts";
+import { authRouter, WECOM_LOGIN_URLS } from "./routes/auth.ts";
 import { consoleRouter } from "./routes/console/index.ts";
+import { frontend } from "./routes/frontend.ts";
+import { sidebarRouter } from "./routes/sidebar/index.ts";
 import { healthRouter } from "./routes/health.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
 import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
 import type { WeComClient } from "./wecom/client.ts";
+import { JsApiTickets } from "./wecom/jsapiTickets.ts";
 
 export interface AppOptions {
   /** Callback token, AES key and corp id; null when WeCom is not configured. */
@@ -15,6 +19,19 @@ export interface AppOptions {
   apiToken: string | undefined;
   /** The one WeCom client. */
   wecom: WeComClient;
+  /** Keys that sign the session cookie (SESSION_SECRET); the first signs, all verify. */
+  sessionKeys: string[];
+  /** The corp and the self-built app the sidebar and logins use. */
+  corpId?: string | undefined;
+  agentId?: string | undefined;
+  /** Development mode: accept POST /api/auth/dev-login. Never in production. */
+  devLogin?: boolean;
+  /** Not production: outside WeCom the sidebar may use its local JS-SDK stand-in. */
+  standIn?: boolean;
+  /** Where logins are sent (WeCom's by default; the sandbox points them at itself). */
+  loginUrls?: { oauth: string; qr: string };
+  /** The built sidebar and console (sidebar/dist); null to serve no pages. */
+  frontendDir?: string | null;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -29,7 +46,10 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
   app.proxy = true;
+  app.keys = options.sessionKeys;
   const now = options.now ?? (() => new Date());
+  const standIn = options.standIn ?? false;
+  const common = { apiToken: options.apiToken, wecom: options.wecom, now };
   const routers = [
     healthRouter(),
     callbackRouter({
@@ -37,10 +57,15 @@ export function createApp(options: AppOptions): Koa {
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
     }),
-    consoleRouter({ apiToken: options.apiToken, now, wecom: options.wecom }),
+    authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS }),
+    consoleRouter(common),
+    sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn }),
   ];
   app.use(requestLogger());
   app.use(errorHandler());
+  if (options.frontendDir) {
+    app.use(frontend(options.frontendDir));
+  }
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

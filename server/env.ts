@@ -47,6 +47,8 @@ const EnvSchema = z
     WECOM_API_BASE: z.url().default("https://qyapi.weixin.qq.com"),
     /** Bearer token that grants full console-API access to scripts and integrations (≥16 chars). */
     SCRM_API_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** Signs the session cookie (≥32 chars). Unset outside production: a random one per start (sessions end on restart). */
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     /** 32-byte key (base64 or 64 hex chars) protecting phone numbers: HMAC for matching, AES-GCM at rest. */
     DATA_ENCRYPTION_KEY: optionalString.pipe(
       z
@@ -83,7 +85,7 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
     }
   }
   if (production) {
-    for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "DATA_ENCRYPTION_KEY"].filter((name) => !has(name))) {
+    for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "DATA_ENCRYPTION_KEY", "SESSION_SECRET"].filter((name) => !has(name))) {
       problems.push(`${key}: is required in production`);
     }
   }

@@ -1,3 +1,6 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Server } from "node:http";
 import type { Db } from "mongodb";
 import mongoose from "mongoose";
@@ -10,6 +13,8 @@ import { configurePersonalData } from "./security/personalData.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { WeComClient } from "./wecom/client.ts";
 import { EventProcessor } from "./workers/eventProcessor.ts";
+
+const FRONTEND_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "sidebar", "dist");
 
 async function main(): Promise<void> {
   let env;
@@ -55,13 +60,22 @@ async function main(): Promise<void> {
     log.warn("WeCom callback not configured: /wecom/callback answers 503 until WECOM_* variables are set");
   }
   if (!env.SCRM_API_TOKEN) {
-    log.warn("SCRM_API_TOKEN not set: the console API refuses every request");
+    log.warn("SCRM_API_TOKEN not set: scripts cannot use the console API and the first admin cannot be bootstrapped");
+  }
+  if (!env.SESSION_SECRET) {
+    log.warn("SESSION_SECRET not set: sessions are signed with a random key and end when the server restarts");
   }
 
   const app = createApp({
     callbackSecrets,
     apiToken: env.SCRM_API_TOKEN,
     wecom,
+    sessionKeys: [env.SESSION_SECRET ?? crypto.randomBytes(32).toString("hex")],
+    corpId: env.WECOM_CORP_ID,
+    agentId: env.WECOM_AGENT_ID,
+    devLogin: env.NODE_ENV === "development",
+    standIn: env.NODE_ENV !== "production",
+    frontendDir: FRONTEND_DIR,
     onEventStored: () => processor?.kick(),
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -72,6 +86,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   log.info({ port, processor: processor !== null, scheduler: scheduler !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
+  log.info(`console: http://localhost:${port}/console/  sidebar: http://localhost:${port}/sidebar/`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -4,7 +4,7 @@ import { createApp, type AppOptions } from "../../server/app.ts";
 import { WeComClient } from "../../server/wecom/client.ts";
 import { EventProcessor, type EventProcessorOptions } from "../../server/workers/eventProcessor.ts";
 import { resetDatabase } from "./hooks.ts";
-import { CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
+import { AGENT_ID, AGENT_SECRET, CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
 
 export const API_TOKEN = "test-api-token-0123456789";
 
@@ -20,7 +20,16 @@ export interface TestServer {
  * @returns its base URL and a close function.
  */
 export async function startTestServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
-  const app = createApp({ callbackSecrets: SAMPLE, apiToken: API_TOKEN, wecom: testWeComClient(), ...options });
+  const app = createApp({
+    callbackSecrets: SAMPLE,
+    apiToken: API_TOKEN,
+    wecom: testWeComClient(),
+    sessionKeys: ["test-session-key-0123456789abcdef0123456789"],
+    corpId: SAMPLE.receiveId,
+    agentId: AGENT_ID,
+    standIn: true,
+    ...options,
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -44,7 +53,7 @@ export function testWeComClient(): WeComClient {
   return new WeComClient({
     baseUrl: WECOM_BASE,
     corpId: SAMPLE.receiveId,
-    secrets: { contact: CONTACT_SECRET },
+    secrets: { contact: CONTACT_SECRET, agent: AGENT_SECRET },
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
   });
 }

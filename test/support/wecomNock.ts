@@ -1,5 +1,5 @@
 import nock from "nock";
-import { CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
+import { AGENT_SECRET, CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
 
 export const ACCESS_TOKEN = "ACCESS_TOKEN_CONTACT";
 
@@ -13,6 +13,21 @@ export function nockToken(): nock.Scope {
     .get("/cgi-bin/gettoken")
     .query({ corpid: SAMPLE.receiveId, corpsecret: CONTACT_SECRET })
     .reply(200, { errcode: 0, errmsg: "ok", access_token: ACCESS_TOKEN, expires_in: 7200 })
+    .persist();
+}
+
+export const AGENT_ACCESS_TOKEN = "ACCESS_TOKEN_AGENT";
+
+/**
+ * Answer gettoken for the app (agent) secret: OAuth, JS-SDK tickets, directory (any number of times).
+ *
+ * @returns the nock scope.
+ */
+export function nockAgentToken(): nock.Scope {
+  return nock(WECOM_BASE)
+    .get("/cgi-bin/gettoken")
+    .query({ corpid: SAMPLE.receiveId, corpsecret: AGENT_SECRET })
+    .reply(200, { errcode: 0, errmsg: "ok", access_token: AGENT_ACCESS_TOKEN, expires_in: 7200 })
     .persist();
 }
 

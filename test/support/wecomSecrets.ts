@@ -9,3 +9,5 @@ export const SAMPLE = {
 
 export const WECOM_BASE = "https://qyapi.weixin.qq.com";
 export const CONTACT_SECRET = "contact-secret-for-tests";
+export const AGENT_ID = "1000002";
+export const AGENT_SECRET = "agent-secret-for-tests";

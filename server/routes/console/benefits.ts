@@ -30,14 +30,14 @@ export function benefitsRouter(options: { now: () => Date }): Router {
   const router = new Router();
   router.get("/members/:memberNo/benefits", validate(BenefitListSchema), async (ctx) => {
     const { params } = ctx.state.input as z.infer<typeof BenefitListSchema>;
-    const member = await memberByNo(params.memberNo);
+    const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     const now = options.now();
     ctx.body = { data: (await benefitStatuses(member, program, now)).map((status) => presentBenefitStatus(status)) };
   });
   router.post("/members/:memberNo/benefits/:benefitCode/claim", validate(BenefitClaimSchema), async (ctx) => {
     const { params } = ctx.state.input as z.infer<typeof BenefitClaimSchema>;
-    const member = await memberByNo(params.memberNo);
+    const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     const claimed = await benefitClaimer({ member, benefitCode: params.benefitCode, program, now: options.now() });
     ctx.status = 201;

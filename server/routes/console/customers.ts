@@ -1,4 +1,6 @@
 import Router from "@koa/router";
+import { actorOf } from "../../middlewares/authenticate.ts";
+import { assertCustomer } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Customer } from "../../models/Customer.ts";
@@ -15,6 +17,7 @@ export function customersRouter(): Router {
   const router = new Router();
   router.get("/customers/:externalUserId", validate(CustomerInfoSchema), async (ctx) => {
     const { params } = ctx.state.input as CustomerInfoReq;
+    await assertCustomer(actorOf(ctx), params.externalUserId);
     const customer = await Customer.findOne({ externalUserId: params.externalUserId }).lean();
     if (!customer) {
       throw NotFoundError("customer");

@@ -1,4 +1,6 @@
 import Router from "@koa/router";
+import { actorOf } from "../../middlewares/authenticate.ts";
+import { assertGroup } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Group } from "../../models/Group.ts";
@@ -14,6 +16,7 @@ export function groupsRouter(): Router {
   const router = new Router();
   router.get("/groups/:chatId", validate(GroupInfoSchema), async (ctx) => {
     const { params } = ctx.state.input as GroupInfoReq;
+    await assertGroup(actorOf(ctx), params.chatId);
     const group = await Group.findOne({ chatId: params.chatId }).lean();
     if (!group) {
       throw NotFoundError("group");

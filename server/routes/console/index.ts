@@ -1,7 +1,9 @@
 import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
-import { bearerAuth } from "../../middlewares/bearerAuth.ts";
+import { allow, authenticate } from "../../middlewares/authenticate.ts";
+import type { Area } from "../../security/authorization.ts";
+import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
@@ -9,24 +11,47 @@ import { groupsRouter } from "./groups.ts";
 import { kpisRouter } from "./kpis.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
+import { orgRouter } from "./org.ts";
 import { programRouter } from "./program.ts";
+import { quickRepliesRouter } from "./quickReplies.ts";
+import { rolesRouter } from "./roles.ts";
 import { segmentsRouter } from "./segments.ts";
 import { tagRulesRouter } from "./tagRules.ts";
 import { tagsRouter } from "./tags.ts";
-import type { WeComClient } from "../../wecom/client.ts";
+
+const PREFIX = "/api/console";
 
 /**
- * Everything under /api/console, behind authentication.
+ * Everything under /api/console, behind authentication; each child router is one area of
+ * server/security/authorization.ts, checked before its routes run.
  *
  * @param options the SCRM_API_TOKEN that grants admin access, the WeCom client and the clock.
  * @returns the router.
  */
 export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient }): Router {
-  const router = new Router({ prefix: "/api/console" });
-  // Authenticate before reading a body; 8 MB fits a batch of 1,000 orders.
-  router.use(bearerAuth(options.apiToken), apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
-  const children = [customersRouter(), groupsRouter(), eventsRouter(), ordersRouter(options), membersRouter(options), programRouter(options), tagsRouter(options), tagRulesRouter(), segmentsRouter(options), benefitsRouter(options), kpisRouter(options)];
-  for (const child of children) {
+  const router = new Router({ prefix: PREFIX });
+  router.use(apiResponse(), authenticate(options), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
+  const children: [Area, Router][] = [
+    ["customers", customersRouter()],
+    ["groups", groupsRouter()],
+    ["events", eventsRouter()],
+    ["orders", ordersRouter(options)],
+    ["members", membersRouter(options)],
+    ["program", programRouter(options)],
+    ["tags", tagsRouter(options)],
+    ["tags", tagRulesRouter()],
+    ["segments", segmentsRouter(options)],
+    ["benefits", benefitsRouter(options)],
+    ["kpis", kpisRouter(options)],
+    ["org", orgRouter(options)],
+    ["roles", rolesRouter(options)],
+    ["quick_replies", quickRepliesRouter()],
+  ];
+  for (const [area, child] of children) {
+    // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes
+    // match; otherwise it would run for every console request.
+    const guard = allow(area);
+    router.use((ctx, next) => (child.match(ctx.path.slice(PREFIX.length), ctx.method).route ? guard(ctx, next) : next()));
     router.use(child.routes(), child.allowedMethods());
   }
   return router;

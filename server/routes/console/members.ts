@@ -34,21 +34,21 @@ export function membersRouter(options: { now: () => Date }): Router {
 
   router.get("/members/:memberNo", validate(MemberInfoSchema), async (ctx) => {
     const { params } = ctx.state.input as MemberInfoReq;
-    const member = await memberByNo(params.memberNo);
+    const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     ctx.body = { data: presentMember(member, program, options.now()) };
   });
 
   router.post("/members/:memberNo/points/spend", validate(PointsSpendSchema), async (ctx) => {
     const { params, body } = ctx.state.input as PointsSpendReq;
-    const member = await memberByNo(params.memberNo);
+    const member = await memberByNo(ctx, params.memberNo);
     const outcome = await pointsSpender({ memberId: member._id, amount: body.amount, requestId: body.requestId, reason: body.reason, now: options.now() });
     ctx.body = { data: { memberNo: member.memberNo, points: outcome.balance, replayed: outcome.replayed } };
   });
 
   router.post("/members/:memberNo/bindings", validate(MemberBindSchema), async (ctx) => {
     const { params, body } = ctx.state.input as MemberBindReq;
-    const member = await memberByNo(params.memberNo);
+    const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     await identityBinder({
       memberId: member._id,
@@ -63,7 +63,7 @@ export function membersRouter(options: { now: () => Date }): Router {
 
   router.post("/members/merge", validate(MemberMergeSchema), async (ctx) => {
     const { body } = ctx.state.input as MemberMergeReq;
-    const [from, into] = await Promise.all([memberByNo(body.from), memberByNo(body.into)]);
+    const [from, into] = await Promise.all([memberByNo(ctx, body.from), memberByNo(ctx, body.into)]);
     const mergeId = await memberMerger({ fromMemberId: from._id, intoMemberId: into._id, reason: body.reason, byUserId: actorId(ctx), now: options.now() });
     ctx.status = 201;
     ctx.body = { data: { mergeId } };

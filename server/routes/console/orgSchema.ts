@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { ROLES } from "../../models/Employee.ts";
+
+const page = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1);
+const pageSize = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20);
+/** A store is a WeCom department; its id travels as a string of digits. */
+export const storeId = z.string().trim().regex(/^\d{1,10}$/, "must be a store (department) id");
+const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+/** `GET /employees?q=&storeId=&role=&page=&pageSize=`; empty filters mean "any". */
+export const EmployeeListSchema = z.object({
+  query: z.object({
+    q: z.string().trim().max(40, "is too long").optional(),
+    storeId: z.preprocess(blankToUndefined, storeId.optional()),
+    role: z.preprocess(blankToUndefined, z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }).optional()),
+    page,
+    pageSize,
+  }),
+});
+export type EmployeeListReq = z.infer<typeof EmployeeListSchema>;
+
+/** `PUT /employees/:userId/role`: a manager needs at least one store; other roles get none. */
+export const EmployeeRoleSchema = z.object({
+  params: z.object({ userId: z.string().min(1, "is required").max(64, "is too long") }),
+  body: z
+    .object({
+      role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
+      scopeStoreIds: z.array(storeId, { error: "must be a list of store ids" }).max(500, "has too many stores").default([]),
+    })
+    .superRefine((body, context) => {
+      if (body.role === "manager" && body.scopeStoreIds.length === 0) {
+        context.addIssue({ code: "custom", path: ["scopeStoreIds"], message: "店长至少需要管理一个门店" });
+      }
+    })
+    .transform((body) => ({ role: body.role, scopeStoreIds: body.role === "manager" ? [...new Set(body.scopeStoreIds)] : [] })),
+});
+export type EmployeeRoleReq = z.infer<typeof EmployeeRoleSchema>;

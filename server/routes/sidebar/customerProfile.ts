@@ -1,0 +1,59 @@
+import { benefitStatuses } from "../../commands/benefitClaimer.ts";
+import { currentProgram } from "../../commands/programStore.ts";
+import { Customer } from "../../models/Customer.ts";
+import { CustomerNote } from "../../models/CustomerNote.ts";
+import { Employee } from "../../models/Employee.ts";
+import { Follow } from "../../models/Follow.ts";
+import { Group } from "../../models/Group.ts";
+import { Member } from "../../models/Member.ts";
+import { MemberIdentity } from "../../models/MemberIdentity.ts";
+import { Order } from "../../models/Order.ts";
+import { TagGroup } from "../../models/TagGroup.ts";
+import { presentBenefitStatus } from "../../presenters/benefit.ts";
+import { presentMember } from "../../presenters/member.ts";
+import { presentSidebarCustomer, type SidebarCustomer } from "../../presenters/sidebarCustomer.ts";
+
+const RECENT_ORDERS = 5;
+const RECENT_NOTES = 20;
+
+/**
+ * Everything the sidebar shows about a customer, as seen by one guide (their follow's remark and
+ * tags). Reads go by unique keys where they can (customer, follow, identity, member), the rest in
+ * parallel, so the first screen is one round of lookups.
+ *
+ * @param externalUserId the customer in the chat.
+ * @param userId the guide whose follow it is.
+ * @param now the clock.
+ * @returns the profile, or null when the customer is unknown.
+ */
+export async function customerProfile(externalUserId: string, userId: string | null, now: Date): Promise<SidebarCustomer | null> {
+  const [customer, follow, identity, notes, tagGroups, { program }] = await Promise.all([
+    Customer.findOne({ externalUserId }).lean(),
+    userId ? Follow.findOne({ externalUserId, userId }).lean() : Follow.findOne({ externalUserId, status: "active" }).lean(),
+    MemberIdentity.findById(`customer:${externalUserId}`, { memberId: 1 }).lean(),
+    CustomerNote.find({ externalUserId }).sort({ createdAt: -1 }).limit(RECENT_NOTES).lean(),
+    TagGroup.find({}).lean(),
+    currentProgram(),
+  ]);
+  if (!customer) {
+    return null;
+  }
+  const member = identity ? await Member.findById(identity.memberId).lean() : null;
+  const [orders, benefits, groups, authors] = await Promise.all([
+    member ? Order.find({ memberId: member._id }).sort({ paidAt: -1 }).limit(RECENT_ORDERS).lean() : [],
+    member ? benefitStatuses(member, program, now) : [],
+    member ? Promise.all((member.groupChatIds ?? []).map((chatId) => Group.findOne({ chatId }, { chatId: 1, name: 1, members: 1 }).lean())) : Group.find({ "members.id": externalUserId }, { chatId: 1, name: 1, members: 1 }).lean(),
+    Employee.find({ userId: { $in: [...new Set(notes.map((note) => note.authorUserId))] } }, { userId: 1, name: 1 }).lean(),
+  ]);
+  return presentSidebarCustomer({
+    customer,
+    follow,
+    member: member ? presentMember(member, program, now) : null,
+    benefits: benefits.map((status) => presentBenefitStatus(status)),
+    orders,
+    groups: groups.filter((group) => group !== null),
+    notes,
+    authorNames: new Map(authors.map((author) => [author.userId, author.name])),
+    tagGroups,
+  });
+}

@@ -1,0 +1,98 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import { benefitRedeemer } from "../../commands/benefitClaimer.ts";
+import followTagger from "../../commands/followTagger.ts";
+import { NotFoundError } from "../../errors.ts";
+import { actorOf } from "../../middlewares/authenticate.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { BenefitClaim } from "../../models/BenefitClaim.ts";
+import { CustomerNote } from "../../models/CustomerNote.ts";
+import { Employee } from "../../models/Employee.ts";
+import { Member } from "../../models/Member.ts";
+import { TagGroup } from "../../models/TagGroup.ts";
+import { presentNote, tagIndex } from "../../presenters/sidebarCustomer.ts";
+import { assertCustomer, assertMember } from "../../security/authorization.ts";
+import type { WeComClient } from "../../wecom/client.ts";
+import { customerProfile } from "./customerProfile.ts";
+
+const externalUserId = z.string().trim().min(1).max(128);
+const tagId = z.string().trim().min(1).max(128);
+const ProfileSchema = z.object({ params: z.object({ externalUserId }) });
+const TagsSchema = z.object({
+  params: z.object({ externalUserId }),
+  body: z
+    .object({ add: z.array(tagId).max(100).default([]), remove: z.array(tagId).max(100).default([]) })
+    .refine((body) => body.add.length + body.remove.length > 0, { message: "add or remove must name a tag", path: ["add"] }),
+});
+const NoteSchema = z.object({ params: z.object({ externalUserId }), body: z.object({ text: z.string().trim().min(1, "must not be empty").max(1000) }) });
+const RedeemSchema = z.object({ body: z.object({ code: z.string().trim().min(1).max(64) }) });
+
+/**
+ * The sidebar's customer routes: every one first asks authorization whether this guide may see
+ * the customer, so a guide never reads or changes another guide's customer.
+ *
+ * @param options the WeCom client and the clock.
+ * @returns the router (mounted under /api/sidebar).
+ */
+export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () => Date }): Router {
+  const router = new Router();
+
+  router.get("/customers/:externalUserId", validate(ProfileSchema), async (ctx) => {
+    const { params } = ctx.state.input as z.infer<typeof ProfileSchema>;
+    const actor = actorOf(ctx);
+    await assertCustomer(actor, params.externalUserId);
+    const profile = await customerProfile(params.externalUserId, actor.userId, options.now());
+    if (!profile) {
+      throw NotFoundError("customer");
+    }
+    ctx.body = { data: profile };
+  });
+
+  router.post("/customers/:externalUserId/tags", validate(TagsSchema), async (ctx) => {
+    const { params, body } = ctx.state.input as z.infer<typeof TagsSchema>;
+    const actor = actorOf(ctx);
+    await assertCustomer(actor, params.externalUserId);
+    if (!actor.userId) {
+      throw NotFoundError("follow");
+    }
+    const tagIds = await followTagger({ wecom: options.wecom, userId: actor.userId, externalUserId: params.externalUserId, add: body.add, remove: body.remove });
+    const tags = tagIndex(await TagGroup.find({}).lean());
+    ctx.body = { data: { tagIds, tags: tagIds.flatMap((id) => tags.get(id) ?? []) } };
+  });
+
+  router.post("/customers/:externalUserId/notes", validate(NoteSchema), async (ctx) => {
+    const { params, body } = ctx.state.input as z.infer<typeof NoteSchema>;
+    const actor = actorOf(ctx);
+    await assertCustomer(actor, params.externalUserId);
+    const author = actor.userId ?? "api_token";
+    const note = await CustomerNote.create({ externalUserId: params.externalUserId, authorUserId: author, text: body.text });
+    const employee = await Employee.findOne({ userId: author }, { name: 1 }).lean();
+    ctx.status = 201;
+    ctx.body = { data: presentNote(note.toObject(), employee?.name) };
+  });
+
+  router.post("/benefits/redeem", validate(RedeemSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof RedeemSchema>;
+    const actor = actorOf(ctx);
+    const claim = await BenefitClaim.findById(body.code, { memberId: 1 }).lean();
+    const member = claim ? await Member.findById(claim.memberId, { memberNo: 1, homeStoreId: 1, guideUserIds: 1 }).lean() : null;
+    if (!claim || !member) {
+      throw NotFoundError("code: redemption code");
+    }
+    // Checked before redeeming: a code of someone else's customer must not be used up.
+    await assertMember(actor, member);
+    const now = options.now();
+    const employee = actor.userId ? await Employee.findOne({ userId: actor.userId }, { mainDepartmentId: 1 }).lean() : null;
+    const storeId = employee?.mainDepartmentId ? String(employee.mainDepartmentId) : null;
+    const redeemed = await benefitRedeemer({ code: body.code, userId: actor.userId, storeId, now });
+    ctx.body = { data: { memberNo: member.memberNo, benefitCode: redeemed.benefitCode, redeemedAt: now.toISOString() } };
+  });
+
+  router.get("/tags", async (ctx) => {
+    const groups = await TagGroup.find({ deleted: { $ne: true } }).sort({ order: -1 }).lean();
+    ctx.body = {
+      data: groups.map((group) => ({ groupId: group.groupId, groupName: group.name, tags: group.tags.filter((tag) => !tag.deleted).map((tag) => ({ id: tag.id, name: tag.name })) })),
+    };
+  });
+  return router;
+}

@@ -1,0 +1,25 @@
+import { bodyParser } from "@koa/bodyparser";
+import Router from "@koa/router";
+import { apiResponse } from "../../middlewares/apiResponse.ts";
+import { allow, authenticate } from "../../middlewares/authenticate.ts";
+import type { WeComClient } from "../../wecom/client.ts";
+import type { JsApiTickets } from "../../wecom/jsapiTickets.ts";
+import { sidebarCustomersRouter } from "./customers.ts";
+import { sidebarGroupsRouter } from "./groups.ts";
+import { sidebarJsSdkRouter } from "./jssdk.ts";
+
+/**
+ * Everything under /api/sidebar: the guide's view of the chat it is opened in. Record-level
+ * checks (own customers, own groups) are in each route, through server/security/authorization.ts.
+ *
+ * @param options the WeCom client, JS-SDK tickets, the SCRM_API_TOKEN, the stand-in switch and the clock.
+ * @returns the router.
+ */
+export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date }): Router {
+  const router = new Router({ prefix: "/api/sidebar" });
+  router.use(apiResponse(), authenticate(options), allow("sidebar"), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
+  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options)]) {
+    router.use(child.routes(), child.allowedMethods());
+  }
+  return router;
+}

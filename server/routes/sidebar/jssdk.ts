@@ -1,0 +1,57 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import { NotFoundError } from "../../errors.ts";
+import { actorOf } from "../../middlewares/authenticate.ts";
+import { validate } from "../../middlewares/validate.ts";
+import { Customer } from "../../models/Customer.ts";
+import { Follow } from "../../models/Follow.ts";
+import { Group } from "../../models/Group.ts";
+import type { JsApiTickets } from "../../wecom/jsapiTickets.ts";
+
+const SignatureSchema = z.object({
+  query: z.object({
+    url: z.url().max(2048),
+    type: z.enum(["config", "agentConfig"]),
+    // The page's second try after a failed config: sign with a freshly fetched ticket.
+    fresh: z.enum(["0", "1"]).default("0"),
+  }),
+});
+
+const DEV_CONTEXT_LIMIT = 50;
+
+/**
+ * JS-SDK signing for `ww.register`, and (outside production) the chats the local stand-in may
+ * pretend to be open on.
+ *
+ * @param options the ticket cache and whether the stand-in is allowed.
+ * @returns the router (mounted under /api/sidebar).
+ */
+export function sidebarJsSdkRouter(options: { tickets: JsApiTickets; standIn: boolean }): Router {
+  const router = new Router();
+  router.get("/jssdk/signature", validate(SignatureSchema), async (ctx) => {
+    const { query } = ctx.state.input as z.infer<typeof SignatureSchema>;
+    if (query.fresh === "1") {
+      options.tickets.invalidate(query.type);
+    }
+    ctx.body = { data: await options.tickets.sign(query.url, query.type) };
+  });
+
+  router.get("/jssdk/dev-contexts", async (ctx) => {
+    if (!options.standIn) {
+      throw NotFoundError("route");
+    }
+    const userId = actorOf(ctx).userId ?? "";
+    const [follows, groups] = await Promise.all([
+      Follow.find({ userId, status: "active" }, { externalUserId: 1 }).limit(DEV_CONTEXT_LIMIT).lean(),
+      Group.find({ $or: [{ ownerId: userId }, { "members.id": userId }] }, { chatId: 1, name: 1 }).limit(DEV_CONTEXT_LIMIT).lean(),
+    ]);
+    const customers = await Promise.all(follows.map((follow) => Customer.findOne({ externalUserId: follow.externalUserId }, { externalUserId: 1, name: 1 }).lean()));
+    ctx.body = {
+      data: {
+        customers: customers.flatMap((customer) => (customer ? [{ externalUserId: customer.externalUserId, name: customer.name }] : [])),
+        groups: groups.map((group) => ({ chatId: group.chatId, name: group.name })),
+      },
+    };
+  });
+  return router;
+}
