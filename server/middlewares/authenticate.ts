@@ -29,7 +29,7 @@ export function authenticate(options: { apiToken: string | undefined; now: () =>
       throw AuthenticationError("请先登录");
     }
     const origin = ctx.get("origin");
-    if (!["GET", "HEAD"].includes(ctx.method) && origin && origin !== ctx.origin) {
+    if (!["GET", "HEAD"].includes(ctx.method) && origin && origin !== `${ctx.protocol}://${ctx.host}`) {
       throw AuthorizationError("origin: 跨站请求被拒绝");
     }
     ctx.state.actor = actor;

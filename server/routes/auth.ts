@@ -81,7 +81,8 @@ export function authRouter(options: AuthOptions): Router {
     }
     const state = crypto.randomBytes(24).toString("hex");
     await LoginState.create({ _id: state, mode: query.mode, returnTo: query.returnTo, expiresAt: new Date(options.now().getTime() + STATE_TTL_MS) });
-    const redirectUri = `${ctx.origin}/api/auth/wecom/callback`;
+    // Koa 3's ctx.origin is the Origin header; this is our own scheme and host.
+    const redirectUri = `${ctx.protocol}://${ctx.host}/api/auth/wecom/callback`;
     ctx.redirect(query.mode === "oauth" ? oauthUrl(options, redirectUri, state) : qrLoginUrl(options, redirectUri, state));
   });
 

@@ -49,7 +49,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   tags: { admin: RW, operator: RW, manager: R },
   segments: { admin: RW, operator: RW },
   benefits: { admin: RW, operator: RW, manager: R },
-  kpis: { admin: R, operator: R, manager: R },
+  // Brand-wide figures: a manager would see other stores' results until KPIs can be cut by store.
+  kpis: { admin: R, operator: R },
   events: { admin: R },
   org: { admin: RW, operator: R, manager: R },
   roles: { admin: RW },

@@ -3,13 +3,9 @@ import nock from "nock";
 import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { RoleChange } from "../../server/models/RoleChange.ts";
-import { WeComClient } from "../../server/wecom/client.ts";
 import { consoleGet, consoleSend, useTestServer } from "../support/server.ts";
-import { wecomApi } from "../support/wecomNock.ts";
-import { CONTACT_SECRET, SAMPLE, WECOM_BASE } from "../support/wecomSecrets.ts";
-
-const AGENT_SECRET = "agent-secret-for-tests";
-const AGENT_TOKEN = "ACCESS_TOKEN_AGENT";
+import { loginAs } from "../support/sessions.ts";
+import { AGENT_ACCESS_TOKEN as AGENT_TOKEN, nockAgentToken, wecomApi } from "../support/wecomNock.ts";
 
 interface WeComDepartment {
   id: number;
@@ -31,11 +27,7 @@ const ok = { errcode: 0, errmsg: "ok" };
 
 /** The directory APIs the syncer reads with the app ("agent") secret, answering as often as asked. */
 function nockDirectory(departments: WeComDepartment[], users: WeComUser[], overrides: Record<string, object> = {}): void {
-  wecomApi()
-    .get("/cgi-bin/gettoken")
-    .query({ corpid: SAMPLE.receiveId, corpsecret: AGENT_SECRET })
-    .reply(200, { ...ok, access_token: AGENT_TOKEN, expires_in: 7200 })
-    .persist();
+  nockAgentToken();
   wecomApi()
     .get("/cgi-bin/department/simplelist")
     .query({ access_token: AGENT_TOKEN })
@@ -72,14 +64,7 @@ async function directoryState() {
 }
 
 describe("organisation: directory sync, employees, stores and roles", () => {
-  const context = useTestServer({
-    wecom: new WeComClient({
-      baseUrl: WECOM_BASE,
-      corpId: SAMPLE.receiveId,
-      secrets: { contact: CONTACT_SECRET, agent: AGENT_SECRET },
-      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-    }),
-  });
+  const context = useTestServer();
 
   describe("POST /api/console/directory/sync", () => {
     it("should upsert departments and employees, mark the missing deleted, keep roles, and reach the same state when run twice", async () => {
@@ -213,6 +198,25 @@ describe("organisation: directory sync, employees, stores and roles", () => {
         { id: "2", name: "徐汇店", parentId: "1", employeeCount: 2 },
         { id: "3", name: "静安店", parentId: "1", employeeCount: 2 },
       ]);
+    });
+
+    it("should show a manager only the stores in scope and the people in them", async () => {
+      const manager = await loginAs(context.server, { userId: "mgr2", name: "店长乙", role: "manager", scopeStoreIds: ["2"], departmentIds: [2] });
+      const all = await manager.get("/api/console/employees");
+      assert.equal(all.status, 200);
+      assert.deepEqual(userIds(all.body), ["mgr2", "wangwu", "zhangsan"]);
+      assert.deepEqual(all.body.pagination, { page: 1, pageSize: 20, total: 3 });
+      // Filters narrow within the scope, never widen it.
+      assert.deepEqual(userIds((await manager.get("/api/console/employees?storeId=3")).body), ["zhangsan"]);
+      assert.deepEqual(userIds((await manager.get("/api/console/employees?q=李四")).body), []);
+      const stores = await manager.get("/api/console/stores");
+      assert.deepEqual(stores.body.data, [{ id: "2", name: "徐汇店", parentId: "1", employeeCount: 3 }]);
+    });
+
+    it("should let an operator read the whole organisation", async () => {
+      const operator = await loginAs(context.server, { userId: "op1", role: "operator", departmentIds: [1] });
+      assert.deepEqual(userIds((await operator.get("/api/console/employees")).body), ["admin1", "lisi", "op1", "wangwu", "zhangsan"]);
+      assert.equal(((await operator.get("/api/console/stores")).body.data as unknown[]).length, 3);
     });
 
     it("should answer 401 without credentials", async () => {

@@ -7,6 +7,7 @@ import type { JsApiTickets } from "../../wecom/jsapiTickets.ts";
 import { sidebarCustomersRouter } from "./customers.ts";
 import { sidebarGroupsRouter } from "./groups.ts";
 import { sidebarJsSdkRouter } from "./jssdk.ts";
+import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
 
 /**
  * Everything under /api/sidebar: the guide's view of the chat it is opened in. Record-level
@@ -18,7 +19,7 @@ import { sidebarJsSdkRouter } from "./jssdk.ts";
 export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date }): Router {
   const router = new Router({ prefix: "/api/sidebar" });
   router.use(apiResponse(), authenticate(options), allow("sidebar"), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
-  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options)]) {
+  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter()]) {
     router.use(child.routes(), child.allowedMethods());
   }
   return router;

@@ -1,0 +1,54 @@
+// The console's areas: menu entries, who may open them, and where each role lands.
+import type { Role } from "../session";
+
+export interface NavArea {
+  /** Route name of the area's entry page; the menu item has data-test `nav-<name>`. */
+  name: string;
+  /** Top-level path (also the first path segment of every page in the area). */
+  path: string;
+  title: string;
+  roles: Role[];
+}
+
+export const NAV_AREAS: NavArea[] = [
+  { name: "home", path: "/home", title: "首页", roles: ["admin", "manager"] },
+  { name: "members", path: "/members", title: "会员", roles: ["admin", "operator", "manager"] },
+  { name: "program", path: "/program", title: "会员体系", roles: ["admin"] },
+  { name: "tags", path: "/tags", title: "标签", roles: ["admin", "operator"] },
+  { name: "segments", path: "/segments", title: "人群", roles: ["admin", "operator"] },
+  // Operators set up channel codes (design.md §1), so they see them too.
+  { name: "channelCodes", path: "/channel-codes", title: "渠道活码", roles: ["admin", "operator"] },
+  { name: "funnels", path: "/funnels", title: "群活码", roles: ["admin", "operator"] },
+  { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator"] },
+  { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator"] },
+  { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator"] },
+  { name: "tasks", path: "/tasks", title: "任务", roles: ["admin"] },
+  { name: "reports", path: "/reports", title: "报表", roles: ["admin", "manager"] },
+  { name: "quickReplies", path: "/quick-replies", title: "话术库", roles: ["admin", "operator"] },
+  { name: "org", path: "/org", title: "组织与权限", roles: ["admin", "manager"] },
+];
+
+/** The area a path belongs to, by its first segment. */
+export function areaOf(path: string): NavArea | undefined {
+  const segment = path.split("/").find((part) => part !== "");
+  return NAV_AREAS.find((area) => area.path === `/${segment ?? ""}`);
+}
+
+/** The areas a role may open, in menu order. */
+export function areasFor(role: Role): NavArea[] {
+  return NAV_AREAS.filter((area) => area.roles.includes(role));
+}
+
+/**
+ * Whether a role may open a path. Paths outside every area (a page another module adds without
+ * a menu entry) are for admins only until they get one.
+ */
+export function canOpen(role: Role, path: string): boolean {
+  const area = areaOf(path);
+  return area ? area.roles.includes(role) : role === "admin";
+}
+
+/** Where a role lands after signing in or on `/`. */
+export function landingPath(role: Role): string {
+  return areasFor(role)[0]?.path ?? "/guide";
+}

@@ -1,0 +1,74 @@
+// Toasts and confirmations. ElMessage / ElMessageBox are called from scripts, which the
+// component resolver does not see, so they and their styles are imported here.
+import { ElMessage, ElMessageBox } from "element-plus";
+import "element-plus/es/components/message/style/css";
+import "element-plus/es/components/message-box/style/css";
+import { errorMessage } from "./format";
+
+/**
+ * @param text what went well.
+ */
+export function toastSuccess(text: string): void {
+  ElMessage({ type: "success", message: text });
+}
+
+/**
+ * @param error anything an API call threw.
+ * @param prefix what was being done, e.g. "保存失败".
+ */
+export function toastError(error: unknown, prefix = "操作失败"): void {
+  ElMessage({ type: "error", message: `${prefix}：${errorMessage(error)}`, duration: 6000, showClose: true });
+}
+
+/**
+ * @param text the question.
+ * @param title the box title.
+ * @param confirmText the confirm button's text.
+ * @returns whether the user confirmed.
+ */
+export async function confirmDanger(text: string, title = "请确认", confirmText = "删除"): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(text, title, { type: "warning", confirmButtonText: confirmText, cancelButtonText: "取消", confirmButtonType: "danger" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ask for one line of text.
+ *
+ * @param title the box title.
+ * @param options the current value, the label and a validator returning an error or true.
+ * @returns the trimmed text, or null when cancelled.
+ */
+export async function promptText(title: string, options: { value?: string; label: string; max?: number }): Promise<string | null> {
+  const max = options.max ?? 30;
+  try {
+    const { value } = await ElMessageBox.prompt(options.label, title, {
+      inputValue: options.value ?? "",
+      confirmButtonText: "确定",
+      cancelButtonText: "取消",
+      inputValidator: (text: string) => {
+        const trimmed = text.trim();
+        if (!trimmed) {
+          return "不能为空";
+        }
+        return trimmed.length <= max ? true : `最多 ${max} 个字`;
+      },
+    });
+    return value.trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Tell the user something they must read (e.g. a redemption code).
+ *
+ * @param text the message.
+ * @param title the box title.
+ */
+export async function notice(text: string, title: string): Promise<void> {
+  await ElMessageBox.alert(text, title, { confirmButtonText: "知道了" }).catch(() => undefined);
+}

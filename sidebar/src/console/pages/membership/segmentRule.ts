@@ -1,0 +1,166 @@
+// The segment rule builder's form state, and its conversion to and from the rule the server
+// takes (server/domain/segmentRule.ts). Empty pickers are left out of the rule: on the server an
+// empty list means "no condition", and leaving it out keeps saved rules small and readable.
+import { channelLabel, yuan } from "./format";
+import type { Range, SegmentRule } from "./types";
+
+/** What the builder edits. Money in yuan; null = not set. */
+export interface SegmentDraft {
+  tagsAny: string[];
+  tagsAll: string[];
+  tagsNone: string[];
+  levelMode: "any" | "levels" | "minLevel";
+  levels: string[];
+  minLevel: string;
+  pointsMin: number | null;
+  pointsMax: number | null;
+  spentMinYuan: number | null;
+  spentMaxYuan: number | null;
+  r: number[];
+  f: number[];
+  m: number[];
+  lastPurchaseWithinDays: number | null;
+  noPurchaseForDays: number | null;
+  birthdayMonth: number[];
+  channels: string[];
+  stores: string[];
+  guides: string[];
+  groups: string[];
+}
+
+const isSet = (value: number | null | undefined): value is number => typeof value === "number" && Number.isFinite(value);
+
+function range(min: number | null, max: number | null, scale = 1): Range | undefined {
+  if (!isSet(min) && !isSet(max)) {
+    return undefined;
+  }
+  return { ...(isSet(min) ? { min: Math.round(min * scale) } : {}), ...(isSet(max) ? { max: Math.round(max * scale) } : {}) };
+}
+
+const list = <T>(values: T[]) => (values.length > 0 ? [...values] : undefined);
+
+/**
+ * @param rule a saved rule, or nothing for a new segment.
+ * @returns the builder's state.
+ */
+export function draftFromRule(rule: SegmentRule = {}): SegmentDraft {
+  return {
+    tagsAny: [...(rule.tags?.any ?? [])],
+    tagsAll: [...(rule.tags?.all ?? [])],
+    tagsNone: [...(rule.tags?.none ?? [])],
+    levelMode: rule.minLevel !== undefined ? "minLevel" : rule.levels?.length ? "levels" : "any",
+    levels: [...(rule.levels ?? [])],
+    minLevel: rule.minLevel ?? "",
+    pointsMin: rule.points?.min ?? null,
+    pointsMax: rule.points?.max ?? null,
+    spentMinYuan: rule.spentFen?.min !== undefined ? rule.spentFen.min / 100 : null,
+    spentMaxYuan: rule.spentFen?.max !== undefined ? rule.spentFen.max / 100 : null,
+    r: [...(rule.rfm?.r ?? [])],
+    f: [...(rule.rfm?.f ?? [])],
+    m: [...(rule.rfm?.m ?? [])],
+    lastPurchaseWithinDays: rule.lastPurchaseWithinDays ?? null,
+    noPurchaseForDays: rule.noPurchaseForDays ?? null,
+    birthdayMonth: [...(rule.birthdayMonth ?? [])],
+    channels: [...(rule.channels ?? [])],
+    stores: [...(rule.stores ?? [])],
+    guides: [...(rule.guides ?? [])],
+    groups: [...(rule.groups ?? [])],
+  };
+}
+
+/**
+ * @param draft the builder's state.
+ * @returns the rule, with only the conditions set.
+ */
+export function ruleFromDraft(draft: SegmentDraft): SegmentRule {
+  const tags = { any: list(draft.tagsAny), all: list(draft.tagsAll), none: list(draft.tagsNone) };
+  const rfm = { r: list(draft.r), f: list(draft.f), m: list(draft.m) };
+  const entries: Array<[keyof SegmentRule, unknown]> = [
+    ["tags", tags.any || tags.all || tags.none ? stripUndefined(tags) : undefined],
+    ["levels", draft.levelMode === "levels" ? list(draft.levels) : undefined],
+    ["minLevel", draft.levelMode === "minLevel" && draft.minLevel ? draft.minLevel : undefined],
+    ["points", range(draft.pointsMin, draft.pointsMax)],
+    ["rfm", rfm.r || rfm.f || rfm.m ? stripUndefined(rfm) : undefined],
+    ["spentFen", range(draft.spentMinYuan, draft.spentMaxYuan, 100)],
+    ["lastPurchaseWithinDays", isSet(draft.lastPurchaseWithinDays) ? draft.lastPurchaseWithinDays : undefined],
+    ["noPurchaseForDays", isSet(draft.noPurchaseForDays) ? draft.noPurchaseForDays : undefined],
+    ["birthdayMonth", list([...draft.birthdayMonth].sort((a, b) => a - b))],
+    ["channels", list(draft.channels)],
+    ["stores", list(draft.stores)],
+    ["guides", list(draft.guides)],
+    ["groups", list(draft.groups)],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as SegmentRule;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
+}
+
+/** Names to show instead of ids. */
+export interface RuleNames {
+  tag: (id: string) => string;
+  level: (code: string) => string;
+  store: (id: string) => string;
+}
+
+const between = (value: Range, unit: (n: number) => string) =>
+  value.min !== undefined && value.max !== undefined ? `${unit(value.min)}–${unit(value.max)}` : value.min !== undefined ? `≥ ${unit(value.min)}` : `≤ ${unit(value.max ?? 0)}`;
+
+/**
+ * @param rule a rule.
+ * @param names how to name tags, levels and stores.
+ * @returns one short Chinese phrase per condition.
+ */
+export function describeRule(rule: SegmentRule, names: RuleNames): string[] {
+  const parts: string[] = [];
+  const tagList = (ids: string[]) => ids.map(names.tag).join("、");
+  if (rule.tags?.any?.length) {
+    parts.push(`含任一标签：${tagList(rule.tags.any)}`);
+  }
+  if (rule.tags?.all?.length) {
+    parts.push(`含全部标签：${tagList(rule.tags.all)}`);
+  }
+  if (rule.tags?.none?.length) {
+    parts.push(`不含标签：${tagList(rule.tags.none)}`);
+  }
+  if (rule.levels?.length) {
+    parts.push(`等级：${rule.levels.map(names.level).join("、")}`);
+  }
+  if (rule.minLevel) {
+    parts.push(`${names.level(rule.minLevel)}及以上`);
+  }
+  if (rule.points) {
+    parts.push(`积分 ${between(rule.points, String)}`);
+  }
+  if (rule.spentFen) {
+    parts.push(`累计消费 ${between(rule.spentFen, yuan)}`);
+  }
+  for (const key of ["r", "f", "m"] as const) {
+    if (rule.rfm?.[key]?.length) {
+      parts.push(`${key.toUpperCase()} ${rule.rfm[key]?.join("/")} 分`);
+    }
+  }
+  if (rule.lastPurchaseWithinDays) {
+    parts.push(`近 ${rule.lastPurchaseWithinDays} 天有购买`);
+  }
+  if (rule.noPurchaseForDays) {
+    parts.push(`${rule.noPurchaseForDays} 天未购买`);
+  }
+  if (rule.birthdayMonth?.length) {
+    parts.push(`生日 ${rule.birthdayMonth.join("、")} 月`);
+  }
+  if (rule.channels?.length) {
+    parts.push(`来源：${rule.channels.map(channelLabel).join("、")}`);
+  }
+  if (rule.stores?.length) {
+    parts.push(`门店：${rule.stores.map(names.store).join("、")}`);
+  }
+  if (rule.guides?.length) {
+    parts.push(`导购：${rule.guides.join("、")}`);
+  }
+  if (rule.groups?.length) {
+    parts.push(`客户群：${rule.groups.length} 个`);
+  }
+  return parts;
+}

@@ -1,0 +1,54 @@
+// Areas no issue has built yet, with what each will do. They all show one honest placeholder.
+
+export interface PlannedFeature {
+  name: string;
+  /** Path under the layout, without the leading slash. */
+  path: string;
+  title: string;
+  description: string;
+}
+
+export const PLANNED_FEATURES: PlannedFeature[] = [
+  {
+    name: "channelCodes",
+    path: "channel-codes",
+    title: "渠道活码",
+    description: "为门店、导购和投放渠道生成「联系我」二维码，客户扫码添加后自动打渠道标签、发送欢迎语，并按渠道统计新增客户和新会员。",
+  },
+  {
+    name: "funnels",
+    path: "funnels",
+    title: "群活码",
+    description: "一个永不过期的二维码轮流指向多个客户群，群满自动切换到下一个，统计扫码、入群和留存。",
+  },
+  {
+    name: "draws",
+    path: "draws",
+    title: "抽奖",
+    description: "配置抽奖活动、奖品和参与条件，会员在活动页参与抽奖，查看参与人数、中奖和核销情况。",
+  },
+  {
+    name: "moments",
+    path: "moments",
+    title: "朋友圈",
+    description: "创建企业朋友圈任务，指定门店和导购发表，查看各门店的发表完成率（关怀为主、服务为辅、少量广告）。",
+  },
+  {
+    name: "massMessages",
+    path: "mass-messages",
+    title: "群发",
+    description: "按人群向客户或客户群群发消息，导购在企业微信中确认发送，统计送达和完成率。",
+  },
+  {
+    name: "tasks",
+    path: "tasks",
+    title: "任务",
+    description: "为导购生成生日关怀、沉默会员召回、权益即将过期提醒等任务，导购在侧边栏完成，这里查看各门店、各导购的完成情况。",
+  },
+  {
+    name: "reports",
+    path: "reports",
+    title: "报表",
+    description: "按门店和导购查看会员入企微率、导购活跃度、任务完成率、活码与活动效果和会员指标，并导出 Excel。",
+  },
+];

@@ -1,0 +1,27 @@
+// The Vant resolver imports components at build time but, with dts off, vue-tsc would not know
+// them; declaring the ones the sidebar uses gets their props checked in templates.
+import type { Button, Cell, CellGroup, Dialog, Empty, Field, Form, Image, List, Loading, Popup, Progress, Search, Skeleton, Tab, Tabs, Tag } from "vant";
+
+declare module "vue" {
+  export interface GlobalComponents {
+    VanButton: typeof Button;
+    VanCell: typeof Cell;
+    VanCellGroup: typeof CellGroup;
+    VanDialog: typeof Dialog;
+    VanEmpty: typeof Empty;
+    VanField: typeof Field;
+    VanForm: typeof Form;
+    VanImage: typeof Image;
+    VanList: typeof List;
+    VanLoading: typeof Loading;
+    VanPopup: typeof Popup;
+    VanProgress: typeof Progress;
+    VanSearch: typeof Search;
+    VanSkeleton: typeof Skeleton;
+    VanTab: typeof Tab;
+    VanTabs: typeof Tabs;
+    VanTag: typeof Tag;
+  }
+}
+
+export {};

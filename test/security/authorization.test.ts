@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { Customer } from "../../server/models/Customer.ts";
+import { CustomerNote } from "../../server/models/CustomerNote.ts";
+import { Department } from "../../server/models/Department.ts";
+import { Follow } from "../../server/models/Follow.ts";
+import { Group } from "../../server/models/Group.ts";
+import { Member } from "../../server/models/Member.ts";
+import { MemberIdentity } from "../../server/models/MemberIdentity.ts";
+import { API_TOKEN, useTestServer } from "../support/server.ts";
+import { loginAs, type SessionClient } from "../support/sessions.ts";
+
+type Role = "admin" | "operator" | "manager" | "guide";
+const ROLES: Role[] = ["admin", "operator", "manager", "guide"];
+
+// Two stores; the manager runs store 101, the guide works in it. Everything "B" belongs to store 102.
+async function seedTwoStores(): Promise<void> {
+  await Department.create([
+    { departmentId: 101, name: "上海静安店", parentId: 1 },
+    { departmentId: 102, name: "北京三里屯店", parentId: 1 },
+  ]);
+  await Customer.create([
+    { externalUserId: "wmA", name: "王小姐" },
+    { externalUserId: "wmB", name: "李先生" },
+  ]);
+  await Follow.create([
+    { externalUserId: "wmA", userId: "guideA", status: "active", addedAt: new Date() },
+    { externalUserId: "wmB", userId: "guideB", status: "active", addedAt: new Date() },
+  ]);
+  await Group.create([
+    { chatId: "chatA", name: "静安会员群", ownerId: "guideA", members: [{ id: "wmA", type: "customer", status: "in", joinScene: 3 }] },
+    { chatId: "chatB", name: "三里屯会员群", ownerId: "guideB", members: [{ id: "wmB", type: "customer", status: "in", joinScene: 3 }] },
+  ]);
+  const [memberA, memberB] = await Member.create([
+    { memberNo: "M00000001", name: "王小姐", levelCode: "normal", guideUserIds: ["guideA"], homeStoreId: "101", externalUserIds: ["wmA"] },
+    { memberNo: "M00000002", name: "李先生", levelCode: "normal", guideUserIds: ["guideB"], homeStoreId: "102", externalUserIds: ["wmB"] },
+  ]);
+  await MemberIdentity.create([
+    { _id: "customer:wmA", kind: "customer", memberId: memberA?._id, via: "wecom", at: new Date() },
+    { _id: "customer:wmB", kind: "customer", memberId: memberB?._id, via: "wecom", at: new Date() },
+  ]);
+}
+
+interface Case {
+  what: string;
+  method: "GET" | "POST" | "PUT";
+  path: string;
+  body?: unknown;
+  /** Per role: "ok" means neither 401 nor 403 (the request reached its handler), or the exact status. */
+  expect: Record<Role, "ok" | 403>;
+}
+
+// role × resource × action. "ok" only claims the authorization let the request through; what the
+// handler then answers (200, 400 for an empty body, ...) is the business of the route's own tests.
+const MATRIX: Case[] = [
+  { what: "own customer in the sidebar", method: "GET", path: "/api/sidebar/customers/wmA", expect: { admin: "ok", operator: "ok", manager: "ok", guide: "ok" } },
+  { what: "another store's customer in the sidebar", method: "GET", path: "/api/sidebar/customers/wmB", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "a note on another store's customer", method: "POST", path: "/api/sidebar/customers/wmB/notes", body: { text: "回访" }, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "tags of another store's customer", method: "POST", path: "/api/sidebar/customers/wmB/tags", body: { add: ["etX"] }, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "own group in the sidebar", method: "GET", path: "/api/sidebar/groups/chatA", expect: { admin: "ok", operator: "ok", manager: "ok", guide: "ok" } },
+  { what: "another store's group in the sidebar", method: "GET", path: "/api/sidebar/groups/chatB", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "a member of the manager's store", method: "GET", path: "/api/console/members/M00000001", expect: { admin: "ok", operator: "ok", manager: "ok", guide: 403 } },
+  { what: "a member of another store", method: "GET", path: "/api/console/members/M00000002", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "a member number that does not exist", method: "GET", path: "/api/console/members/M00000099", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "spending a member's points", method: "POST", path: "/api/console/members/M00000001/points/spend", body: {}, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "a customer in the console", method: "GET", path: "/api/console/customers/wmB", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "a group in the console", method: "GET", path: "/api/console/groups/chatB", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "reading the programme", method: "GET", path: "/api/console/program", expect: { admin: "ok", operator: "ok", manager: "ok", guide: 403 } },
+  { what: "changing the programme", method: "PUT", path: "/api/console/program", body: {}, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "segments", method: "GET", path: "/api/console/segments", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "importing orders", method: "POST", path: "/api/console/orders", body: {}, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "brand KPIs", method: "GET", path: "/api/console/kpis", expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  { what: "the event log", method: "GET", path: "/api/console/events", expect: { admin: "ok", operator: 403, manager: 403, guide: 403 } },
+  { what: "assigning roles", method: "PUT", path: "/api/console/employees/guideA/role", body: {}, expect: { admin: "ok", operator: 403, manager: 403, guide: 403 } },
+  { what: "syncing the directory", method: "POST", path: "/api/console/directory/sync", body: {}, expect: { admin: "ok", operator: 403, manager: 403, guide: 403 } },
+  { what: "the quick-reply library (read)", method: "GET", path: "/api/console/quick-replies", expect: { admin: "ok", operator: "ok", manager: "ok", guide: "ok" } },
+  { what: "the quick-reply library (write)", method: "POST", path: "/api/console/quick-reply-folders", body: {}, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+];
+
+describe("authorization matrix (role × resource × action)", () => {
+  const context = useTestServer();
+  const clients = {} as Record<Role, SessionClient>;
+
+  beforeEach(async () => {
+    await seedTwoStores();
+    clients.admin = await loginAs(context.server, { userId: "boss", role: "admin" });
+    clients.operator = await loginAs(context.server, { userId: "ops", role: "operator" });
+    clients.manager = await loginAs(context.server, { userId: "mgrA", role: "manager", scopeStoreIds: ["101"], departmentIds: [101] });
+    clients.guide = await loginAs(context.server, { userId: "guideA", role: "guide", departmentIds: [101] });
+    await loginAs(context.server, { userId: "guideB", role: "guide", departmentIds: [102] });
+  });
+
+  it("should let each role through exactly where the matrix says", async () => {
+    const mismatches: string[] = [];
+    for (const entry of MATRIX) {
+      for (const role of ROLES) {
+        const response = await clients[role].send(entry.method, entry.path, entry.body);
+        const allowed = response.status !== 401 && response.status !== 403;
+        const expected = entry.expect[role];
+        if ((expected === "ok") !== allowed) {
+          mismatches.push(`${role} ${entry.method} ${entry.path} (${entry.what}): got ${response.status} ${response.body.message ?? ""}`);
+        }
+      }
+    }
+    assert.deepEqual(mismatches, []);
+  });
+
+  it("should refuse a guide asking for another guide's customer with nothing about the customer in the answer, and change nothing", async () => {
+    const read = await clients.guide.get("/api/sidebar/customers/wmB");
+    assert.equal(read.status, 403);
+    assert.deepEqual(read.body, { ok: false, error: "authorization_error", status: 403, message: "该客户不是您的客户" });
+    const unknown = await clients.guide.get("/api/sidebar/customers/wmNobody");
+    assert.deepEqual(unknown.body, read.body, "an unknown id and someone else's customer look the same");
+    const note = await clients.guide.send("POST", "/api/sidebar/customers/wmB/notes", { text: "偷看" });
+    assert.equal(note.status, 403);
+    assert.equal(await CustomerNote.countDocuments({}), 0);
+  });
+
+  it("should stop seeing a customer once the follow ends", async () => {
+    assert.equal((await clients.guide.get("/api/sidebar/customers/wmA")).status, 200);
+    await Follow.updateOne({ externalUserId: "wmA", userId: "guideA" }, { $set: { status: "deleted_by_customer" } });
+    assert.equal((await clients.guide.get("/api/sidebar/customers/wmA")).status, 403);
+  });
+
+  it("should refuse requests without a session or token, and a forged cookie", async () => {
+    for (const path of ["/api/sidebar/customers/wmA", "/api/console/members/M00000001"]) {
+      assert.equal((await fetch(`${context.server.url}${path}`)).status, 401);
+      const forged = clients.guide.cookie.replace(/scrm_sid=[^;]+/, "scrm_sid=forged-token");
+      assert.equal((await fetch(`${context.server.url}${path}`, { headers: { cookie: forged } })).status, 401);
+      assert.equal((await fetch(`${context.server.url}${path}`, { headers: { authorization: `Bearer ${API_TOKEN}x` } })).status, 401);
+    }
+  });
+
+  it("should refuse a cookie-authenticated write from another origin", async () => {
+    const response = await fetch(`${context.server.url}/api/sidebar/customers/wmA/notes`, {
+      method: "POST",
+      headers: { cookie: clients.guide.cookie, "content-type": "application/json", origin: "https://evil.example" },
+      body: JSON.stringify({ text: "x" }),
+    });
+    assert.equal(response.status, 403);
+    assert.equal(await CustomerNote.countDocuments({}), 0);
+  });
+
+  it("should apply a role change at once, without a new login", async () => {
+    assert.equal((await clients.guide.get("/api/console/program")).status, 403);
+    const promote = await fetch(`${context.server.url}/api/console/employees/guideA/role`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ role: "operator", scopeStoreIds: [] }),
+    });
+    assert.equal(promote.status, 200);
+    assert.equal((await clients.guide.get("/api/console/program")).status, 200);
+  });
+});
