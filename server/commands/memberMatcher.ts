@@ -20,6 +20,8 @@ interface Props {
   claims: IdentityClaims;
   name?: string;
   sourceChannel: string;
+  /** The store a new member joins at (the order's store); their manager's scope follows it. */
+  homeStoreId?: string | null;
   /** How the identities were learnt: order, wecom, guide_binding. */
   via: string;
   byUserId?: string | null;
@@ -165,6 +167,7 @@ async function createMember(identities: { id: string; kind: IdentityKind }[], pr
     memberNo: `M${String(counter?.value ?? Date.now()).padStart(8, "0")}`,
     name: props.name ?? "",
     sourceChannel: props.sourceChannel,
+    homeStoreId: props.homeStoreId ?? null,
     joinedAt: props.now,
     levelCode: props.program.levels[0]?.code ?? "regular",
   });

@@ -181,6 +181,7 @@ async function createMembersAndIdentities(plan: RunPlan, program: Program, now: 
           memberNo,
           name: member.name,
           sourceChannel: member.sourceChannel,
+          homeStoreId: member.homeStoreId,
           joinedAt: now,
           levelCode: lowest,
           ...own?.set,

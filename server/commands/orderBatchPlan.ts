@@ -35,6 +35,7 @@ export interface NewMember {
   id: ObjectId;
   name: string;
   sourceChannel: string;
+  homeStoreId: string | null;
 }
 
 /** The whole run worked out in memory, as the one-at-a-time path would have done it row by row. */
@@ -133,7 +134,7 @@ export function matchRow(input: OrderInput, keys: Key[], owner: Map<string, Obje
       return UNKNOWN_MEMBER;
     }
     memberId = new mongoose.Types.ObjectId();
-    plan.newMembers.push({ id: memberId, name: input.member.name ?? "", sourceChannel: input.channel });
+    plan.newMembers.push({ id: memberId, name: input.member.name ?? "", sourceChannel: input.channel, homeStoreId: input.storeId ?? null });
     plan.newIds.add(String(memberId));
   }
   for (const key of keys.filter((candidate) => !owner.has(candidate.id))) {

@@ -5,7 +5,11 @@ import { identityBinder } from "../../commands/memberMatcher.ts";
 import memberMerger, { memberMergeUndoer } from "../../commands/memberMerger.ts";
 import pointsSpender from "../../commands/pointsSpender.ts";
 import { currentProgram } from "../../commands/programStore.ts";
+import { actorOf } from "../../middlewares/authenticate.ts";
 import { validate } from "../../middlewares/validate.ts";
+import { Member } from "../../models/Member.ts";
+import { memberScopeFilter } from "../../security/authorization.ts";
+import { normalizePhone, phoneHash } from "../../security/personalData.ts";
 import { presentMember } from "../../presenters/member.ts";
 import {
   MemberBindSchema,
@@ -16,10 +20,24 @@ import {
   type MemberBindReq,
   type MemberInfoReq,
   type MemberMergeReq,
+  MemberListSchema,
+  type MemberListReq,
   type MergeUndoReq,
   type PointsSpendReq,
 } from "./schema.ts";
 import { memberByNo } from "./memberLookup.ts";
+
+/** A member number, a phone (matched by its HMAC, never stored plain) or part of a name. */
+function memberSearch(q: string): Record<string, unknown> {
+  if (/^M\d{8,}$/.test(q)) {
+    return { memberNo: q };
+  }
+  const phone = normalizePhone(q);
+  if (phone) {
+    return { phoneHash: phoneHash(phone) };
+  }
+  return { name: { $regex: q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), $options: "i" } };
+}
 
 const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
 
@@ -31,6 +49,35 @@ const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | unde
  */
 export function membersRouter(options: { now: () => Date }): Router {
   const router = new Router();
+
+  router.get("/members", validate(MemberListSchema), async (ctx) => {
+    const { query } = ctx.state.input as MemberListReq;
+    const conditions: Record<string, unknown>[] = [{ mergedInto: null }, await memberScopeFilter(actorOf(ctx))];
+    if (query.levelCode) {
+      conditions.push({ levelCode: query.levelCode });
+    }
+    if (query.storeId) {
+      conditions.push({ homeStoreId: query.storeId });
+    }
+    if (query.q) {
+      conditions.push(memberSearch(query.q));
+    }
+    const filter = { $and: conditions };
+    const [members, total, { program }] = await Promise.all([
+      Member.find(filter)
+        .sort({ joinedAt: -1, _id: -1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean(),
+      Member.countDocuments(filter),
+      currentProgram(),
+    ]);
+    const now = options.now();
+    ctx.body = {
+      data: members.map((member) => ({ ...presentMember(member, program, now), homeStoreId: member.homeStoreId ?? null })),
+      pagination: { page: query.page, pageSize: query.pageSize, total },
+    };
+  });
 
   router.get("/members/:memberNo", validate(MemberInfoSchema), async (ctx) => {
     const { params } = ctx.state.input as MemberInfoReq;

@@ -83,6 +83,18 @@ export type OrderCreateReq = z.infer<typeof OrderBatchSchema> | z.infer<typeof O
 const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
 
 export const MemberInfoSchema = z.object({ params: z.object({ memberNo }) });
+
+/** `GET /members?q=&levelCode=&storeId=&page=&pageSize=`: q is a member number, a phone or part of a name. */
+export const MemberListSchema = z.object({
+  query: z.object({
+    q: z.string().trim().max(40, "is too long").optional(),
+    levelCode: z.string().trim().max(32).optional(),
+    storeId: z.string().trim().max(32).optional(),
+    page: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1),
+    pageSize: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20),
+  }),
+});
+export type MemberListReq = z.infer<typeof MemberListSchema>;
 export type MemberInfoReq = z.infer<typeof MemberInfoSchema>;
 
 export const PointsSpendSchema = z.object({
