@@ -142,7 +142,7 @@ describe("the first admin and the development login", () => {
     assert.equal(response.headers.getSetCookie().length, 0);
   });
 
-  it("should log in any existing employee in development mode", async () => {
+  it("should log in any employee in development mode, the first unknown one as admin", async () => {
     const dev = await startTestServer({ devLogin: true });
     try {
       await Employee.create({ userId: "guide01" });
@@ -150,8 +150,11 @@ describe("the first admin and the development login", () => {
       assert.equal(login.status, 200);
       const client = sessionClient(dev, "guide01", sessionCookie(login));
       assert.equal(((await client.get("/api/auth/me")).body.data as { userId: string }).userId, "guide01");
-      const unknown = await fetch(`${dev.url}/api/auth/dev-login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "ghost" }) });
-      assert.equal(unknown.status, 404);
+      const devLogin = (userId: string) => fetch(`${dev.url}/api/auth/dev-login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId }) });
+      assert.equal(((await (await devLogin("firstcomer")).json()) as { data: { role: string } }).data.role, "admin");
+      assert.equal(((await (await devLogin("second")).json()) as { data: { role: string } }).data.role, "guide");
+      await Employee.updateOne({ userId: "second" }, { $set: { deleted: true } });
+      assert.equal((await devLogin("second")).status, 404);
     } finally {
       await dev.close();
     }

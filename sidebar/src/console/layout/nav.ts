@@ -11,9 +11,9 @@ export interface NavArea {
 }
 
 export const NAV_AREAS: NavArea[] = [
-  { name: "home", path: "/home", title: "首页", roles: ["admin", "manager"] },
+  { name: "home", path: "/home", title: "首页", roles: ["admin", "operator"] },
   { name: "members", path: "/members", title: "会员", roles: ["admin", "operator", "manager"] },
-  { name: "program", path: "/program", title: "会员体系", roles: ["admin"] },
+  { name: "program", path: "/program", title: "会员体系", roles: ["admin", "operator"] },
   { name: "tags", path: "/tags", title: "标签", roles: ["admin", "operator"] },
   { name: "segments", path: "/segments", title: "人群", roles: ["admin", "operator"] },
   // Operators set up channel codes (design.md §1), so they see them too.
@@ -22,7 +22,7 @@ export const NAV_AREAS: NavArea[] = [
   { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator"] },
   { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator"] },
   { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator"] },
-  { name: "tasks", path: "/tasks", title: "任务", roles: ["admin"] },
+  { name: "tasks", path: "/tasks", title: "任务", roles: ["admin", "operator", "manager"] },
   { name: "reports", path: "/reports", title: "报表", roles: ["admin", "manager"] },
   { name: "quickReplies", path: "/quick-replies", title: "话术库", roles: ["admin", "operator"] },
   { name: "org", path: "/org", title: "组织与权限", roles: ["admin", "manager"] },

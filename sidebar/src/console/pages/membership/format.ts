@@ -54,13 +54,25 @@ export function dateTime(iso: string | null | undefined): string {
   return `${day(iso)} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+// The server's 404 messages are "<thing> not found"; these are the ones these pages can meet.
+const NOT_FOUND: Record<string, string> = {
+  "member not found": "未找到该会员",
+  "segment not found": "未找到该人群，可能已被删除",
+  "tag rule not found": "未找到该规则，可能已被删除",
+  "tag not found": "未找到该标签，可能已被删除",
+  "benefit not found": "未找到该权益",
+  "customer not found": "未找到该客户",
+  "redemption code not found": "核销码不存在",
+  "code: redemption code not found": "核销码不存在",
+};
+
 /**
  * @param error anything thrown by an API call.
  * @returns the message to show (the server's, which names the field on 400).
  */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.message;
+    return error.status === 404 ? (NOT_FOUND[error.message] ?? error.message) : error.message;
   }
   return error instanceof Error ? error.message : "操作失败，请重试";
 }
