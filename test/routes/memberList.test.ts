@@ -45,4 +45,18 @@ describe("the console member list", () => {
     assert.deepEqual(names((await manager.get("/api/console/members?storeId=102")).body), []);
     assert.deepEqual(names((await manager.get("/api/console/members?q=13800000003")).body), []);
   });
+
+  it("should page a member's orders and ledger, with level changes, within the actor's scope", async () => {
+    const all = (await consoleGet(context.server, "/api/console/members?q=13800000002")).body.data as { memberNo: string }[];
+    const memberNo = all[0]?.memberNo;
+    const orders = await consoleGet(context.server, `/api/console/members/${memberNo}/orders`);
+    assert.deepEqual((orders.body.data as { orderNo: string; amountFen: number }[]).map((order) => [order.orderNo, order.amountFen]), [["A2", 150_000]]);
+    const ledger = await consoleGet(context.server, `/api/console/members/${memberNo}/ledger?account=growth`);
+    assert.deepEqual((ledger.body.data as { account: string; delta: number }[]).map((entry) => [entry.account, entry.delta]), [["growth", 1500]]);
+    assert.deepEqual((ledger.body.levelChanges as { to: string }[]).map((change) => change.to), ["silver"]);
+    assert.deepEqual(ledger.body.pagination, { page: 1, pageSize: 20, total: 1 });
+    const outsider = await loginAs(context.server, { userId: "mgr102", role: "manager", scopeStoreIds: ["102"], departmentIds: [102] });
+    assert.equal((await outsider.get(`/api/console/members/${memberNo}/orders`)).status, 403);
+    assert.equal((await outsider.get(`/api/console/members/${memberNo}/ledger`)).status, 403);
+  });
 });

@@ -9,6 +9,7 @@ import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
 import { groupsRouter } from "./groups.ts";
 import { kpisRouter } from "./kpis.ts";
+import { memberHistoryRouter } from "./memberHistory.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
 import { orgRouter } from "./org.ts";
@@ -37,6 +38,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["events", eventsRouter()],
     ["orders", ordersRouter(options)],
     ["members", membersRouter(options)],
+    ["members", memberHistoryRouter()],
     ["program", programRouter(options)],
     ["tags", tagsRouter(options)],
     ["tags", tagRulesRouter()],

@@ -1,0 +1,75 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import { validate } from "../../middlewares/validate.ts";
+import { LedgerEntry } from "../../models/LedgerEntry.ts";
+import { Order } from "../../models/Order.ts";
+import { memberByNo } from "./memberLookup.ts";
+
+const page = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1);
+const pageSize = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20);
+const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
+const OrdersSchema = z.object({ params: z.object({ memberNo }), query: z.object({ page, pageSize }) });
+const LedgerSchema = z.object({ params: z.object({ memberNo }), query: z.object({ account: z.enum(["growth", "points"]).optional(), page, pageSize }) });
+
+/**
+ * A member's history for the console's member page: orders, and every growth and points change
+ * from the ledger (with why). Scoped like the member itself.
+ *
+ * @returns the router (mounted under /api/console, area members).
+ */
+export function memberHistoryRouter(): Router {
+  const router = new Router();
+  router.get("/members/:memberNo/orders", validate(OrdersSchema), async (ctx) => {
+    const { params, query } = ctx.state.input as z.infer<typeof OrdersSchema>;
+    const member = await memberByNo(ctx, params.memberNo);
+    const filter = { memberId: member._id };
+    const [orders, total] = await Promise.all([
+      Order.find(filter)
+        .sort({ paidAt: -1, _id: -1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean(),
+      Order.countDocuments(filter),
+    ]);
+    ctx.body = {
+      data: orders.map((order) => ({
+        channel: order.channel,
+        orderNo: order.orderNo,
+        amountFen: order.amount,
+        refundedFen: order.refundedAmount,
+        status: order.status,
+        paidAt: order.paidAt.toISOString(),
+        storeId: order.storeId ?? null,
+        items: order.items.map((item) => ({ ...item })),
+      })),
+      pagination: { page: query.page, pageSize: query.pageSize, total },
+    };
+  });
+
+  router.get("/members/:memberNo/ledger", validate(LedgerSchema), async (ctx) => {
+    const { params, query } = ctx.state.input as z.infer<typeof LedgerSchema>;
+    const member = await memberByNo(ctx, params.memberNo);
+    const filter = { memberId: member._id, ...(query.account ? { account: query.account } : {}) };
+    const [entries, total] = await Promise.all([
+      LedgerEntry.find(filter)
+        .sort({ at: -1, _id: -1 })
+        .skip((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .lean(),
+      LedgerEntry.countDocuments(filter),
+    ]);
+    ctx.body = {
+      data: entries.map((entry) => ({
+        account: entry.account,
+        delta: entry.delta,
+        reason: entry.reason,
+        sourceId: entry.sourceId,
+        at: entry.at.toISOString(),
+        expiresAt: entry.expiresAt ? entry.expiresAt.toISOString() : null,
+      })),
+      levelChanges: (member.levelChanges ?? []).map((change) => ({ ...change })),
+      pagination: { page: query.page, pageSize: query.pageSize, total },
+    };
+  });
+  return router;
+}
