@@ -1,12 +1,15 @@
 // One typed function per /api/console endpoint the membership pages call.
-import { api, query, type Paged } from "@shared/api";
+import { api, ApiError, query, type Paged } from "@shared/api";
 import type {
   Customer,
   Employee,
   Kpis,
+  LedgerAccount,
+  LedgerPage,
   ListedMember,
   Member,
   MemberBenefit,
+  MemberOrder,
   Program,
   ProgramState,
   ProgramVersion,
@@ -33,6 +36,35 @@ export const fetchMembers = (params: { q?: string; levelCode?: string; storeId?:
 
 /** One member's profile. */
 export const fetchMember = (memberNo: string) => api.get<Member>(at(`/members/${seg(memberNo)}`));
+
+/**
+ * GET the whole success answer, for the few endpoints that put more than `data` and `pagination`
+ * in it (`api.paged` keeps only those two). Errors as in @shared/api.
+ */
+async function getAnswer<T>(url: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "GET", credentials: "same-origin", headers: { accept: "application/json" } });
+  } catch {
+    throw new ApiError(0, "network_error", "网络异常，点击重试");
+  }
+  const payload = (await response.json().catch(() => null)) as (T & { ok?: boolean; error?: string; message?: string }) | null;
+  if (!response.ok || !payload || payload.ok === false) {
+    throw new ApiError(response.status, payload?.error ?? "http_error", payload?.message ?? (response.status >= 500 ? "服务器异常，请稍后重试" : `请求失败（${response.status}）`));
+  }
+  return payload;
+}
+
+/** The member's orders, newest first. */
+export const fetchMemberOrders = (memberNo: string, params: { page: number; pageSize: number }) =>
+  api.paged<MemberOrder>(at(`/members/${seg(memberNo)}/orders${query(params)}`));
+
+/** The member's growth or points changes, newest first, with all the member's level changes. */
+export async function fetchMemberLedger(memberNo: string, params: { account?: LedgerAccount; page: number; pageSize: number }): Promise<LedgerPage> {
+  const answer = await getAnswer<Partial<LedgerPage>>(at(`/members/${seg(memberNo)}/ledger${query(params)}`));
+  const data = answer.data ?? [];
+  return { data, pagination: answer.pagination ?? { page: 1, pageSize: data.length, total: data.length }, levelChanges: answer.levelChanges ?? [] };
+}
 
 /** The benefits of the member's level and the member's claims. */
 export const fetchMemberBenefits = (memberNo: string) => api.get<MemberBenefit[]>(at(`/members/${seg(memberNo)}/benefits`));

@@ -1,6 +1,6 @@
 // Display helpers and the Chinese labels of the membership pages.
 import { ApiError } from "@shared/api";
-import type { BenefitKind, BenefitState, ExpiryRule, RepurchaseState, TagRuleTrigger } from "./types";
+import type { BenefitKind, BenefitState, ExpiryRule, OrderStatus, RepurchaseState, TagRuleTrigger } from "./types";
 
 /**
  * @param fen an amount in fen.
@@ -143,3 +143,41 @@ export const TRIGGER_LABELS: Record<TagRuleTrigger, string> = {
   level: "会员等级",
   rfm: "RFM 分层",
 };
+
+export const ORDER_STATUS_LABELS: Record<OrderStatus, { text: string; type: "success" | "warning" | "info" }> = {
+  paid: { text: "已支付", type: "success" },
+  partially_refunded: { text: "部分退款", type: "warning" },
+  refunded: { text: "已退款", type: "info" },
+};
+
+/**
+ * @param status an order status.
+ * @returns its Chinese label and tag type (the raw code for an unknown one).
+ */
+export const orderStatusLabel = (status: string) => ORDER_STATUS_LABELS[status as OrderStatus] ?? { text: status, type: "info" as const };
+
+// The reason codes the server writes to the ledger (commands/orderRecorder.ts, pointsSpender.ts,
+// levelEvaluator.ts, memberMerger.ts). A points spend carries the operator's own text instead.
+export const LEDGER_REASON_LABELS: Record<string, string> = {
+  order: "订单消费",
+  refund: "订单退款",
+  level_expiry: "等级到期扣减",
+  merge: "会员合并",
+};
+
+/**
+ * @param reason a ledger entry's reason.
+ * @returns its Chinese name, or the text itself.
+ */
+export const ledgerReasonLabel = (reason: string) => LEDGER_REASON_LABELS[reason] ?? reason;
+
+export const LEVEL_CHANGE_REASON_LABELS: Record<string, string> = {
+  upgrade: "成长值升级",
+  expiry: "等级到期",
+};
+
+/**
+ * @param value a change of a balance.
+ * @returns "+120", "-30" or "0", with thousands separators.
+ */
+export const signed = (value: number) => (value > 0 ? `+${count(value)}` : count(value));

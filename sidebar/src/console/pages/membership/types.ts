@@ -230,3 +230,47 @@ export interface Employee {
   role: string;
   status: number | string;
 }
+
+export type OrderStatus = "paid" | "partially_refunded" | "refunded";
+
+/** A row of `GET /members/:memberNo/orders` (routes/console/memberHistory.ts), newest first. */
+export interface MemberOrder {
+  channel: string;
+  orderNo: string;
+  amountFen: number;
+  refundedFen: number;
+  status: OrderStatus;
+  paidAt: string;
+  storeId: string | null;
+  items: { sku?: string; name?: string; category?: string; quantity?: number; amount?: number }[];
+}
+
+export type LedgerAccount = "growth" | "points";
+
+/** A row of `GET /members/:memberNo/ledger`: one change of growth or points, newest first. */
+export interface LedgerEntry {
+  account: LedgerAccount;
+  delta: number;
+  /** A code (order, refund, level_expiry, merge) or, for a spend, the operator's text. */
+  reason: string;
+  sourceId: string;
+  at: string;
+  /** When earned points expire (null: never). */
+  expiresAt: string | null;
+}
+
+/** A change of the member's level (oldest first, as stored). */
+export interface LevelChange {
+  from: string | null;
+  to: string;
+  at: string;
+  /** upgrade or expiry. */
+  reason: string;
+}
+
+/** `GET /members/:memberNo/ledger`: a page of entries plus all the member's level changes. */
+export interface LedgerPage {
+  data: LedgerEntry[];
+  pagination: { page: number; pageSize: number; total: number };
+  levelChanges: LevelChange[];
+}
