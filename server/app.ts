@@ -1,3 +1,4 @@
+import type Router from "@koa/router";
 import Koa from "koa";
 import { EventRecorder } from "./commands/eventRecorder.ts";
 import { errorHandler } from "./middlewares/errorHandler.ts";
@@ -32,6 +33,8 @@ export interface AppOptions {
   loginUrls?: { oauth: string; qr: string };
   /** The built sidebar and console (sidebar/dist); null to serve no pages. */
   frontendDir?: string | null;
+  /** Sandbox mode only: the sandbox's own routes (/sandbox/...), and its page is served. */
+  sandboxRouter?: Router | null;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -64,7 +67,10 @@ export function createApp(options: AppOptions): Koa {
   app.use(requestLogger());
   app.use(errorHandler());
   if (options.frontendDir) {
-    app.use(frontend(options.frontendDir));
+    app.use(frontend(options.frontendDir, options.sandboxRouter ? ["sidebar", "console", "sandbox"] : ["sidebar", "console"]));
+  }
+  if (options.sandboxRouter) {
+    routers.push(options.sandboxRouter);
   }
   for (const router of routers) {
     app.use(router.routes());

@@ -65,6 +65,13 @@ const EnvSchema = z
       .enum(["0", "1"])
       .default("1")
       .transform((value) => value === "1"),
+    /** 1: the local WeCom sandbox (docs/sandbox.md); 0: never. Unset: on exactly when no WeCom credential is set. */
+    SANDBOX: z.enum(["0", "1"]).optional(),
+    /** 1 lets the sandbox start with NODE_ENV=production (a demo server); refused otherwise. */
+    SANDBOX_FORCE: z
+      .enum(["0", "1"])
+      .default("0")
+      .transform((value) => value === "1"),
     /** Run the event processor in this process (0 for HTTP-only nodes). */
     EVENT_PROCESSOR: z
       .enum(["0", "1"])
@@ -79,12 +86,16 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
   const production = source.NODE_ENV === "production";
   const problems: string[] = [];
   const callbackKeys = ["WECOM_CORP_ID", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"];
-  if (callbackKeys.some(has) || production) {
+  const sandbox = sandboxWanted(source);
+  if (callbackKeys.some(has) || (production && !sandbox)) {
     for (const key of callbackKeys.filter((name) => !has(name))) {
       problems.push(`${key}: is required once any WeCom callback setting is given`);
     }
   }
-  if (production) {
+  if (production && sandbox && source.SANDBOX_FORCE !== "1") {
+    problems.push("SANDBOX: the local WeCom sandbox does not run with NODE_ENV=production (set SANDBOX_FORCE=1 for a demo server)");
+  }
+  if (production && !sandbox) {
     for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "DATA_ENCRYPTION_KEY", "SESSION_SECRET"].filter((name) => !has(name))) {
       problems.push(`${key}: is required in production`);
     }
@@ -96,6 +107,22 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
 }
 
 export type Env = z.infer<typeof EnvSchema>;
+
+const WECOM_CREDENTIALS = ["WECOM_CORP_ID", "WECOM_CONTACT_SECRET", "WECOM_AGENT_SECRET", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"];
+
+/**
+ * Whether the local WeCom sandbox runs: when asked (SANDBOX=1), or when nothing of a real corp is
+ * configured and it was not turned off (SANDBOX=0).
+ *
+ * @param source the raw variables.
+ * @returns true for sandbox mode.
+ */
+export function sandboxWanted(source: Record<string, string | undefined>): boolean {
+  if (source.SANDBOX === "1" || source.SANDBOX === "0") {
+    return source.SANDBOX === "1";
+  }
+  return WECOM_CREDENTIALS.every((key) => (source[key] ?? "").trim() === "");
+}
 
 /**
  * @param value DATA_ENCRYPTION_KEY as given.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EnvError, parseEnv } from "../server/env.ts";
+import { EnvError, parseEnv, sandboxWanted } from "../server/env.ts";
 
 describe("configuration", () => {
   it("should start with nothing set: embedded database, port 3000, WeCom optional", () => {
@@ -36,13 +36,26 @@ describe("configuration", () => {
 
   it("should demand the database, token and secrets in production", () => {
     assert.throws(
-      () => parseEnv({ NODE_ENV: "production" }),
+      () => parseEnv({ NODE_ENV: "production", SANDBOX: "0" }),
       (error: unknown) =>
         error instanceof EnvError &&
         ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "WECOM_CORP_ID"].every((key) =>
           error.problems.some((problem) => problem.startsWith(key)),
         ),
     );
+  });
+
+  it("should run the sandbox exactly when no WeCom credential is set or SANDBOX=1, and refuse it in production unless forced", () => {
+    assert.equal(sandboxWanted({}), true);
+    assert.equal(sandboxWanted({ WECOM_CORP_ID: "ww1" }), false);
+    assert.equal(sandboxWanted({ WECOM_AGENT_SECRET: "s" }), false);
+    assert.equal(sandboxWanted({ WECOM_CORP_ID: "ww1", SANDBOX: "1" }), true);
+    assert.equal(sandboxWanted({ SANDBOX: "0" }), false);
+    assert.throws(
+      () => parseEnv({ NODE_ENV: "production" }),
+      (error: unknown) => error instanceof EnvError && error.problems.length === 1 && /^SANDBOX: /.test(error.problems[0] ?? ""),
+    );
+    assert.equal(parseEnv({ NODE_ENV: "production", SANDBOX_FORCE: "1" }).SANDBOX_FORCE, true);
   });
 
   it("should treat empty values as unset", () => {

@@ -3,17 +3,16 @@ import path from "node:path";
 import type { Context, Next } from "koa";
 import serve from "koa-static";
 
-const PAGES = ["sidebar", "console"] as const;
-
 /**
  * Serve the built sidebar and console: hashed files under /assets/ cached for a year, and each
  * page's index.html (never cached, so a deploy is picked up) for every path under /sidebar/ and
  * /console/ — the apps route on the client.
  *
  * @param distDir sidebar/dist.
+ * @param pages the pages served (the sandbox page only in sandbox mode).
  * @returns the middleware; when nothing is built, the pages answer 503 with how to build them.
  */
-export function frontend(distDir: string) {
+export function frontend(distDir: string, pages: string[] = ["sidebar", "console"]) {
   const assets = serve(distDir, {
     index: false,
     gzip: false,
@@ -26,7 +25,7 @@ export function frontend(distDir: string) {
     if (ctx.path.startsWith("/assets/")) {
       return assets(ctx, next);
     }
-    const page = PAGES.find((name) => ctx.path === `/${name}` || ctx.path.startsWith(`/${name}/`));
+    const page = pages.find((name) => ctx.path === `/${name}` || ctx.path.startsWith(`/${name}/`));
     if (!page) {
       return next();
     }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page, Response } from "playwright-core";
 import { Customer } from "../../server/models/Customer.ts";
 import { CustomerNote } from "../../server/models/CustomerNote.ts";
 import { Department } from "../../server/models/Department.ts";
@@ -158,6 +158,9 @@ describe("the sidebar in a browser (guide guideA)", function () {
     const stored = await CustomerNote.find({ externalUserId: "wmA" }).lean();
     assert.deepEqual(stored.map((row) => [row.authorUserId, row.text]), [["guideA", note]]);
 
+    // The whole profile, from the top, once the "标签已更新" toast is gone.
+    await page.locator(".van-toast").waitFor({ state: "hidden" });
+    await byTest(page, "customer-name").scrollIntoViewIfNeeded();
     await screenshot(page, "sidebar-customer.png");
 
     // Quick reply: search the library, send one; the JS-SDK stand-in records what went to the chat.
@@ -176,10 +179,10 @@ describe("the sidebar in a browser (guide guideA)", function () {
 
   it("should refuse another guide's customer without showing anything about them", async () => {
     const page = await suite.newPage("sidebar", { wecomUserId: "guideA" });
-    const answers: string[] = [];
+    const answers: Response[] = [];
     page.on("response", (response) => {
       if (response.url().includes("/api/sidebar/")) {
-        void response.text().then((body) => answers.push(body), () => undefined);
+        answers.push(response);
       }
     });
     await page.goto(`${suite.server.url}/sidebar/?entry=single_chat_tools&contact=wmB`);
@@ -187,11 +190,15 @@ describe("the sidebar in a browser (guide guideA)", function () {
     assert.equal(await byTest(page, "error-message").innerText(), "该客户不是您的客户");
     assert.equal(await byTest(page, "retry").count(), 0, "a refusal offers nothing to retry");
     assert.equal(await byTest(page, "customer-name").count(), 0);
+    const refusal = answers.find((answer) => new URL(answer.url()).pathname === "/api/sidebar/customers/wmB");
+    assert.equal(refusal?.status(), 403);
+    assert.deepEqual(await refusal?.json(), { ok: false, status: 403, error: "authorization_error", message: "该客户不是您的客户" });
     const body = await page.locator("body").innerText();
     const html = await page.content();
+    const texts = await Promise.all(answers.map((answer) => answer.text()));
     for (const secret of ["李先生", "三里屯", "M00000002"]) {
       assert.ok(!body.includes(secret) && !html.includes(secret), `the page shows "${secret}"`);
-      assert.ok(!answers.some((answer) => answer.includes(secret)), `an answer to the page carries "${secret}"`);
+      assert.ok(!texts.some((text) => text.includes(secret)), `an answer to the page carries "${secret}"`);
     }
     assert.equal(suite.logins.length, 1);
     suite.assertCleanRun();

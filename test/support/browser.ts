@@ -24,7 +24,7 @@ const WECOM_LOGIN_HOSTS: Record<string, WeComLogin["mode"]> = { "open.weixin.qq.
 /** A login the stand-in WeCom login page answered. */
 export interface WeComLogin {
   mode: "oauth" | "qr";
-  /** The employee WeCom said it was. */
+  /** The employee WeCom said it was ("" when the test made WeCom answer something else). */
   userId: string;
   /** The URL the server sent the browser to (without the fragment). */
   url: URL;
@@ -41,10 +41,11 @@ export interface BrowserSuite {
    * zh-CN, China time. Requests off the loopback server are refused, except WeCom's login pages.
    *
    * @param kind which front end the page is for (sets the viewport).
-   * @param options wecomUserId: who WeCom says is logging in when the page reaches its login.
+   * @param options wecomUserId: who WeCom says is logging in when the page reaches its login;
+   * wecomAnswer: what auth/getuserinfo answers instead (e.g. an outsider's openid).
    * @returns the page.
    */
-  newPage(kind: keyof typeof VIEWPORTS, options?: { wecomUserId?: string }): Promise<Page>;
+  newPage(kind: keyof typeof VIEWPORTS, options?: { wecomUserId?: string; wecomAnswer?: Record<string, unknown> }): Promise<Page>;
   /** Fails when a page threw an uncaught error or tried to reach a host other than the server and WeCom's login. */
   assertCleanRun(): void;
 }
@@ -104,13 +105,15 @@ export function useBrowser(): BrowserSuite {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed") {
-      const title = (this.currentTest.fullTitle() ?? "test").replace(/[^\w\u4e00-\u9fff-]+/g, "_").slice(0, 80);
+    // BROWSER_DEBUG=1 prints what the pages logged even when the test passed.
+    const failed = this.currentTest?.state === "failed";
+    if (failed || process.env.BROWSER_DEBUG) {
+      const title = (this.currentTest?.fullTitle() ?? "test").replace(/[^\w\u4e00-\u9fff-]+/g, "_").slice(0, 80);
       let index = 0;
       for (const context of contexts) {
         for (const page of context.pages()) {
           index += 1;
-          const file = await screenshot(page, `failed-${title}-${index}.png`).catch(() => null);
+          const file = await screenshot(page, `${failed ? "failed" : "debug"}-${title}-${index}.png`).catch(() => null);
           console.log(`    [browser] ${page.url()}${file ? ` (screenshot ${path.relative(ROOT, file)})` : ""}`);
         }
       }
@@ -122,27 +125,28 @@ export function useBrowser(): BrowserSuite {
   });
 
   /** WeCom's login page: straight back to the server's callback with a code for the expected employee. */
-  async function answerLogin(route: Route, mode: WeComLogin["mode"], wecomUserId: string | undefined): Promise<void> {
+  async function answerLogin(route: Route, mode: WeComLogin["mode"], who: { wecomUserId?: string; wecomAnswer?: Record<string, unknown> }): Promise<void> {
     const url = new URL(route.request().url());
     const redirectUri = url.searchParams.get("redirect_uri");
     const state = url.searchParams.get("state");
-    const problem = !wecomUserId
+    const problem = !who.wecomUserId && !who.wecomAnswer
       ? "the test did not say who logs in (newPage(kind, { wecomUserId }))"
       : !redirectUri || !state
         ? "the login URL has no redirect_uri or state"
         : new URL(redirectUri).origin !== server.server.url
           ? `redirect_uri ${redirectUri} is not the server under test`
           : null;
-    if (problem || !wecomUserId || !redirectUri || !state) {
+    if (problem || !redirectUri || !state) {
       pageErrors.push(`WeCom ${mode} login refused: ${problem}`);
       await route.fulfill({ status: 400, contentType: "text/plain; charset=utf-8", body: `stand-in WeCom login: ${problem}` });
       return;
     }
     loginSequence += 1;
-    const code = `BROWSER${loginSequence}${wecomUserId}`;
+    const code = `BROWSER${loginSequence}${who.wecomUserId ?? ""}`;
     nockAgentToken();
-    nock(WECOM_BASE).get("/cgi-bin/auth/getuserinfo").query({ access_token: AGENT_ACCESS_TOKEN, code }).reply(200, { errcode: 0, errmsg: "ok", userid: wecomUserId });
-    logins.push({ mode, userId: wecomUserId, url, code });
+    const answer = who.wecomAnswer ?? { errcode: 0, errmsg: "ok", userid: who.wecomUserId };
+    nock(WECOM_BASE).get("/cgi-bin/auth/getuserinfo").query({ access_token: AGENT_ACCESS_TOKEN, code }).reply(200, answer);
+    logins.push({ mode, userId: who.wecomAnswer ? "" : (who.wecomUserId ?? ""), url, code });
     const back = new URL(redirectUri);
     back.searchParams.set("code", code);
     back.searchParams.set("state", state);
@@ -170,7 +174,7 @@ export function useBrowser(): BrowserSuite {
           const url = new URL(route.request().url());
           const mode = WECOM_LOGIN_HOSTS[url.hostname];
           if (mode) {
-            await answerLogin(route, mode, options.wecomUserId);
+            await answerLogin(route, mode, options);
             return;
           }
           offsite.push(url.href);
