@@ -3,7 +3,7 @@
 // employee read (GET /api/auth/me), and how much the sidebar's first screen downloads.
 //
 //   npm run bench:sidebar -- [--customers 100000] [--guides 200] [--groups 300] [--requests 500]
-//                            [--concurrency 8] [--backend memory|h2] [--batch 5000] [--sample 40] [--keep]
+//                            [--concurrency 8] [--backend memory|h2] [--batch 5000] [--keep]
 //
 // Seeds a brand of --customers WeCom customers straight into the collections (insertMany in
 // batches, no commands): spread over --guides guides with active follows and follow tags (15% also
@@ -16,8 +16,7 @@
 // logs in through POST /api/auth/dev-login and requests its own customers' profiles in random order,
 // each at least once (--requests in all), one at a time and then --concurrency at a time; the
 // baseline gets the same number of requests the same way. Latency is performance.now() around
-// fetch (body read). Each gets an unmeasured warm-up. Then every query the profile makes is timed
-// on its own for --sample customers, to show which one dominates.
+// fetch (body read). Each gets an unmeasured warm-up.
 //
 // The first screen is what sidebar/dist/sidebar/index.html loads up front (script src,
 // stylesheets, modulepreloads), each gzipped at level 9 (the front end is built first if stale).
@@ -35,8 +34,6 @@ import zlib from "node:zlib";
 import mongoose from "mongoose";
 import { buildFrontend, frontendIsStale } from "../scripts/build-frontend.mjs";
 import { createApp } from "../server/app.ts";
-import { benefitStatuses } from "../server/commands/benefitClaimer.ts";
-import { currentProgram } from "../server/commands/programStore.ts";
 import { connectDatabase } from "../server/db/connection.ts";
 import { DEFAULT_PROGRAM, levelForGrowth } from "../server/domain/program.ts";
 import { configureLogger } from "../server/logging/logger.ts";
@@ -50,7 +47,6 @@ import "../server/models/index.ts";
 import { Member } from "../server/models/Member.ts";
 import { MemberIdentity } from "../server/models/MemberIdentity.ts";
 import { Order } from "../server/models/Order.ts";
-import { Session } from "../server/models/Session.ts";
 import { TagGroup } from "../server/models/TagGroup.ts";
 import { WeComClient } from "../server/wecom/client.ts";
 
@@ -64,7 +60,6 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "100" },
     backend: { type: "string", default: "memory" },
     batch: { type: "string", default: "5000" },
-    sample: { type: "string", default: "40" },
     seed: { type: "string", default: "20261122" },
     keep: { type: "boolean", default: false },
   },
@@ -77,7 +72,6 @@ const concurrency = Number(args.concurrency);
 const warmupCount = Number(args.warmup);
 const backend = args.backend === "h2" ? "h2" : "memory";
 const batchSize = Number(args.batch);
-const sampleSize = Number(args.sample);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "sidebar", "dist");
@@ -230,6 +224,14 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
     const name = `${pick(SURNAMES)}${index % 2 === 0 ? "女士" : "先生"}`;
     const isMember = next() < MEMBER_SHARE;
     const addedAt = new Date(now.getTime() - between(1, 700) * DAY);
+    const notes: Record<string, unknown>[] = [];
+    if (next() < NOTE_SHARE) {
+      for (let note = between(1, 3); note > 0; note -= 1) {
+        const at = new Date(now.getTime() - between(1, 300) * DAY);
+        notes.push({ _id: new mongoose.Types.ObjectId(), externalUserId, authorUserId: guideOf(guide), text: pick(["回访：对精华液感兴趣", "已发新品试用装", "生日月，提醒领券", "询问粉底色号"]), createdAt: at, updatedAt: at });
+      }
+      notes.sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime());
+    }
     await loader.add(asModel(Customer), {
       externalUserId,
       name,
@@ -240,8 +242,12 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
       corpName: "",
       position: "",
       syncedAt: now,
+      recentNoteIds: notes.map((note) => note._id),
       ...stamp,
     });
+    for (const note of notes) {
+      await loader.add(asModel(CustomerNote), note);
+    }
 
     const follows: { userId: string; status: string }[] = [{ userId: guideOf(guide), status: "active" }];
     if (next() < SECOND_FOLLOW_SHARE && guideCount > 1) {
@@ -277,6 +283,7 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
       const orderCount = between(1, 5);
       const paidTimes = Array.from({ length: orderCount }, () => now.getTime() - between(1, 365) * DAY - between(0, 86_399) * 1000).sort((a, b) => a - b);
       let totalSpent = 0;
+      const recentOrders: { orderId: string; paidAt: Date }[] = [];
       const home = pick(CHANNELS);
       for (const paid of paidTimes) {
         const channel = next() < 0.75 ? home : pick(CHANNELS);
@@ -288,6 +295,7 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
         totalSpent += amount;
         orderNo += 1;
         const number = `${channel.slice(0, 2).toUpperCase()}${String(orderNo).padStart(9, "0")}`;
+        recentOrders.push({ orderId: `${channel}:${number}`, paidAt: new Date(paid) });
         await loader.add(asModel(Order), {
           _id: `${channel}:${number}`,
           channel,
@@ -335,6 +343,7 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
           firstPurchaseAt: new Date(paidTimes[0] as number),
           lastPurchaseAt: reachedAt,
           purchaseTimes: paidTimes.map((time) => new Date(time)),
+          recentOrders: recentOrders.slice(-5),
         },
         mergedInto: null,
         ...stamp,
@@ -359,12 +368,6 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
       }
     }
 
-    if (next() < NOTE_SHARE) {
-      for (let note = between(1, 3); note > 0; note -= 1) {
-        const at = new Date(now.getTime() - between(1, 300) * DAY);
-        await loader.add(asModel(CustomerNote), { externalUserId, authorUserId: guideOf(guide), text: pick(["回访：对精华液感兴趣", "已发新品试用装", "生日月，提醒领券", "询问粉底色号"]), createdAt: at, updatedAt: at });
-      }
-    }
   }
   await loader.flushAll();
   process.stderr.write(`  seeded ${[...loader.counts].map(([name, count]) => `${name} ${count}`).join(", ")}\n`);
@@ -444,51 +447,6 @@ async function devLogin(base: string, userId: string): Promise<string> {
     throw new Error(`${userId} logged in as ${data.role}, not as a guide`);
   }
   return cookie;
-}
-
-/**
- * Each query the profile route makes (session, authorization, then customerProfile's two rounds),
- * timed alone and in order for a sample of the guide's customers. Mirrors
- * server/routes/sidebar/customerProfile.ts; keep the two in step.
- */
-async function timeQueries(userId: string, externalUserIds: string[], cookieToken: string | null): Promise<void> {
-  const steps = new Map<string, number[]>();
-  const time = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    const result = await run();
-    steps.set(label, [...(steps.get(label) ?? []), performance.now() - started]);
-    return result;
-  };
-  const now = new Date();
-  for (const externalUserId of externalUserIds) {
-    if (cookieToken) {
-      await time("session (Session by _id)", () => Session.findById(cookieToken).lean());
-    }
-    await time("employee (Employee by userId)", () => Employee.findOne({ userId }, { role: 1, scopeStoreIds: 1, deleted: 1, wecomStatus: 1 }).lean());
-    await time("assertCustomer (Follow by key)", () => Follow.findOne({ externalUserId, userId }, { status: 1 }).lean());
-    const customer = await time("customer (by externalUserId)", () => Customer.findOne({ externalUserId }).lean());
-    await time("follow (by externalUserId+userId)", () => Follow.findOne({ externalUserId, userId }).lean());
-    const identity = await time("identity (MemberIdentity by _id)", () => MemberIdentity.findById(`customer:${externalUserId}`, { memberId: 1 }).lean());
-    const notes = await time("notes (CustomerNote.find)", () => CustomerNote.find({ externalUserId }).sort({ createdAt: -1 }).limit(20).lean());
-    await time("tagGroups (TagGroup.find {})", () => TagGroup.find({}).lean());
-    const { program } = await time("program (currentProgram)", () => currentProgram());
-    if (!customer) {
-      continue;
-    }
-    const member = identity ? await time("member (Member by _id)", () => Member.findById(identity.memberId).lean()) : null;
-    if (member) {
-      await time("orders (Order.find memberId, 5)", () => Order.find({ memberId: member._id }).sort({ paidAt: -1 }).limit(5).lean());
-      await time("benefits (benefitStatuses)", () => benefitStatuses(member, program, now));
-      await time("groups, member (Group by chatId)", () => Promise.all((member.groupChatIds ?? []).map((chatId) => Group.findOne({ chatId }, { chatId: 1, name: 1, members: 1 }).lean())));
-    } else {
-      await time("groups, non-member (members.id)", () => Group.find({ "members.id": externalUserId }, { chatId: 1, name: 1, members: 1 }).lean());
-    }
-    await time("authors (Employee $in)", () => Employee.find({ userId: { $in: [...new Set(notes.map((note) => note.authorUserId))] } }, { userId: 1, name: 1 }).lean());
-  }
-  console.log(`  each query alone, ${externalUserIds.length} of the guide's customers in turn (median / p95 / max ms, count):`);
-  for (const [label, values] of steps) {
-    console.log(`    ${label.padEnd(36)} ${ms(percentile(values, 0.5)).padStart(7)} ${ms(percentile(values, 0.95)).padStart(7)} ${ms(Math.max(...values)).padStart(7)}  ×${values.length}`);
-  }
 }
 
 /** The JS and CSS the sidebar's index.html loads before anything renders, gzipped at level 9. */
@@ -600,10 +558,6 @@ async function main(): Promise<void> {
     if (errors > 0) {
       throw new Error(`${errors} requests did not answer 200`);
     }
-
-    // The session's stored key is the SHA-256 of the cookie's token (see server/security/sessions.ts).
-    const session = await Session.findOne({ userId: guide }, { _id: 1 }).lean();
-    await timeQueries(guide, shuffle(mine, next).slice(0, sampleSize), session?._id ?? null);
 
     const profile = results["profile c1"] as Timing;
     const me = results["me c1"] as Timing;

@@ -10,8 +10,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const FRONTEND = path.join(ROOT, "sidebar");
-const OUTPUTS = [path.join(FRONTEND, "dist", "sidebar", "index.html"), path.join(FRONTEND, "dist", "console", "index.html")];
-const SOURCES = [path.join(FRONTEND, "src"), path.join(FRONTEND, "sidebar"), path.join(FRONTEND, "console"), path.join(FRONTEND, "vite.config.ts"), path.join(ROOT, "package-lock.json")];
+const PAGES = ["sidebar", "console", "sandbox"];
+const OUTPUTS = PAGES.map((page) => path.join(FRONTEND, "dist", page, "index.html"));
+const SOURCES = [path.join(FRONTEND, "src"), ...PAGES.map((page) => path.join(FRONTEND, page)), path.join(FRONTEND, "vite.config.ts"), path.join(ROOT, "package-lock.json")];
 
 function newestMtime(entry) {
   if (!fs.existsSync(entry)) {

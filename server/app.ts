@@ -66,11 +66,13 @@ export function createApp(options: AppOptions): Koa {
   ];
   app.use(requestLogger());
   app.use(errorHandler());
+  // Before the pages: the sandbox page's own API and login live under /sandbox/ too.
+  if (options.sandboxRouter) {
+    app.use(options.sandboxRouter.routes());
+    app.use(options.sandboxRouter.allowedMethods());
+  }
   if (options.frontendDir) {
     app.use(frontend(options.frontendDir, options.sandboxRouter ? ["sidebar", "console", "sandbox"] : ["sidebar", "console"]));
-  }
-  if (options.sandboxRouter) {
-    routers.push(options.sandboxRouter);
   }
   for (const router of routers) {
     app.use(router.routes());

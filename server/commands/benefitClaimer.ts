@@ -21,11 +21,12 @@ const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
  * @returns one status per benefit of the member's level.
  */
 export async function benefitStatuses(member: BenefitMember, program: Program, now: Date): Promise<BenefitStatus[]> {
-  const claims = await BenefitClaim.find({ memberId: member._id }).lean();
   const statuses: BenefitStatus[] = [];
   for (const benefit of program.benefits.filter((candidate) => candidate.levels.includes(member.levelCode))) {
     const window = claimWindow(benefit, member, program, now);
-    const mine = claims.filter((claim) => claim.benefitCode === benefit.code && window.period !== null && claim.slot.includes(`:${window.period}:`));
+    // This period's claims sit in slots 1..perMember: read each by its unique key, not by scanning.
+    const slots = window.period === null ? [] : Array.from({ length: benefit.perMember }, (_, index) => `${benefit.code}:${member._id}:${window.period}:${index + 1}`);
+    const mine = (await Promise.all(slots.map((slot) => BenefitClaim.findOne({ slot }).lean()))).filter((claim) => claim !== null);
     const stockLeft = benefit.stock === undefined || ((await Counter.findById(`benefit-stock:${benefit.code}`).lean())?.value ?? 0) < benefit.stock;
     let state: BenefitStatus["state"] = "claimable";
     if (!window.period) {

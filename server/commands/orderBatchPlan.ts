@@ -2,7 +2,7 @@
 // and the one update per member. No database access here; orderBatchImporter reads and writes.
 import type { Document } from "mongodb";
 import mongoose, { type Types } from "mongoose";
-import { KEPT_PURCHASE_TIMES } from "../domain/metrics.ts";
+import { KEPT_PURCHASE_TIMES, KEPT_RECENT_ORDERS } from "../domain/metrics.ts";
 import { addMonths, growthForAmount, levelForGrowth, levelRank, pointsForAmount, type Program } from "../domain/program.ts";
 import { AppError } from "../errors.ts";
 import type { MemberAttrs } from "../models/Member.ts";
@@ -66,6 +66,7 @@ export interface MemberTally {
   spent: number;
   orders: number;
   times: Date[];
+  recent: { orderId: string; paidAt: Date }[];
   levelChanges: { from: string; to: string; at: Date; reason: "upgrade" }[];
 }
 
@@ -182,7 +183,7 @@ export function replayCredits(plan: RunPlan, states: Map<string, MemberState>, c
     if (!facts || !state) {
       continue;
     }
-    const tally = tallies.get(String(facts.memberId)) ?? { growth: 0, points: 0, spent: 0, orders: 0, times: [], levelChanges: [] };
+    const tally = tallies.get(String(facts.memberId)) ?? { growth: 0, points: 0, spent: 0, orders: 0, times: [], recent: [], levelChanges: [] };
     tallies.set(String(facts.memberId), tally);
     if (!credited.has(row.orderId)) {
       credited.add(row.orderId);
@@ -206,6 +207,7 @@ export function creditRow(orderId: string, facts: OrderFacts, tally: MemberTally
     tally.spent += facts.amount;
     tally.orders += 1;
     tally.times.push(facts.paidAt);
+    tally.recent.push({ orderId, paidAt: facts.paidAt });
   }
   if (counted.has(`points:order:${orderId}`)) {
     tally.points += pointsForAmount(program, facts.amount);
@@ -235,6 +237,7 @@ export function memberUpdate(
       update.$min = { "metrics.firstPurchaseAt": new Date(Math.min(...times)) };
       update.$max = { "metrics.lastPurchaseAt": new Date(Math.max(...times)) };
       push["metrics.purchaseTimes"] = { $each: tally.times, $sort: 1, $slice: -KEPT_PURCHASE_TIMES };
+      push["metrics.recentOrders"] = { $each: tally.recent, $sort: { paidAt: 1 }, $slice: -KEPT_RECENT_ORDERS };
     }
     if (tally.levelChanges.length > 0 && state) {
       set.levelCode = state.levelCode;

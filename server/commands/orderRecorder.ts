@@ -1,5 +1,5 @@
 import type { Types } from "mongoose";
-import { KEPT_PURCHASE_TIMES } from "../domain/metrics.ts";
+import { KEPT_PURCHASE_TIMES, KEPT_RECENT_ORDERS } from "../domain/metrics.ts";
 import { addMonths, growthForAmount, pointsForAmount, type Program } from "../domain/program.ts";
 import { UnprocessableError } from "../errors.ts";
 import { Member } from "../models/Member.ts";
@@ -124,7 +124,7 @@ async function creditOrder(order: StoredOrder, program: Program, now: Date): Pro
   });
   // The growth entry is the gate: metrics move exactly once per order.
   if (growthApplied) {
-    await addPurchase(order.memberId, order.amount, order.paidAt);
+    await addPurchase(order.memberId, String(order._id), order.amount, order.paidAt);
   }
   await ledgerPoster({
     account: "points",
@@ -138,14 +138,17 @@ async function creditOrder(order: StoredOrder, program: Program, now: Date): Pro
   await upgradeIfEarned(order.memberId, program, now);
 }
 
-async function addPurchase(memberId: Types.ObjectId, amount: number, paidAt: Date): Promise<void> {
+async function addPurchase(memberId: Types.ObjectId, orderId: string, amount: number, paidAt: Date): Promise<void> {
   await Member.updateOne(
     { _id: memberId },
     {
       $inc: { "metrics.totalSpent": amount, "metrics.orderCount": 1 },
       $min: { "metrics.firstPurchaseAt": paidAt },
       $max: { "metrics.lastPurchaseAt": paidAt },
-      $push: { "metrics.purchaseTimes": { $each: [paidAt], $sort: 1, $slice: -KEPT_PURCHASE_TIMES } },
+      $push: {
+        "metrics.purchaseTimes": { $each: [paidAt], $sort: 1, $slice: -KEPT_PURCHASE_TIMES },
+        "metrics.recentOrders": { $each: [{ orderId, paidAt }], $sort: { paidAt: 1 }, $slice: -KEPT_RECENT_ORDERS },
+      },
     },
   );
 }

@@ -3,6 +3,8 @@ import type { Program } from "./program.ts";
 const DAY = 86_400_000;
 /** Purchase times kept per member: enough for windows and intervals, bounded in size. */
 export const KEPT_PURCHASE_TIMES = 50;
+/** Orders the sidebar lists, kept on the member so a profile reads them by key. */
+export const KEPT_RECENT_ORDERS = 5;
 
 /** The member metrics shown on profiles and used by segments. */
 export interface MemberMetricsView {

@@ -14,6 +14,8 @@ const customerSchema = new mongoose.Schema(
     corpName: { type: String, default: "" },
     position: { type: String, default: "" },
     syncedAt: { type: Date, default: null },
+    /** Guides' latest notes (newest last, bounded), so the sidebar reads them by key. */
+    recentNoteIds: { type: [mongoose.Schema.Types.ObjectId], default: [] },
   },
   { collection: "customers", timestamps: true, versionKey: false },
 );

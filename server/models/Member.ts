@@ -16,6 +16,8 @@ const metricsSchema = new mongoose.Schema(
     lastPurchaseAt: { type: Date, default: null },
     /** Recent purchase times (newest last, bounded) for repurchase windows and the next-purchase guess. */
     purchaseTimes: { type: [{ type: Date }], default: [] },
+    /** The latest orders (oldest first, bounded) by id, so a profile reads them without a scan. */
+    recentOrders: { type: [new mongoose.Schema({ orderId: String, paidAt: Date }, { _id: false })], default: [] },
   },
   { _id: false },
 );

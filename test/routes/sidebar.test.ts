@@ -56,7 +56,7 @@ describe("the sidebar API", () => {
   });
 
   it("should show the guide's customer: follow, tags by name, member level and progress, orders, groups, notes", async () => {
-    await CustomerNote.create({ externalUserId: "wmA", authorUserId: "guide01", text: "喜欢保湿系列" });
+    assert.equal((await guide.send("POST", "/api/sidebar/customers/wmA/notes", { text: "喜欢保湿系列" })).status, 201);
     const response = await guide.get("/api/sidebar/customers/wmA");
     assert.equal(response.status, 200);
     const profile = response.body.data as Profile;

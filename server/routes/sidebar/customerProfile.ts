@@ -13,8 +13,6 @@ import { presentBenefitStatus } from "../../presenters/benefit.ts";
 import { presentMember } from "../../presenters/member.ts";
 import { presentSidebarCustomer, type SidebarCustomer } from "../../presenters/sidebarCustomer.ts";
 
-const RECENT_ORDERS = 5;
-const RECENT_NOTES = 20;
 
 /**
  * Everything the sidebar shows about a customer, as seen by one guide (their follow's remark and
@@ -27,20 +25,23 @@ const RECENT_NOTES = 20;
  * @returns the profile, or null when the customer is unknown.
  */
 export async function customerProfile(externalUserId: string, userId: string | null, now: Date): Promise<SidebarCustomer | null> {
-  const [customer, follow, identity, notes, tagGroups, { program }] = await Promise.all([
+  const [customer, follow, identity, tagGroups, { program }] = await Promise.all([
     Customer.findOne({ externalUserId }).lean(),
     userId ? Follow.findOne({ externalUserId, userId }).lean() : Follow.findOne({ externalUserId, status: "active" }).lean(),
     MemberIdentity.findById(`customer:${externalUserId}`, { memberId: 1 }).lean(),
-    CustomerNote.find({ externalUserId }).sort({ createdAt: -1 }).limit(RECENT_NOTES).lean(),
     TagGroup.find({}).lean(),
     currentProgram(),
   ]);
   if (!customer) {
     return null;
   }
-  const member = identity ? await Member.findById(identity.memberId).lean() : null;
+  const [member, notes] = await Promise.all([
+    identity ? Member.findById(identity.memberId).lean() : null,
+    Promise.all([...(customer.recentNoteIds ?? [])].reverse().map((id) => CustomerNote.findById(id).lean())).then((found) => found.flatMap((note) => (note ? [note] : []))),
+  ]);
   const [orders, benefits, groups, authors] = await Promise.all([
-    member ? Order.find({ memberId: member._id }).sort({ paidAt: -1 }).limit(RECENT_ORDERS).lean() : [],
+    // The member keeps its latest order ids, so these are key reads, not a scan of all orders.
+    member ? Promise.all([...(member.metrics?.recentOrders ?? [])].reverse().map((recent) => Order.findById(recent.orderId).lean())) : [],
     member ? benefitStatuses(member, program, now) : [],
     member ? Promise.all((member.groupChatIds ?? []).map((chatId) => Group.findOne({ chatId }, { chatId: 1, name: 1, members: 1 }).lean())) : Group.find({ "members.id": externalUserId }, { chatId: 1, name: 1, members: 1 }).lean(),
     Employee.find({ userId: { $in: [...new Set(notes.map((note) => note.authorUserId))] } }, { userId: 1, name: 1 }).lean(),
@@ -50,7 +51,7 @@ export async function customerProfile(externalUserId: string, userId: string | n
     follow,
     member: member ? presentMember(member, program, now) : null,
     benefits: benefits.map((status) => presentBenefitStatus(status)),
-    orders,
+    orders: orders.flatMap((order) => (order ? [order] : [])),
     groups: groups.filter((group) => group !== null),
     notes,
     authorNames: new Map(authors.map((author) => [author.userId, author.name])),

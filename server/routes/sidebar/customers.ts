@@ -6,6 +6,7 @@ import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { BenefitClaim } from "../../models/BenefitClaim.ts";
+import { Customer } from "../../models/Customer.ts";
 import { CustomerNote } from "../../models/CustomerNote.ts";
 import { Employee } from "../../models/Employee.ts";
 import { Member } from "../../models/Member.ts";
@@ -14,6 +15,8 @@ import { presentNote, tagIndex } from "../../presenters/sidebarCustomer.ts";
 import { assertCustomer, assertMember } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { customerProfile } from "./customerProfile.ts";
+
+export const RECENT_NOTES = 20;
 
 const externalUserId = z.string().trim().min(1).max(128);
 const tagId = z.string().trim().min(1).max(128);
@@ -66,6 +69,7 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
     await assertCustomer(actor, params.externalUserId);
     const author = actor.userId ?? "api_token";
     const note = await CustomerNote.create({ externalUserId: params.externalUserId, authorUserId: author, text: body.text });
+    await Customer.updateOne({ externalUserId: params.externalUserId }, { $push: { recentNoteIds: { $each: [note._id], $slice: -RECENT_NOTES } } });
     const employee = await Employee.findOne({ userId: author }, { name: 1 }).lean();
     ctx.status = 201;
     ctx.body = { data: presentNote(note.toObject(), employee?.name) };
