@@ -13,6 +13,11 @@ const layers = [
   { target: "./server/workers", from: ["./server/routes", "./server/middlewares", "./server/presenters"] },
   { target: "./server/presenters", from: ["./server/routes", "./server/middlewares", "./server/commands", "./server/workers", "./server/wecom"] },
   { target: "./server/wecom", from: ["./server/routes", "./server/middlewares", "./server/commands", "./server/workers", "./server/models", "./server/presenters"] },
+  // The sandbox is WeCom's side of the world: only boot (main.ts) knows it exists.
+  {
+    target: ["./server/routes", "./server/commands", "./server/workers", "./server/jobs", "./server/models", "./server/domain", "./server/presenters", "./server/wecom", "./server/middlewares", "./server/security", "./server/db", "./server/logging", "./server/app.ts", "./server/env.ts", "./server/errors.ts"],
+    from: "./server/sandbox",
+  },
 ];
 
 export default tseslint.config(

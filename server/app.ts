@@ -30,7 +30,9 @@ export interface AppOptions {
   /** Not production: outside WeCom the sidebar may use its local JS-SDK stand-in. */
   standIn?: boolean;
   /** Where logins are sent (WeCom's by default; the sandbox points them at itself). */
-  loginUrls?: { oauth: string; qr: string };
+  loginUrls?: { oauth: string; qr: string } | undefined;
+  /** Sandbox: the first console (web) login while no admin exists makes that employee admin. */
+  firstLoginAdmin?: boolean;
   /** The built sidebar and console (sidebar/dist); null to serve no pages. */
   frontendDir?: string | null;
   /** Sandbox mode only: the sandbox's own routes (/sandbox/...), and its page is served. */
@@ -60,7 +62,7 @@ export function createApp(options: AppOptions): Koa {
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
     }),
-    authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS }),
+    authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, firstLoginAdmin: options.firstLoginAdmin ?? false }),
     consoleRouter(common),
     sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn }),
   ];

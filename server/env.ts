@@ -106,7 +106,8 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
   return problems;
 }
 
-export type Env = z.infer<typeof EnvSchema>;
+/** The validated configuration, and whether the local WeCom sandbox runs (see sandboxWanted). */
+export type Env = z.infer<typeof EnvSchema> & { sandbox: boolean };
 
 const WECOM_CREDENTIALS = ["WECOM_CORP_ID", "WECOM_CONTACT_SECRET", "WECOM_AGENT_SECRET", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"];
 
@@ -159,7 +160,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ...crossCheck(source),
   ];
   if (result.success && problems.length === 0) {
-    return result.data;
+    return { ...result.data, sandbox: sandboxWanted(source) };
   }
   throw new EnvError(problems);
 }

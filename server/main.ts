@@ -11,6 +11,7 @@ import { configureLogger, getLogger } from "./logging/logger.ts";
 import "./models/index.ts";
 import { configurePersonalData } from "./security/personalData.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
+import { startSandbox } from "./sandbox/boot.ts";
 import { WeComClient } from "./wecom/client.ts";
 import { EventProcessor } from "./workers/eventProcessor.ts";
 
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
   } else {
     log.warn("DATA_ENCRYPTION_KEY not set: phone numbers are protected with a development key");
   }
-  log.info({ nodeEnv: env.NODE_ENV, port: env.PORT }, "starting SCRM server");
+  if (env.sandbox) {
+    // First lines a newcomer reads: they are not talking to a real WeCom.
+    log.warn("沙箱模式 SANDBOX MODE: WeCom is simulated on this machine (no WeCom credentials configured, or SANDBOX=1); see docs/sandbox.md");
+  }
+  log.info({ nodeEnv: env.NODE_ENV, port: env.PORT, sandbox: env.sandbox }, "starting SCRM server");
 
   const database = await connectDatabase({
     uri: env.MONGODB_URI,
@@ -42,20 +47,24 @@ async function main(): Promise<void> {
     dataDir: env.DATA_DIR,
   });
 
-  const wecom = new WeComClient({
-    baseUrl: env.WECOM_API_BASE,
-    corpId: env.WECOM_CORP_ID ?? "",
-    secrets: { contact: env.WECOM_CONTACT_SECRET, agent: env.WECOM_AGENT_SECRET },
-  });
+  let port = env.PORT;
+  const sandbox = env.sandbox ? await startSandbox({ productOrigin: () => `http://127.0.0.1:${port}`, now: () => new Date() }) : null;
+  // In sandbox mode the product is configured for the stand-in exactly as for a real corp.
+  const corp = sandbox
+    ? { apiBase: sandbox.wecomApiBase, corpId: sandbox.corpId, agentId: sandbox.agentId, secrets: sandbox.secrets }
+    : { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID, secrets: { contact: env.WECOM_CONTACT_SECRET, agent: env.WECOM_AGENT_SECRET } };
+  const wecom = new WeComClient({ baseUrl: corp.apiBase, corpId: corp.corpId ?? "", secrets: corp.secrets });
   const processor = env.EVENT_PROCESSOR
     ? new EventProcessor({ context: { wecom, now: () => new Date() }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
     : null;
 
   const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date() }) : null;
 
-  const callbackSecrets = hasCallbackConfig(env)
-    ? { token: env.WECOM_CALLBACK_TOKEN, aesKey: env.WECOM_CALLBACK_AES_KEY, receiveId: env.WECOM_CORP_ID }
-    : null;
+  const callbackSecrets = sandbox
+    ? sandbox.callbackSecrets
+    : hasCallbackConfig(env)
+      ? { token: env.WECOM_CALLBACK_TOKEN, aesKey: env.WECOM_CALLBACK_AES_KEY, receiveId: env.WECOM_CORP_ID }
+      : null;
   if (!callbackSecrets) {
     log.warn("WeCom callback not configured: /wecom/callback answers 503 until WECOM_* variables are set");
   }
@@ -71,10 +80,14 @@ async function main(): Promise<void> {
     apiToken: env.SCRM_API_TOKEN,
     wecom,
     sessionKeys: [env.SESSION_SECRET ?? crypto.randomBytes(32).toString("hex")],
-    corpId: env.WECOM_CORP_ID,
-    agentId: env.WECOM_AGENT_ID,
-    devLogin: env.NODE_ENV === "development",
-    standIn: env.NODE_ENV !== "production",
+    corpId: corp.corpId,
+    agentId: corp.agentId,
+    // The sandbox logs people in through its WeCom login stand-in, as WeCom would.
+    devLogin: env.NODE_ENV === "development" && !sandbox,
+    standIn: env.NODE_ENV !== "production" || sandbox !== null,
+    loginUrls: sandbox?.loginUrls,
+    firstLoginAdmin: sandbox !== null,
+    sandboxRouter: sandbox?.router ?? null,
     frontendDir: FRONTEND_DIR,
     onEventStored: () => processor?.kick(),
   });
@@ -84,9 +97,12 @@ async function main(): Promise<void> {
   });
   processor?.start();
   const address = server.address();
-  const port = typeof address === "object" && address ? address.port : env.PORT;
+  port = typeof address === "object" && address ? address.port : env.PORT;
   log.info({ port, processor: processor !== null, scheduler: scheduler !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
   log.info(`console: http://localhost:${port}/console/  sidebar: http://localhost:${port}/sidebar/`);
+  if (sandbox) {
+    log.warn(`沙箱 sandbox page: http://localhost:${port}/sandbox/  (npm run demo fills it with a believable brand)`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -100,6 +116,7 @@ async function main(): Promise<void> {
     await closed;
     await processor?.stop();
     await scheduler?.stop();
+    await sandbox?.close();
     await database.close();
     log.info("stopped");
     process.exit(0);

@@ -19,11 +19,11 @@ export default defineConfig({
     outDir: path.join(root, "dist"),
     emptyOutDir: true,
     rollupOptions: {
-      input: { sidebar: path.join(root, "sidebar", "index.html"), console: path.join(root, "console", "index.html") },
+      input: { sidebar: path.join(root, "sidebar", "index.html"), console: path.join(root, "console", "index.html"), sandbox: path.join(root, "sandbox", "index.html") },
     },
   },
   server: {
     port: 5173,
-    proxy: { "/api": "http://127.0.0.1:3000" },
+    proxy: { "/api": "http://127.0.0.1:3000", "/sandbox/api": "http://127.0.0.1:3000", "/sandbox/oauth": "http://127.0.0.1:3000" },
   },
 });

@@ -24,6 +24,8 @@ export interface AuthOptions {
   devLogin: boolean;
   /** Not production: outside WeCom the sidebar may use its local JS-SDK stand-in. */
   standIn: boolean;
+  /** The first web (console) login while no admin exists becomes admin: the sandbox has no token to bootstrap with. */
+  firstLoginAdmin?: boolean;
   /** Where the browser is sent to prove who it is; the sandbox points these at itself. */
   loginUrls: { oauth: string; qr: string };
   wecom: WeComClient;
@@ -98,6 +100,9 @@ export function authRouter(options: AuthOptions): Router {
         throw AuthenticationError("code: 您取消了企业微信授权");
       }
       const who = await exchangeCode(options, parsed.data.query.code, options.now());
+      if (options.firstLoginAdmin && state.mode === "qr" && !(await Employee.exists({ role: "admin" }))) {
+        await Employee.updateOne({ userId: who }, { $set: { role: "admin", scopeStoreIds: [] } });
+      }
       await startSession(ctx, who, state.mode, options.now());
       ctx.redirect(state.returnTo);
     } catch (error) {

@@ -4,6 +4,7 @@
 // check what would have been sent to the chat.
 import { showToast } from "vant";
 import "vant/es/toast/style";
+import { api } from "../api";
 import { BridgeError, type ChatMessage, type Entry, type WeComBridge } from "./index";
 
 export interface StandInCall {
@@ -32,6 +33,36 @@ function param(name: string): string {
 function currentEntry(): Entry {
   const entry = param("entry") as Entry;
   return ENTRIES.includes(entry) ? entry : "normal";
+}
+
+// Inside the sandbox page's fake chat window (docs/sandbox.md) a send also lands in the sandbox's
+// transcript, so the customer's fake phone shows it. The guide is whoever this page is logged in
+// as. A failure here never fails the send: the transcript is only a mirror.
+async function mirrorToSandbox(message: ChatMessage): Promise<void> {
+  const externalUserId = param("contact");
+  let insideSandbox = false;
+  try {
+    insideSandbox = window.parent !== window && window.parent.location.pathname.startsWith("/sandbox/");
+  } catch {
+    // a cross-origin parent is not the sandbox page
+  }
+  if (!insideSandbox || !externalUserId) {
+    return;
+  }
+  const text =
+    message.msgtype === "text"
+      ? message.text.content
+      : message.msgtype === "news"
+        ? `[链接] ${message.news.title}`
+        : message.msgtype === "miniprogram"
+          ? `[小程序] ${message.miniprogram.title}`
+          : "[图片]";
+  try {
+    const me = await api.get<{ userId: string }>("/api/auth/me");
+    await api.post("/sandbox/api/chat", { externalUserId, userId: me.userId, from: "guide", text, kind: "sent_by_sidebar" });
+  } catch {
+    // see above
+  }
 }
 
 /**
@@ -65,6 +96,7 @@ export function createStandInBridge(): WeComBridge {
     },
     async sendChatMessage(message: ChatMessage) {
       record("sendChatMessage", [message]);
+      await mirrorToSandbox(message);
       showToast({ message: "已发送到聊天（本地模拟）", className: "ww-stand-in-toast" });
     },
   };

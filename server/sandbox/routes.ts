@@ -1,0 +1,321 @@
+// The sandbox's own HTTP routes (docs/sandbox.md): `/sandbox/api/*`, JSON for the sandbox page
+// (what a person does: scan, join a group, chat, buy; the demo), and `/sandbox/oauth/*`, the
+// stand-in for WeCom's login pages (OAuth inside the client and web login by QR), which names
+// the guide chosen on the sandbox page and sends the browser back with a one-use code.
+import { bodyParser } from "@koa/bodyparser";
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { apiResponse } from "../middlewares/apiResponse.ts";
+import { validate } from "../middlewares/validate.ts";
+import { buy, chat, isSeeded, joinGroup, scan, seedCorp, transcript, type SandboxContext } from "./actions.ts";
+import { SANDBOX_AGENT_ID, SANDBOX_CORP_ID, SANDBOX_CORP_NAME } from "./config.ts";
+import { BRAND } from "./demoData.ts";
+import { DemoRunner } from "./demo.ts";
+import {
+  newOAuthCode,
+  SandboxContactWay,
+  SandboxCustomer,
+  SandboxDepartment,
+  SandboxFollow,
+  SandboxGroup,
+  SandboxOAuthCode,
+  SandboxUser,
+  SANDBOX_OAUTH_CODE_TTL_MS,
+} from "./models/index.ts";
+import { qrUrl } from "./wecomApi/qr.ts";
+
+/** The cookie naming the guide the sandbox page plays (read by the login stand-in). */
+export const SANDBOX_GUIDE_COOKIE = "sandbox_guide";
+const GUIDE_COOKIE_MAX_AGE_MS = 30 * 86_400_000;
+
+export interface SandboxRouterOptions {
+  /** The product's origin or callback URL; a function when the port is known only once listening. */
+  callbackUrl: string | (() => string);
+  now?: () => Date;
+  /** Where the page links to (defaults: /console/ and /sidebar/). */
+  consoleUrl?: string;
+  sidebarUrl?: string;
+  /** The WeCom API stand-in's origin (its QR images); a function when known only once listening. */
+  wecomApiBase?: string | (() => string);
+  /** Sizes of the demo the page's button starts (defaults: runDemo's). */
+  demo?: { customers?: number; orders?: number };
+}
+
+const id = (label: string) => z.string().trim().min(1, "is required").max(64, `is not a ${label}`);
+const ScanSchema = z.object({ body: z.object({ configId: id("contact way id"), name: z.string().trim().min(1, "is required").max(30, "is too long").optional() }) });
+const JoinGroupSchema = z.object({ body: z.object({ externalUserId: id("customer id"), chatId: id("chat id"), via: z.enum(["qr", "invite"]).default("qr") }) });
+const ChatSendSchema = z.object({
+  body: z.object({
+    externalUserId: id("customer id"),
+    userId: id("userid"),
+    from: z.enum(["customer", "guide"]),
+    text: z.string().trim().min(1, "is required").max(4000, "is too long"),
+    kind: z.enum(["chat", "sent_by_sidebar"]).default("chat"),
+  }),
+});
+const ChatReadSchema = z.object({ query: z.object({ externalUserId: id("customer id"), userId: id("userid") }) });
+const BuySchema = z.object({
+  body: z.object({
+    externalUserId: id("customer id"),
+    amountFen: z.number().int("must be an integer number of fen").min(1, "must be at least 1 fen").max(100_000_000, "is too large"),
+    storeId: z.string().regex(/^\d{1,10}$/, "must be a store (department) id").optional(),
+    guideUserId: id("userid").optional(),
+  }),
+});
+const DemoSchema = z.object({
+  body: z
+    .object({
+      customers: z.number().int().min(1).max(20_000).optional(),
+      orders: z.number().int().min(0).max(60_000).optional(),
+    })
+    .default({}),
+});
+const GuideSchema = z.object({ body: z.object({ userid: id("userid") }) });
+
+// WeCom's OAuth and web-login URLs (wecom-reference §5.2; server/routes/auth.ts builds them).
+const redirectUri = z.string().min(1, "is required").max(2048, "is too long").pipe(z.url("must be an absolute URL"));
+const oauthState = z.string().regex(/^[A-Za-z0-9]{0,128}$/, "must be at most 128 letters or digits").default("");
+const corpId = z.string().refine((value) => value === SANDBOX_CORP_ID, `must be the sandbox corp id ${SANDBOX_CORP_ID}`);
+const AuthorizeSchema = z.object({
+  query: z.object({
+    appid: corpId,
+    redirect_uri: redirectUri,
+    response_type: z.literal("code", "must be code").default("code"),
+    scope: z.enum(["snsapi_base", "snsapi_privateinfo"]).default("snsapi_base"),
+    state: oauthState,
+    agentid: z.string().optional(),
+  }),
+});
+const QrLoginSchema = z.object({
+  query: z.object({
+    login_type: z.enum(["CorpApp", "ServiceApp"]).default("CorpApp"),
+    appid: corpId,
+    agentid: z.string().optional(),
+    redirect_uri: redirectUri,
+    state: oauthState,
+  }),
+});
+const ChooseSchema = z.object({
+  query: z.object({
+    userid: id("userid"),
+    next: z.string().regex(/^\/sandbox\/oauth\/(authorize|qr)\?[^\\]*$/, "must be a sandbox login URL"),
+  }),
+});
+
+/**
+ * The sandbox's routes: `/sandbox/api/*` for the sandbox page and `/sandbox/oauth/*` for logins.
+ *
+ * @param options the product's callback URL, the clock, links and demo sizes.
+ * @returns the router (mount only in sandbox mode).
+ */
+export function sandboxRouter(options: SandboxRouterOptions): Router {
+  const now = options.now ?? (() => new Date());
+  const resolve = (value: string | (() => string) | undefined) => (typeof value === "function" ? value() : value);
+  const context = (): SandboxContext => ({ callbackUrl: resolve(options.callbackUrl) ?? "", now, wecomApiBase: resolve(options.wecomApiBase) });
+  const demo = new DemoRunner();
+  const router = new Router({ prefix: "/sandbox" });
+
+  const api = new Router();
+  api.use(apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
+
+  api.get("/state", async (ctx) => {
+    ctx.body = { data: await sandboxState({ consoleUrl: options.consoleUrl ?? "/console/", sidebarUrl: options.sidebarUrl ?? "/sidebar/", wecomApiBase: resolve(options.wecomApiBase) }) };
+  });
+
+  api.post("/seed", async (ctx) => {
+    ctx.body = { data: await seedCorp(context()) };
+  });
+
+  api.post("/scan", validate(ScanSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof ScanSchema>;
+    ctx.status = 201;
+    ctx.body = { data: await scan(context(), { configId: body.configId, ...(body.name ? { name: body.name } : {}) }) };
+  });
+
+  api.post("/join-group", validate(JoinGroupSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof JoinGroupSchema>;
+    ctx.body = { data: await joinGroup(context(), body) };
+  });
+
+  api.post("/chat", validate(ChatSendSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof ChatSendSchema>;
+    ctx.status = 201;
+    ctx.body = { data: await chat(context(), body) };
+  });
+
+  api.get("/chat", validate(ChatReadSchema), async (ctx) => {
+    const { query } = ctx.state.input as z.infer<typeof ChatReadSchema>;
+    ctx.body = { data: await transcript(query.externalUserId, query.userId) };
+  });
+
+  api.post("/buy", validate(BuySchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof BuySchema>;
+    const outcome = await buy(context(), body);
+    ctx.status = outcome.result === "rejected" ? 422 : outcome.result === "created" ? 201 : 200;
+    ctx.body = { data: outcome };
+  });
+
+  api.post("/demo", validate(DemoSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof DemoSchema>;
+    const started = demo.start({ ...context(), customers: body.customers ?? options.demo?.customers, orders: body.orders ?? options.demo?.orders });
+    if (!started) {
+      throw ConflictError("demo: 演示数据正在生成中");
+    }
+    ctx.status = 202;
+    ctx.body = { data: { running: true } };
+  });
+
+  api.get("/demo", (ctx) => {
+    ctx.body = { data: demo.status() };
+  });
+
+  api.post("/guide", validate(GuideSchema), async (ctx) => {
+    const { body } = ctx.state.input as z.infer<typeof GuideSchema>;
+    const user = await activeUser(body.userid);
+    if (!user) {
+      throw NotFoundError(`userid: member ${body.userid}`);
+    }
+    setGuideCookie(ctx, user.userid);
+    ctx.body = { data: { userid: user.userid, name: user.name } };
+  });
+
+  const oauth = new Router();
+  oauth.get("/authorize", validate(AuthorizeSchema), async (ctx) => {
+    const { query } = ctx.state.input as z.infer<typeof AuthorizeSchema>;
+    await login(ctx, query.redirect_uri, query.state, "企业微信授权登录", now);
+  });
+  oauth.get("/qr", validate(QrLoginSchema), async (ctx) => {
+    const { query } = ctx.state.input as z.infer<typeof QrLoginSchema>;
+    await login(ctx, query.redirect_uri, query.state, "企业微信扫码登录", now);
+  });
+  oauth.get("/choose", validate(ChooseSchema), async (ctx) => {
+    const { query } = ctx.state.input as z.infer<typeof ChooseSchema>;
+    const user = await activeUser(query.userid);
+    if (!user) {
+      throw NotFoundError(`userid: member ${query.userid}`);
+    }
+    setGuideCookie(ctx, user.userid);
+    ctx.redirect(query.next);
+  });
+
+  router.use("/api", api.routes(), api.allowedMethods());
+  router.use("/oauth", oauth.routes(), oauth.allowedMethods());
+  return router;
+}
+
+async function activeUser(userid: string) {
+  const user = await SandboxUser.findById(userid, { userid: 1, name: 1, status: 1 }).lean();
+  return user && user.status === 1 ? user : null;
+}
+
+function setGuideCookie(ctx: Context, userid: string): void {
+  ctx.cookies.set(SANDBOX_GUIDE_COOKIE, userid, { httpOnly: true, sameSite: "lax", maxAge: GUIDE_COOKIE_MAX_AGE_MS, overwrite: true, signed: false });
+}
+
+/**
+ * The login stand-in: the guide the sandbox page plays (its cookie) gets a one-use code (5
+ * minutes) and the browser goes back to redirect_uri with it and the state; without a guide, a
+ * page to pick one. Like WeCom, only a redirect to a trusted domain — this server — is allowed.
+ */
+async function login(ctx: Context, redirect: string, state: string, title: string, now: () => Date): Promise<void> {
+  const own = `${ctx.protocol}://${ctx.host}`;
+  const target = new URL(redirect);
+  if (target.origin !== own) {
+    throw ValidationError(`redirect_uri: 只能跳回本站（${own}）`);
+  }
+  const chosen = ctx.cookies.get(SANDBOX_GUIDE_COOKIE);
+  const user = chosen ? await activeUser(chosen) : null;
+  if (!user) {
+    ctx.type = "text/html; charset=utf-8";
+    ctx.set("cache-control", "no-store");
+    ctx.body = await chooserPage(title, ctx.url);
+    return;
+  }
+  const code = newOAuthCode();
+  await SandboxOAuthCode.create({ code, userid: user.userid, expires_at: new Date(now().getTime() + SANDBOX_OAUTH_CODE_TTL_MS), used: false });
+  target.searchParams.set("code", code);
+  target.searchParams.set("state", state);
+  ctx.redirect(target.toString());
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+async function chooserPage(title: string, currentUrl: string): Promise<string> {
+  const [departments, users] = await Promise.all([SandboxDepartment.find().sort({ order: -1, _id: 1 }).lean(), SandboxUser.find({ status: 1 }).sort({ _id: 1 }).lean()]);
+  const sections = departments
+    .map((department) => {
+      const members = users.filter((user) => user.main_department === department.id);
+      if (members.length === 0) {
+        return "";
+      }
+      const links = members
+        .map((user) => {
+          const href = `/sandbox/oauth/choose?${new URLSearchParams({ userid: user.userid, next: currentUrl }).toString()}`;
+          return `<li><a href="${escapeHtml(href)}">${escapeHtml(user.name)}<small>${escapeHtml(user.position)} · ${escapeHtml(user.userid)}</small></a></li>`;
+        })
+        .join("");
+      return `<h2>${escapeHtml(department.name)}</h2><ul>${links}</ul>`;
+    })
+    .join("");
+  const empty = users.length === 0 ? "<p>沙盒企业还没有成员：请先在沙盒页面初始化企业。</p>" : "";
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · 沙盒</title>
+<style>
+body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329}
+main{max-width:420px;margin:0 auto;padding:24px 16px}
+h1{font-size:18px;margin:0 0 4px}p{color:#646a73;font-size:13px}
+h2{font-size:14px;color:#646a73;margin:20px 0 8px}
+ul{list-style:none;margin:0;padding:0;background:#fff;border-radius:8px}
+li+li{border-top:1px solid #eef0f1}
+a{display:flex;justify-content:space-between;padding:12px 16px;color:#1f2329;text-decoration:none}
+a:hover{background:#f0f5ff}small{color:#8f959e}
+</style></head>
+<body><main><h1>${escapeHtml(title)}</h1><p>沙盒模式：选择以哪位成员身份登录（${escapeHtml(SANDBOX_CORP_NAME)}）。</p>${empty}${sections}</main></body></html>`;
+}
+
+/** What the sandbox page shows: the corp, its people, channel codes, groups and the newest customers. */
+async function sandboxState(links: { consoleUrl: string; sidebarUrl: string; wecomApiBase: string | undefined }) {
+  const [departments, users, ways, groups, recent, seeded] = await Promise.all([
+    SandboxDepartment.find().sort({ order: -1, _id: 1 }).lean(),
+    SandboxUser.find().sort({ _id: 1 }).lean(),
+    SandboxContactWay.find().sort({ created_at: 1, _id: 1 }).lean(),
+    SandboxGroup.find({ dismissed: { $ne: true } }).sort({ create_time: 1, _id: 1 }).lean(),
+    SandboxCustomer.find({}, { name: 1, created_at: 1 }).sort({ created_at: -1, _id: 1 }).limit(20).lean(),
+    isSeeded(),
+  ]);
+  const follows = await SandboxFollow.find({ external_userid: { $in: recent.map((customer) => customer._id) } }, { external_userid: 1, userid: 1 }).lean();
+  const nameOf = new Map(departments.map((department) => [department.id, department.name]));
+  const stores = departments.filter((department) => department.parentid === BRAND.id);
+  return {
+    seeded,
+    corp: { corpId: SANDBOX_CORP_ID, agentId: String(SANDBOX_AGENT_ID), name: nameOf.get(BRAND.id) ?? SANDBOX_CORP_NAME },
+    stores: stores.map((store) => ({ id: String(store.id), name: store.name })),
+    guides: users.map((user) => ({
+      userid: user.userid,
+      name: user.name,
+      position: user.position,
+      status: user.status,
+      storeId: String(user.main_department),
+      storeName: nameOf.get(user.main_department) ?? "",
+    })),
+    contactWays: ways.map((way) => ({
+      config_id: way.config_id,
+      state: way.state,
+      remark: way.remark,
+      user: way.user,
+      // The stand-in's current address, as get_contact_way answers it.
+      qr_code: links.wecomApiBase && way.scene === 2 ? qrUrl(links.wecomApiBase, "contact_way", way.config_id) : way.qr_code,
+    })),
+    groups: groups.map((group) => ({ chat_id: group.chat_id, name: group.name, owner: group.owner, memberCount: group.member_list.length })),
+    recentCustomers: recent.map((customer) => ({
+      external_userid: customer._id,
+      name: customer.name,
+      guides: follows.filter((follow) => follow.external_userid === customer._id).map((follow) => follow.userid),
+    })),
+    consoleUrl: links.consoleUrl,
+    sidebarUrl: links.sidebarUrl,
+  };
+}

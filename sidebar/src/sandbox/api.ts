@@ -1,0 +1,151 @@
+// The sandbox page's calls (docs/sandbox.md, "Page ↔ server"). Everything goes through the shared
+// fetch wrapper, so errors arrive as ApiError carrying the server's (Chinese) message.
+import { api, ApiError, query } from "@shared/api";
+
+export interface SandboxGuide {
+  userid: string;
+  name: string;
+  position?: string;
+  storeId: string;
+  storeName: string;
+}
+
+export interface SandboxContactWay {
+  config_id: string;
+  state: string;
+  remark: string;
+  user: string[];
+  qr_code: string;
+}
+
+export interface SandboxGroup {
+  chat_id: string;
+  name: string;
+  owner: string;
+  memberCount: number;
+}
+
+export interface SandboxCustomer {
+  external_userid: string;
+  name: string;
+  guides: string[];
+}
+
+export interface SandboxState {
+  /** false until the sandbox corp (stores, guides, channel codes, groups) exists. */
+  seeded?: boolean;
+  corp: unknown;
+  stores: { id: string; name: string }[];
+  guides: SandboxGuide[];
+  contactWays: SandboxContactWay[];
+  groups: SandboxGroup[];
+  recentCustomers: SandboxCustomer[];
+  consoleUrl: string;
+  sidebarUrl: string;
+}
+
+export interface SandboxMessage {
+  from: string;
+  to?: string;
+  external_userid: string;
+  userid: string;
+  text: string;
+  at: string;
+  kind: "chat" | "welcome" | "sent_by_sidebar";
+}
+
+export interface DemoProgress {
+  running: boolean;
+  /** The step's code (seed, customers, orders…); `message` says it in Chinese. */
+  step?: string | null;
+  message?: string;
+  done?: number;
+  total?: number;
+  error?: string | null;
+}
+
+/** What `POST /sandbox/api/buy` answers: the orderRecorder outcome (and the member after it). */
+export type BuyOutcome =
+  | {
+      result: "created" | "duplicate" | "refunded";
+      orderId: string;
+      memberId?: string;
+      memberNo?: string;
+      member?: { memberNo?: string; levelCode?: string; points?: number; growth?: number };
+    }
+  | { result: "rejected"; orderId?: string; reason: string };
+
+/**
+ * `POST /sandbox/api/buy`: a refused order comes back as 422 with the outcome (its reason) as
+ * data, not as an error envelope, so this one reads the body itself.
+ */
+async function postBuy(body: { externalUserId: string; amountFen: number; storeId?: string; guideUserId?: string }): Promise<BuyOutcome> {
+  let response: Response;
+  try {
+    response = await fetch("/sandbox/api/buy", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "网络异常，点击重试");
+  }
+  const payload = (await response.json().catch(() => null)) as { ok?: boolean; data?: BuyOutcome; error?: string; message?: string } | null;
+  if (payload?.data && typeof payload.data === "object" && "result" in payload.data) {
+    return payload.data;
+  }
+  if (!response.ok || !payload || payload.ok === false) {
+    throw new ApiError(response.status, payload?.error ?? "http_error", payload?.message ?? `请求失败（${response.status}）`);
+  }
+  return payload.data as BuyOutcome;
+}
+
+/** A group can hold at most this many members (WeCom's limit). */
+export const GROUP_LIMIT = 200;
+
+export const sandboxApi = {
+  state: () => api.get<SandboxState>("/sandbox/api/state"),
+  scan: (configId: string, name?: string) =>
+    api.post<{ external_userid: string; userid: string }>("/sandbox/api/scan", name ? { configId, name } : { configId }),
+  joinGroup: (externalUserId: string, chatId: string) =>
+    api.post<{ chat_id: string; memberCount: number }>("/sandbox/api/join-group", { externalUserId, chatId }),
+  chat: (externalUserId: string, userId: string) => api.get<SandboxMessage[]>(`/sandbox/api/chat${query({ externalUserId, userId })}`),
+  say: (externalUserId: string, userId: string, from: "customer" | "guide", text: string) =>
+    api.post<unknown>("/sandbox/api/chat", { externalUserId, userId, from, text }),
+  buy: postBuy,
+  /** Creates the sandbox corp (stores, guides, tags, channel codes, groups) when it is not there yet. */
+  seed: () => api.post<unknown>("/sandbox/api/seed"),
+  /** Tells the login stand-in which guide the next sidebar login is (sets the sandbox_guide cookie). */
+  pickGuide: (userid: string) => api.post<unknown>("/sandbox/api/guide", { userid }),
+  startDemo: () => api.post<DemoProgress>("/sandbox/api/demo"),
+  demo: () => api.get<DemoProgress>("/sandbox/api/demo"),
+  me: () => api.get<{ userId: string; name: string }>("/api/auth/me"),
+  logout: () => api.post<unknown>("/api/auth/logout"),
+};
+
+/** The corp's display name, whatever shape the state gives it in. */
+export function corpName(corp: unknown): string {
+  if (typeof corp === "string") {
+    return corp;
+  }
+  if (corp && typeof corp === "object") {
+    const record = corp as Record<string, unknown>;
+    for (const key of ["name", "corp_name", "corpName"]) {
+      if (typeof record[key] === "string" && record[key]) {
+        return record[key] as string;
+      }
+    }
+  }
+  return "";
+}
+
+/** True when the customer wrote it (the model's `from` is "customer" or the customer's id). */
+export function fromCustomer(message: SandboxMessage): boolean {
+  return message.from === "customer" || (!!message.external_userid && message.from === message.external_userid);
+}
+
+/** "¥12.30" from fen. */
+export function yuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
+}

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Customer } from "../../server/models/Customer.ts";
+import { Employee } from "../../server/models/Employee.ts";
+import { Follow } from "../../server/models/Follow.ts";
+import { Group } from "../../server/models/Group.ts";
+import { Member } from "../../server/models/Member.ts";
+import { NonMemberOrder } from "../../server/models/NonMemberOrder.ts";
+import { Order } from "../../server/models/Order.ts";
+import { Segment } from "../../server/models/Segment.ts";
+import { runDemo, type DemoProgress, type DemoStatus } from "../../server/sandbox/demo.ts";
+import { SandboxCustomer, SandboxGroup } from "../../server/sandbox/models/index.ts";
+import { resetDatabase } from "../support/hooks.ts";
+import { startSandboxServer, type SandboxServer } from "./sandboxServer.ts";
+
+describe("sandbox demo scenario", function () {
+  this.timeout(120_000);
+  let sandbox: SandboxServer;
+
+  before(async () => {
+    sandbox = await startSandboxServer();
+  });
+  after(() => sandbox.close());
+  beforeEach(() => resetDatabase());
+
+  it("fills customers, groups, members and orders through the product, and a second run adds nothing", async () => {
+    const steps: DemoProgress[] = [];
+    const summary = await runDemo({ callbackUrl: sandbox.server.url, customers: 80, orders: 300, onProgress: (progress) => steps.push(progress) });
+    await sandbox.settle();
+
+    assert.equal(summary.customersAdded, 80);
+    assert.equal(summary.pendingEvents, 0);
+    assert.equal(await SandboxCustomer.countDocuments(), 80);
+    assert.equal(await Customer.countDocuments(), 80, "every add reached the product");
+    assert.equal(await Follow.countDocuments({ status: "active", state: { $ne: "" } }), 80);
+    assert.ok((await Follow.countDocuments({ "tagIds.0": { $exists: true } })) > 40, "guides' tags and the source rule's tags");
+
+    const members = await Member.find({ mergedInto: null }).lean();
+    assert.ok(members.length > 30 && members.length <= 80, `members: ${members.length}`);
+    assert.ok(members.some((member) => member.levelCode !== "regular"), "growth made some members silver or better");
+    assert.ok(members.some((member) => member.externalUserIds.length > 0 && member.guideUserIds.length > 0), "members linked to their WeCom customer and guide");
+    assert.ok(members.some((member) => member.groupChatIds.length > 0), "members in customer groups");
+    const orders = await Order.countDocuments();
+    assert.equal(orders, summary.orders.created);
+    assert.ok(orders > 150 && orders <= 320, `orders: ${orders}`);
+    assert.ok((await NonMemberOrder.countDocuments()) > 0, "walk-in sales for the member share");
+    assert.ok(summary.groupJoins > 10, `joins: ${summary.groupJoins}`);
+    const groups = await Group.find().lean();
+    const inGroups = groups.flatMap((group) => group.members.filter((member) => member.type === "customer" && member.status === "in"));
+    assert.equal(inGroups.length, summary.groupJoins);
+    for (const group of groups) {
+      assert.equal(group.memberVersion, (await SandboxGroup.findById(group.chatId).lean())?.member_version, `${group.name}: deltas applied in order`);
+    }
+    assert.equal((await Employee.find({ role: "manager" }).lean()).length, 2);
+    assert.ok((await Segment.countDocuments()) >= 4);
+    assert.equal(steps.at(-1)?.step, "done");
+    assert.equal(steps.at(-1)?.done, steps.at(-1)?.total);
+
+    const again = await runDemo({ callbackUrl: sandbox.server.url, customers: 80, orders: 300 });
+    await sandbox.settle();
+    assert.equal(again.customersAdded, 0);
+    assert.equal(again.groupJoins, 0);
+    assert.equal(again.orders.created, 0);
+    assert.equal(await Customer.countDocuments(), 80);
+    assert.equal(await Order.countDocuments(), orders);
+  });
+
+  it("runs through POST /sandbox/api/demo, one run at a time, with its progress at GET", async () => {
+    const start = await fetch(`${sandbox.server.url}/sandbox/api/demo`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customers: 20, orders: 60 }) });
+    assert.equal(start.status, 202);
+    const twice = await fetch(`${sandbox.server.url}/sandbox/api/demo`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(twice.status, 409);
+    let status: DemoStatus;
+    for (;;) {
+      status = ((await (await fetch(`${sandbox.server.url}/sandbox/api/demo`)).json()) as { data: DemoStatus }).data;
+      if (!status.running) {
+        break;
+      }
+      await sleep(100);
+    }
+    assert.equal(status.error, null);
+    assert.equal(status.step, "done");
+    assert.equal(status.summary?.customersAdded, 20);
+    assert.equal(await Customer.countDocuments(), 20);
+  });
+});
