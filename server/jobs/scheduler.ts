@@ -5,10 +5,11 @@ import { getLogger } from "../logging/logger.ts";
 import { CronJob, type BaseJob, type JobContext } from "./BaseJob.ts";
 import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
+import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob];
 
 export interface Scheduler {
   agenda: Agenda;

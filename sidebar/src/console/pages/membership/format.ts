@@ -162,6 +162,7 @@ export const LEDGER_REASON_LABELS: Record<string, string> = {
   order: "订单消费",
   refund: "订单退款",
   level_expiry: "等级到期扣减",
+  expiry: "积分过期",
   merge: "会员合并",
 };
 
