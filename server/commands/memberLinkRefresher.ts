@@ -1,5 +1,6 @@
 import type { Types } from "mongoose";
 import { Follow } from "../models/Follow.ts";
+import { Group } from "../models/Group.ts";
 import { Member } from "../models/Member.ts";
 import { MemberIdentity } from "../models/MemberIdentity.ts";
 
@@ -15,8 +16,35 @@ export async function memberIdOfCustomer(externalUserId: string): Promise<Types.
 }
 
 /**
- * Recompute a member's corp tags and guides from the follows of its WeCom customers, so that
- * segments filter members with one read.
+ * The customer groups each customer is in now.
+ *
+ * @param externalUserIds customers.
+ * @returns customer → chat ids, sorted.
+ */
+export async function groupsOfCustomers(externalUserIds: string[]): Promise<Map<string, string[]>> {
+  const groupsOf = new Map<string, string[]>();
+  if (externalUserIds.length === 0) {
+    return groupsOf;
+  }
+  const wanted = new Set(externalUserIds);
+  // Not a key lookup: runs when a customer is linked, not on every read.
+  const groups = await Group.find({ "members.id": { $in: externalUserIds }, status: "active" })
+    .select({ chatId: 1, "members.id": 1, "members.status": 1 })
+    .lean<{ chatId: string; members: { id: string; status: string }[] }[]>();
+  for (const group of groups) {
+    for (const member of group.members) {
+      if (member.status === "in" && wanted.has(member.id)) {
+        groupsOf.set(member.id, [...(groupsOf.get(member.id) ?? []), group.chatId].sort());
+      }
+    }
+  }
+  return groupsOf;
+}
+
+/**
+ * Recompute a member's corp tags, guides and groups from its WeCom customers' follows and group
+ * memberships, so that segments and the sidebar read members with one read (a customer may have
+ * joined groups before becoming a member).
  *
  * @param memberId the member.
  * @returns nothing.
@@ -31,12 +59,14 @@ export default async function memberLinkRefresher(memberId: Types.ObjectId): Pro
   const follows = member.externalUserIds.length
     ? await Follow.find({ externalUserId: { $in: member.externalUserIds }, status: "active" }, { userId: 1, tagIds: 1 }).lean()
     : [];
+  const groups = await groupsOfCustomers(member.externalUserIds);
   await Member.updateOne(
     { _id: memberId },
     {
       $set: {
         tagIds: [...new Set(follows.flatMap((follow) => follow.tagIds))].sort(),
         guideUserIds: [...new Set(follows.map((follow) => follow.userId))].sort(),
+        groupChatIds: [...new Set(member.externalUserIds.flatMap((id) => groups.get(id) ?? []))].sort(),
       },
     },
   );

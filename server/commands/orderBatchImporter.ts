@@ -27,6 +27,7 @@ import {
   type OrderFacts,
   type RunPlan,
 } from "./orderBatchPlan.ts";
+import { groupsOfCustomers } from "./memberLinkRefresher.ts";
 import orderRecorder, { orderIdOf, UNKNOWN_MEMBER, type OrderInput, type OrderOutcome } from "./orderRecorder.ts";
 
 // Measured on the embedded database: `{_id: {$in}}` uses the unique index, but its cost grows
@@ -315,7 +316,7 @@ async function addMissingStates(states: Map<string, MemberState>, plan: RunPlan)
  * Tags and guides of the members that got a WeCom customer in this run, from the active follows
  * of all their customers (as memberLinkRefresher does per attach), read with one query.
  */
-async function customerLinks(attachments: Attachment[], states: Map<string, MemberState>): Promise<Map<string, { tagIds: string[]; guideUserIds: string[] }>> {
+async function customerLinks(attachments: Attachment[], states: Map<string, MemberState>): Promise<Map<string, { tagIds: string[]; guideUserIds: string[]; groupChatIds: string[] }>> {
   const customers = new Map<string, Set<string>>();
   for (const attachment of attachments) {
     if (attachment.kind === "customer" && attachment.claims.externalUserId) {
@@ -334,12 +335,14 @@ async function customerLinks(attachments: Attachment[], states: Map<string, Memb
   for (const follow of follows) {
     followsOf.set(follow.externalUserId, [...(followsOf.get(follow.externalUserId) ?? []), follow]);
   }
-  const links = new Map<string, { tagIds: string[]; guideUserIds: string[] }>();
+  const groupsOf = await groupsOfCustomers(externalUserIds);
+  const links = new Map<string, { tagIds: string[]; guideUserIds: string[]; groupChatIds: string[] }>();
   for (const [memberId, ids] of customers) {
     const own = [...ids].flatMap((id) => followsOf.get(id) ?? []);
     links.set(memberId, {
       tagIds: [...new Set(own.flatMap((follow) => follow.tagIds))].sort(),
       guideUserIds: [...new Set(own.map((follow) => follow.userId))].sort(),
+      groupChatIds: [...new Set([...ids].flatMap((id) => groupsOf.get(id) ?? []))].sort(),
     });
   }
   return links;
@@ -349,7 +352,7 @@ async function customerLinks(attachments: Attachment[], states: Map<string, Memb
 async function writeMembers(props: {
   tallies: Map<string, MemberTally>;
   states: Map<string, MemberState>;
-  links: Map<string, { tagIds: string[]; guideUserIds: string[] }>;
+  links: Map<string, { tagIds: string[]; guideUserIds: string[]; groupChatIds: string[] }>;
   attachments: Attachment[];
   now: Date;
   program: Program;

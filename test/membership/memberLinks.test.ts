@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Group } from "../../server/models/Group.ts";
 import { Member } from "../../server/models/Member.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { chatEventXml, contactEventXml, deliver } from "../support/callbacks.ts";
@@ -80,5 +81,26 @@ describe("WeCom customers linked to members", () => {
     await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
     await processor.drain();
     assert.equal(await Member.countDocuments(), 0);
+  });
+
+  it("should give a member the groups its customer joined before becoming a member, in both order paths", async () => {
+    await Group.create([
+      { chatId: "wrBefore1", name: "老客群", ownerId: "zhangsan", members: [{ id: "wmEarly1", type: "customer", status: "in" }, { id: "wmEarly2", type: "customer", status: "in" }] },
+      { chatId: "wrBefore2", name: "已退群", ownerId: "zhangsan", members: [{ id: "wmEarly1", type: "customer", status: "left" }] },
+    ]);
+    const single = await consoleSend(context.server, "POST", "/api/console/orders", {
+      channel: "store",
+      orderNo: "G1",
+      amount: 5000,
+      paidAt: new Date().toISOString(),
+      member: { phone: "13900000001", externalUserId: "wmEarly1" },
+    });
+    assert.equal(single.status, 201);
+    assert.deepEqual((await Member.findOne({ externalUserIds: "wmEarly1" }).lean())?.groupChatIds, ["wrBefore1"]);
+    const batch = await consoleSend(context.server, "POST", "/api/console/orders", {
+      orders: [{ channel: "store", orderNo: "G2", amount: 5000, paidAt: new Date().toISOString(), member: { phone: "13900000002", externalUserId: "wmEarly2" } }],
+    });
+    assert.equal(batch.status, 200, JSON.stringify(batch.body));
+    assert.deepEqual((await Member.findOne({ externalUserIds: "wmEarly2" }).lean())?.groupChatIds, ["wrBefore1"]);
   });
 });
