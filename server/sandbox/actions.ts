@@ -106,9 +106,9 @@ export async function seedCorp(context: SandboxContext): Promise<SeedSummary> {
     }
   }
   for (const user of [...GUIDES, ...MANAGERS]) {
-    if (await createIfMissing(() => SandboxUser.create({ ...user, status: 1, avatar: avatarOf(user) }))) {
+    if (await createIfMissing(() => SandboxUser.create({ ...user, status: 1, avatar: sandboxAvatar(context.callbackUrl, user.userid) }))) {
       summary.users += 1;
-      await directory("create_user", userEventFields(user));
+      await directory("create_user", userEventFields(user, context.callbackUrl));
     }
   }
 
@@ -182,7 +182,7 @@ export async function isSeeded(): Promise<boolean> {
   return stores >= STORES.length && ways >= CONTACT_WAYS.length && groups >= GROUPS.length;
 }
 
-function userEventFields(user: UserSeed): CallbackFields {
+function userEventFields(user: UserSeed, origin: string): CallbackFields {
   return {
     UserID: user.userid,
     Name: user.name,
@@ -192,13 +192,21 @@ function userEventFields(user: UserSeed): CallbackFields {
     Position: user.position,
     Gender: user.gender,
     Status: "1",
-    Avatar: avatarOf(user),
+    Avatar: sandboxAvatar(origin, user.userid),
     Alias: user.alias,
   };
 }
 
-function avatarOf(user: { userid: string }): string {
-  return `https://wework.qpic.cn/sandbox/${user.userid}/0`;
+/**
+ * An avatar served by the sandbox itself: made-up URLs on WeCom's image hosts would send the
+ * newcomer's browser off the machine.
+ *
+ * @param origin the product's origin (the sandbox's routes live there).
+ * @param seed whose avatar.
+ * @returns the image URL.
+ */
+export function sandboxAvatar(origin: string, seed: string): string {
+  return `${new URL(origin).origin}/sandbox/avatar/${encodeURIComponent(seed)}.svg`;
 }
 
 function nameOf(userid: string): string {
@@ -280,7 +288,7 @@ export async function scan(context: SandboxContext, input: ScanInput): Promise<S
     external_userid: externalUserId,
     name,
     type: 1,
-    avatar: `https://wx.qlogo.cn/sandbox/${externalUserId.slice(2, 12)}/132`,
+    avatar: sandboxAvatar(context.callbackUrl, externalUserId),
     gender: genderOf(name),
     unionid: newUnionid(),
     created_at: at,

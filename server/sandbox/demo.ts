@@ -30,7 +30,7 @@ import { Member } from "../models/Member.ts";
 import { Order } from "../models/Order.ts";
 import { Segment } from "../models/Segment.ts";
 import { TagRule } from "../models/TagRule.ts";
-import { joinGroup, phoneOf, seedCorp, type SandboxContext, type SeedSummary } from "./actions.ts";
+import { joinGroup, phoneOf, sandboxAvatar, seedCorp, type SandboxContext, type SeedSummary } from "./actions.ts";
 import { createCallbackSender } from "./callbackSender.ts";
 import { BRAND, CONTACT_WAYS, GROUPS, MANAGERS, PRODUCTS, STORES, genderOf, randomCustomerName, type ProductSeed } from "./demoData.ts";
 import {
@@ -293,7 +293,7 @@ async function addCustomers(context: SandboxContext, count: number, concurrency:
       external_userid: plan.externalUserId,
       name: plan.name,
       type: 1,
-      avatar: `https://wx.qlogo.cn/sandbox/${plan.externalUserId.slice(2, 12)}/132`,
+      avatar: sandboxAvatar(context.callbackUrl, plan.externalUserId),
       gender: genderOf(plan.name),
       unionid: sandboxId("o", 27),
       created_at: plan.at,

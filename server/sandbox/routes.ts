@@ -200,6 +200,15 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
     ctx.redirect(query.next);
   });
 
+  // Avatars of the sandbox's people, drawn here so nothing leaves the machine.
+  router.get("/avatar/:file", (ctx) => {
+    const seed = decodeURIComponent(ctx.params.file ?? "").replace(/\.svg$/, "");
+    const hue = [...seed].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 360, 7);
+    const letter = (seed.replace(/^(wm|wo)/, "")[0] ?? "?").toUpperCase().replace(/[^A-Z0-9]/, "?");
+    ctx.type = "image/svg+xml";
+    ctx.set("Cache-Control", "public, max-age=86400");
+    ctx.body = `<svg xmlns="http://www.w3.org/2000/svg" width="132" height="132"><rect width="132" height="132" fill="hsl(${hue},55%,62%)"/><text x="66" y="84" font-size="56" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`;
+  });
   router.use("/api", api.routes(), api.allowedMethods());
   router.use("/oauth", oauth.routes(), oauth.allowedMethods());
   return router;

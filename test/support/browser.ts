@@ -53,7 +53,10 @@ export interface BrowserSuite {
 let frontendBuilt = false;
 let loginSequence = 0;
 
-function chromiumPath(): string {
+/**
+ * @returns Chromium's executable (CHROMIUM_PATH, or Debian's /usr/bin/chromium); throws with how to install it.
+ */
+export function chromiumPath(): string {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!fs.existsSync(executablePath)) {
     throw new Error(
