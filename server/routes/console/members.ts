@@ -3,6 +3,7 @@ import type { Context } from "koa";
 import { Types } from "mongoose";
 import { identityBinder } from "../../commands/memberMatcher.ts";
 import memberMerger, { memberMergeUndoer } from "../../commands/memberMerger.ts";
+import activityRecorder from "../../commands/activityRecorder.ts";
 import pointsSpender from "../../commands/pointsSpender.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
@@ -20,6 +21,8 @@ import {
   type MemberBindReq,
   type MemberInfoReq,
   type MemberMergeReq,
+  ActivitySchema,
+  type ActivityReq,
   MemberListSchema,
   type MemberListReq,
   type MergeUndoReq,
@@ -84,6 +87,19 @@ export function membersRouter(options: { now: () => Date }): Router {
     const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     ctx.body = { data: presentMember(member, program, options.now()) };
+  });
+
+  router.post("/members/:memberNo/activities", validate(ActivitySchema), async (ctx) => {
+    const { params, body } = ctx.state.input as ActivityReq;
+    const member = await memberByNo(ctx, params.memberNo);
+    const { program } = await currentProgram();
+    const now = options.now();
+    // China's calendar day: one sign-in per day as the member sees it.
+    const day = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const sourceId = `${member._id}:${body.kind === "task" ? body.taskId : day}`;
+    const credited = await activityRecorder({ memberId: member._id, kind: body.kind, sourceId, program, now });
+    ctx.status = credited.replayed ? 200 : 201;
+    ctx.body = { data: credited };
   });
 
   router.post("/members/:memberNo/points/spend", validate(PointsSpendSchema), async (ctx) => {

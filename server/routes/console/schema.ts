@@ -107,6 +107,16 @@ export const PointsSpendSchema = z.object({
 });
 export type PointsSpendReq = z.infer<typeof PointsSpendSchema>;
 
+/** A task completed or a daily sign-in; a task names its own id, a sign-in counts once a day. */
+export const ActivitySchema = z.object({
+  params: z.object({ memberNo }),
+  body: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("task"), taskId: z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/, "must be 1–64 letters, digits, _, : or -") }),
+    z.object({ kind: z.literal("sign_in") }),
+  ]),
+});
+export type ActivityReq = z.infer<typeof ActivitySchema>;
+
 export const MemberMergeSchema = z.object({
   body: z.object({ from: memberNo, into: memberNo, reason: text(200) }),
 });

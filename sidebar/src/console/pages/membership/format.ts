@@ -160,6 +160,8 @@ export const orderStatusLabel = (status: string) => ORDER_STATUS_LABELS[status a
 // levelEvaluator.ts, memberMerger.ts). A points spend carries the operator's own text instead.
 export const LEDGER_REASON_LABELS: Record<string, string> = {
   order: "订单消费",
+  task: "完成任务",
+  sign_in: "签到",
   refund: "订单退款",
   level_expiry: "等级到期扣减",
   expiry: "积分过期",
