@@ -242,6 +242,7 @@ async function seed(now: Date): Promise<Map<string, string[]>> {
       corpName: "",
       position: "",
       syncedAt: now,
+      groupChatIds: chatIdsOf.get(index) ?? [],
       recentNoteIds: notes.map((note) => note._id),
       ...stamp,
     });

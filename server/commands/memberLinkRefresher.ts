@@ -1,4 +1,5 @@
 import type { Types } from "mongoose";
+import { Customer } from "../models/Customer.ts";
 import { Follow } from "../models/Follow.ts";
 import { Group } from "../models/Group.ts";
 import { Member } from "../models/Member.ts";
@@ -73,7 +74,8 @@ export default async function memberLinkRefresher(memberId: Types.ObjectId): Pro
 }
 
 /**
- * Record customers joining or leaving a group on their members.
+ * Record customers joining or leaving a group on the customers and their members, so the sidebar
+ * and segments read a customer's groups by key.
  *
  * @param chatId the group.
  * @param joined customers who joined.
@@ -83,6 +85,7 @@ export default async function memberLinkRefresher(memberId: Types.ObjectId): Pro
 export async function memberGroupLinker(chatId: string, joined: string[], left: string[]): Promise<void> {
   for (const [ids, operator] of [[joined, "$addToSet"], [left, "$pull"]] as const) {
     for (const externalUserId of ids) {
+      await Customer.updateOne({ externalUserId }, { [operator]: { groupChatIds: chatId } });
       const memberId = await memberIdOfCustomer(externalUserId);
       if (memberId) {
         await Member.updateOne({ _id: memberId }, { [operator]: { groupChatIds: chatId } });

@@ -14,6 +14,8 @@ const customerSchema = new mongoose.Schema(
     corpName: { type: String, default: "" },
     position: { type: String, default: "" },
     syncedAt: { type: Date, default: null },
+    /** Customer groups the customer is in (kept by the group events), read by the sidebar by key. */
+    groupChatIds: { type: [String], default: [] },
     /** Guides' latest notes (newest last, bounded), so the sidebar reads them by key. */
     recentNoteIds: { type: [mongoose.Schema.Types.ObjectId], default: [] },
   },

@@ -51,7 +51,8 @@ describe("the sidebar API", () => {
       member: { phone: "13800000001", externalUserId: "wmA", name: "王小姐" },
     });
     assert.equal(order.status, 201, JSON.stringify(order.body));
-    // As the group events leave it: the member knows the groups it is in.
+    // As the group events leave it: the customer and member know the groups they are in.
+    await Customer.updateOne({ externalUserId: "wmA" }, { $set: { groupChatIds: ["chatA"] } });
     await Member.updateOne({ externalUserIds: "wmA" }, { $set: { groupChatIds: ["chatA"] } });
   });
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Customer } from "../../server/models/Customer.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Event } from "../../server/models/Event.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
@@ -75,6 +76,8 @@ describe("change_external_chat events", () => {
 
   it("should apply a member join as a delta when the member version matches, without calling WeCom", async () => {
     await createGroup();
+    // A customer we know: the join is recorded on it too, so the sidebar reads its groups by key.
+    await Customer.create({ externalUserId: "wmNewMember0002", name: "新群友" });
     await deliver(
       context.server.url,
       chatEventXml("update", {
@@ -102,6 +105,7 @@ describe("change_external_chat events", () => {
       quitScene: null,
       leftAt: null,
     });
+    assert.deepEqual((await Customer.findOne({ externalUserId: "wmNewMember0002" }).lean())?.groupChatIds, [CHAT]);
   });
 
   it("should apply a leave with its quit scene", async () => {

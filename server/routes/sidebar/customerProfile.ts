@@ -43,7 +43,7 @@ export async function customerProfile(externalUserId: string, userId: string | n
     // The member keeps its latest order ids, so these are key reads, not a scan of all orders.
     member ? Promise.all([...(member.metrics?.recentOrders ?? [])].reverse().map((recent) => Order.findById(recent.orderId).lean())) : [],
     member ? benefitStatuses(member, program, now) : [],
-    member ? Promise.all((member.groupChatIds ?? []).map((chatId) => Group.findOne({ chatId }, { chatId: 1, name: 1, members: 1 }).lean())) : Group.find({ "members.id": externalUserId }, { chatId: 1, name: 1, members: 1 }).lean(),
+    Promise.all((customer.groupChatIds ?? []).map((chatId) => Group.findOne({ chatId }, { chatId: 1, name: 1, members: 1 }).lean())),
     Employee.find({ userId: { $in: [...new Set(notes.map((note) => note.authorUserId))] } }, { userId: 1, name: 1 }).lean(),
   ]);
   return presentSidebarCustomer({
