@@ -30,14 +30,14 @@ async function main(): Promise<void> {
   }
   configureLogger(env.LOG_LEVEL);
   const log = getLogger("lifecycle");
+  if (env.sandbox) {
+    // First lines a newcomer reads: they are not talking to a real WeCom.
+    log.warn("沙箱模式 SANDBOX MODE: WeCom is simulated on this machine (no WeCom credentials configured, or SANDBOX=1); see docs/sandbox.md");
+  }
   if (env.DATA_ENCRYPTION_KEY) {
     configurePersonalData(decodeKey(env.DATA_ENCRYPTION_KEY) as Buffer);
   } else {
     log.warn("DATA_ENCRYPTION_KEY not set: phone numbers are protected with a development key");
-  }
-  if (env.sandbox) {
-    // First lines a newcomer reads: they are not talking to a real WeCom.
-    log.warn("沙箱模式 SANDBOX MODE: WeCom is simulated on this machine (no WeCom credentials configured, or SANDBOX=1); see docs/sandbox.md");
   }
   log.info({ nodeEnv: env.NODE_ENV, port: env.PORT, sandbox: env.sandbox }, "starting SCRM server");
 
