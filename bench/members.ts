@@ -37,6 +37,7 @@ import { configureLogger } from "../server/logging/logger.ts";
 import { Member } from "../server/models/Member.ts";
 import "../server/models/index.ts";
 import { presentMember } from "../server/presenters/member.ts";
+import { random } from "./random.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -70,17 +71,6 @@ const PRODUCTS = [
   { sku: "MU-FDN-30", name: "粉底液 30ml", category: "彩妆" },
   { sku: "FR-EDP-50", name: "香水 50ml", category: "香氛" },
 ];
-
-/** mulberry32: deterministic, so a run can be repeated with the same data. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The orders of a year, oldest first, as the API's body: every member places its first order in it. */
 function* syntheticOrders(members: number, orders: number, now: Date, next: () => number): Generator<Record<string, unknown>> {

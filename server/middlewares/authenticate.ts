@@ -13,12 +13,10 @@ import { sessionActor } from "../security/sessions.ts";
  * @returns the middleware.
  */
 export function authenticate(options: { apiToken: string | undefined; now: () => Date }) {
-  const expected = options.apiToken ? crypto.createHash("sha256").update(options.apiToken).digest() : null;
   return async function authenticateMiddleware(ctx: Context, next: Next): Promise<void> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get("authorization"));
     if (bearer?.[1]) {
-      const presented = crypto.createHash("sha256").update(bearer[1]).digest();
-      if (!expected || !crypto.timingSafeEqual(expected, presented)) {
+      if (!options.apiToken || !sameSecret(bearer[1], options.apiToken)) {
         throw AuthenticationError("authorization: token is not valid");
       }
       ctx.state.actor = { kind: "api_token", role: "admin", userId: null, scopeStoreIds: [] } satisfies Actor;
@@ -35,6 +33,18 @@ export function authenticate(options: { apiToken: string | undefined; now: () =>
     ctx.state.actor = actor;
     return next();
   };
+}
+
+/**
+ * Compare a presented secret with the configured one in constant time (digests, so lengths may differ).
+ *
+ * @param presented what the request carries.
+ * @param expected the configured secret.
+ * @returns true when they are the same.
+ */
+export function sameSecret(presented: string, expected: string): boolean {
+  const digest = (value: string) => crypto.createHash("sha256").update(value).digest();
+  return crypto.timingSafeEqual(digest(presented), digest(expected));
 }
 
 /**

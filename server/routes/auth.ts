@@ -6,7 +6,7 @@ import { z } from "zod";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
 import { AppError, AuthenticationError, ConflictError, NotFoundError, WeComApiError } from "../errors.ts";
 import { apiResponse } from "../middlewares/apiResponse.ts";
-import { actorOf, authenticate } from "../middlewares/authenticate.ts";
+import { actorOf, authenticate, sameSecret } from "../middlewares/authenticate.ts";
 import { validate } from "../middlewares/validate.ts";
 import { Counter } from "../models/Counter.ts";
 import { Employee } from "../models/Employee.ts";
@@ -214,9 +214,4 @@ async function exchangeCode(options: AuthOptions, code: string, now: Date): Prom
     throw AuthenticationError("该成员已离职或被删除，无法登录");
   }
   return userId;
-}
-
-function sameSecret(presented: string, expected: string): boolean {
-  const digest = (value: string) => crypto.createHash("sha256").update(value).digest();
-  return crypto.timingSafeEqual(digest(presented), digest(expected));
 }

@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import type { Context } from "koa";
+import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import benefitClaimer, { benefitRedeemer, benefitStatuses } from "../../commands/benefitClaimer.ts";
 import { currentProgram } from "../../commands/programStore.ts";
@@ -7,8 +7,8 @@ import { validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
 import { presentBenefitStatus } from "../../presenters/benefit.ts";
 import { memberByNo } from "./memberLookup.ts";
+import { memberNo } from "./fields.ts";
 
-const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
 const BenefitListSchema = z.object({ params: z.object({ memberNo }) });
 const BenefitClaimSchema = z.object({ params: z.object({ memberNo, benefitCode: z.string().regex(/^[a-z0-9_]{1,32}$/, "must be a benefit code") }) });
 const BenefitRedeemSchema = z.object({
@@ -17,8 +17,6 @@ const BenefitRedeemSchema = z.object({
     storeId: z.string().trim().min(1).max(64).optional(),
   }),
 });
-
-const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
 
 /**
  * Member benefits (权益): what the member's level offers, claiming, and redemption (核销) by code.
@@ -45,7 +43,7 @@ export function benefitsRouter(options: { now: () => Date }): Router {
   });
   router.post("/benefits/redeem", validate(BenefitRedeemSchema), async (ctx) => {
     const { body } = ctx.state.input as z.infer<typeof BenefitRedeemSchema>;
-    const redeemed = await benefitRedeemer({ code: body.code, userId: actorId(ctx), storeId: body.storeId ?? null, now: options.now() });
+    const redeemed = await benefitRedeemer({ code: body.code, userId: actorOf(ctx).userId, storeId: body.storeId ?? null, now: options.now() });
     const member = await Member.findById(redeemed.memberId, { memberNo: 1 }).lean();
     ctx.body = { data: { code: body.code, benefitCode: redeemed.benefitCode, memberNo: member?.memberNo ?? null } };
   });

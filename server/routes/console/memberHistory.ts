@@ -4,10 +4,8 @@ import { validate } from "../../middlewares/validate.ts";
 import { LedgerEntry } from "../../models/LedgerEntry.ts";
 import { Order } from "../../models/Order.ts";
 import { memberByNo } from "./memberLookup.ts";
+import { memberNo, page, pageSize } from "./fields.ts";
 
-const page = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1);
-const pageSize = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20);
-const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
 const OrdersSchema = z.object({ params: z.object({ memberNo }), query: z.object({ page, pageSize }) });
 const LedgerSchema = z.object({ params: z.object({ memberNo }), query: z.object({ account: z.enum(["growth", "points"]).optional(), page, pageSize }) });
 

@@ -1,5 +1,4 @@
 import Router from "@koa/router";
-import type { Context } from "koa";
 import { Types } from "mongoose";
 import { identityBinder } from "../../commands/memberMatcher.ts";
 import memberMerger, { memberMergeUndoer } from "../../commands/memberMerger.ts";
@@ -41,8 +40,6 @@ function memberSearch(q: string): Record<string, unknown> {
   }
   return { name: { $regex: q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), $options: "i" } };
 }
-
-const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? null;
 
 /**
  * Console member routes: profile, points spending, guide binding, merge and undo.
@@ -117,7 +114,7 @@ export function membersRouter(options: { now: () => Date }): Router {
       memberId: member._id,
       claims: { externalUserId: body.externalUserId },
       via: "guide_binding",
-      byUserId: actorId(ctx),
+      byUserId: actorOf(ctx).userId,
       program,
       now: options.now(),
     });
@@ -127,7 +124,7 @@ export function membersRouter(options: { now: () => Date }): Router {
   router.post("/members/merge", validate(MemberMergeSchema), async (ctx) => {
     const { body } = ctx.state.input as MemberMergeReq;
     const [from, into] = await Promise.all([memberByNo(ctx, body.from), memberByNo(ctx, body.into)]);
-    const mergeId = await memberMerger({ fromMemberId: from._id, intoMemberId: into._id, reason: body.reason, byUserId: actorId(ctx), now: options.now() });
+    const mergeId = await memberMerger({ fromMemberId: from._id, intoMemberId: into._id, reason: body.reason, byUserId: actorOf(ctx).userId, now: options.now() });
     ctx.status = 201;
     ctx.body = { data: { mergeId } };
   });

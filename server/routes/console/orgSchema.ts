@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../../models/Employee.ts";
+import { page, pageSize } from "./fields.ts";
 
-const page = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1);
-const pageSize = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20);
 /** A store is a WeCom department; its id travels as a string of digits. */
 export const storeId = z.string().trim().regex(/^\d{1,10}$/, "must be a store (department) id");
 const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);

@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import programSaver, { currentProgram } from "../../commands/programStore.ts";
 import { ProgramSchema, type Program } from "../../domain/program.ts";
@@ -20,7 +21,7 @@ export function programRouter(options: { now: () => Date }): Router {
   });
   router.put("/program", validate(ProgramSaveSchema), async (ctx) => {
     const { body } = ctx.state.input as { body: Program };
-    const by = (ctx.state.actor as { userId?: string } | undefined)?.userId ?? "api_token";
+    const by = actorOf(ctx).userId ?? "api_token";
     const version = await programSaver({ program: body, savedBy: by, now: options.now() });
     ctx.body = { data: { version, program: body } };
   });

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { page, pageSize } from "./fields.ts";
 
 const objectId = (what: string) => z.string().regex(/^[0-9a-f]{24}$/, `must be a ${what} id`);
-const page = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1);
-const pageSize = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20);
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048, "is too long");
 const required = (max: number) => z.string({ error: "is required" }).trim().min(1, "is required").max(max, "is too long");
 

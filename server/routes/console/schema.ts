@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EVENT_STATUSES } from "../../models/Event.ts";
+import { memberNo, page, pageSize } from "./fields.ts";
 
 const id = z.string().trim().min(1, "is required").max(128, "is too long");
 
@@ -13,8 +14,8 @@ export const EventListSchema = z.object({
   query: z.object({
     status: z.enum(EVENT_STATUSES).optional(),
     type: z.string().max(64).optional(),
-    page: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1),
-    pageSize: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20),
+    page,
+    pageSize,
   }),
 });
 export type EventListReq = z.infer<typeof EventListSchema>;
@@ -80,7 +81,6 @@ export const orderCreateSchema = (input: { body: unknown }) =>
   input.body !== null && typeof input.body === "object" && "orders" in input.body ? OrderBatchSchema : OrderSingleSchema;
 export type OrderCreateReq = z.infer<typeof OrderBatchSchema> | z.infer<typeof OrderSingleSchema>;
 
-const memberNo = z.string().regex(/^M\d{8,}$/, "must be a member number like M00000001");
 
 export const MemberInfoSchema = z.object({ params: z.object({ memberNo }) });
 
@@ -90,8 +90,8 @@ export const MemberListSchema = z.object({
     q: z.string().trim().max(40, "is too long").optional(),
     levelCode: z.string().trim().max(32).optional(),
     storeId: z.string().trim().max(32).optional(),
-    page: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1),
-    pageSize: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20),
+    page,
+    pageSize,
   }),
 });
 export type MemberListReq = z.infer<typeof MemberListSchema>;

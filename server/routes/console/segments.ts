@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
+import { actorOf } from "../../middlewares/authenticate.ts";
 import Router from "@koa/router";
-import type { Context } from "koa";
 import type { Types } from "mongoose";
 import { currentProgram } from "../../commands/programStore.ts";
 import segmentCounter, { segmentRecounter, storedSegmentRule } from "../../commands/segmentCounter.ts";
@@ -75,8 +75,6 @@ async function segmentById(id: string): Promise<StoredSegment> {
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const actorId = (ctx: Context) => (ctx.state.actor as { userId?: string } | undefined)?.userId ?? "api_token";
-
 /** `人群-<name>-<YYYY-MM-DD>.xlsx`, with characters no file system accepts replaced. */
 function exportFilename(name: string, now: Date): string {
   const date = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
@@ -107,7 +105,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
     checkLevels(body.rule, program, "rule.");
     const now = options.now();
     const lastCount = await segmentCounter({ rule: body.rule, program, now });
-    const created = await uniqueName(body.name, () => Segment.create({ ...body, createdBy: actorId(ctx), lastCount, lastCountedAt: now }));
+    const created = await uniqueName(body.name, () => Segment.create({ ...body, createdBy: (actorOf(ctx).userId ?? "api_token"), lastCount, lastCountedAt: now }));
     ctx.status = 201;
     ctx.body = { data: presentSegment(created.toObject() as StoredSegment) };
   });

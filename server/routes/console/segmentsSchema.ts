@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { SegmentRuleSchema } from "../../domain/segmentRule.ts";
+import { page, pageSize } from "./fields.ts";
 
 const segmentId = z.string().regex(/^[0-9a-f]{24}$/, "must be a segment id");
-const page = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").default(1);
-const pageSize = z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100, "must be ≤ 100").default(20);
 
 const SegmentBodySchema = z.object({
   name: z.string().trim().min(1, "is required").max(40, "is too long"),
