@@ -12,7 +12,7 @@ import { validate } from "../middlewares/validate.ts";
 import { buy, chat, isSeeded, joinGroup, scan, seedCorp, transcript, type SandboxContext } from "./actions.ts";
 import { SANDBOX_AGENT_ID, SANDBOX_CORP_ID, SANDBOX_CORP_NAME } from "./config.ts";
 import { BRAND } from "./demoData.ts";
-import { DemoRunner } from "./demo.ts";
+import { DemoRunner } from "./demoRunner.ts";
 import {
   newOAuthCode,
   SandboxContactWay,
