@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { bodyParser } from "@koa/bodyparser";
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "./router.ts";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
@@ -61,7 +62,7 @@ const DevLoginSchema = z.object({ body: z.object({ userId }) });
  * @returns the router.
  */
 export function authRouter(options: AuthOptions): Router {
-  const router = new Router({ prefix: "/api/auth" });
+  const router = createRouter({ prefix: "/api/auth" });
   router.use(apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "16kb" }));
   const wecomConfigured = Boolean(options.corpId && options.agentId);
 

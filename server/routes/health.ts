@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "./router.ts";
 import mongoose from "mongoose";
 
 /**
@@ -7,7 +8,7 @@ import mongoose from "mongoose";
  * @returns the router.
  */
 export function healthRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/healthz", async (ctx) => {
     const db = mongoose.connection.readyState === 1 ? mongoose.connection.db : undefined;
     let reachable = false;

@@ -3,7 +3,8 @@
 // stand-in for WeCom's login pages (OAuth inside the client and web login by QR), which names
 // the guide chosen on the sandbox page and sends the browser back with a one-use code.
 import { bodyParser } from "@koa/bodyparser";
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../routes/router.ts";
 import type { Context } from "koa";
 import { z } from "zod";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
@@ -115,9 +116,9 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   const resolve = (value: string | (() => string) | undefined) => (typeof value === "function" ? value() : value);
   const context = (): SandboxContext => ({ callbackUrl: resolve(options.callbackUrl) ?? "", now, wecomApiBase: resolve(options.wecomApiBase) });
   const demo = new DemoRunner();
-  const router = new Router({ prefix: "/sandbox" });
+  const router = createRouter({ prefix: "/sandbox" });
 
-  const api = new Router();
+  const api = createRouter();
   api.use(apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
 
   api.get("/state", async (ctx) => {
@@ -181,7 +182,7 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
     ctx.body = { data: { userid: user.userid, name: user.name } };
   });
 
-  const oauth = new Router();
+  const oauth = createRouter();
   oauth.get("/authorize", validate(AuthorizeSchema), async (ctx) => {
     const { query } = ctx.state.input as z.infer<typeof AuthorizeSchema>;
     await login(ctx, query.redirect_uri, query.state, "企业微信授权登录", now);

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import benefitClaimer, { benefitRedeemer, benefitStatuses } from "../../commands/benefitClaimer.ts";
@@ -25,7 +26,7 @@ const BenefitRedeemSchema = z.object({
  * @returns the router (mounted under /api/console).
  */
 export function benefitsRouter(options: { now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/members/:memberNo/benefits", validate(BenefitListSchema), async (ctx) => {
     const { params } = ctx.state.input as z.infer<typeof BenefitListSchema>;
     const member = await memberByNo(ctx, params.memberNo);

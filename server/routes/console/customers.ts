@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { assertCustomer } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
@@ -14,7 +15,7 @@ import { CustomerInfoSchema, type CustomerInfoReq } from "./schema.ts";
  * @returns the router (mounted under /api/console).
  */
 export function customersRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/customers/:externalUserId", validate(CustomerInfoSchema), async (ctx) => {
     const { params } = ctx.state.input as CustomerInfoReq;
     await assertCustomer(actorOf(ctx), params.externalUserId);

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Event } from "../../models/Event.ts";
 import { presentEvent } from "../../presenters/event.ts";
@@ -10,7 +11,7 @@ import { EventListSchema, type EventListReq } from "./schema.ts";
  * @returns the router (mounted under /api/console).
  */
 export function eventsRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/events", validate(EventListSchema), async (ctx) => {
     const { query } = ctx.state.input as EventListReq;
     const filter = {

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { assertGroup } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
@@ -13,7 +14,7 @@ import { GroupInfoSchema, type GroupInfoReq } from "./schema.ts";
  * @returns the router (mounted under /api/console).
  */
 export function groupsRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/groups/:chatId", validate(GroupInfoSchema), async (ctx) => {
     const { params } = ctx.state.input as GroupInfoReq;
     await assertGroup(actorOf(ctx), params.chatId);

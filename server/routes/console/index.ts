@@ -1,5 +1,6 @@
 import { bodyParser } from "@koa/bodyparser";
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
 import { allow, authenticate } from "../../middlewares/authenticate.ts";
 import type { Area } from "../../security/authorization.ts";
@@ -30,7 +31,7 @@ const PREFIX = "/api/console";
  * @returns the router.
  */
 export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient }): Router {
-  const router = new Router({ prefix: PREFIX });
+  const router = createRouter({ prefix: PREFIX });
   router.use(apiResponse(), authenticate(options), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
   const children: [Area, Router][] = [
     ["customers", customersRouter()],

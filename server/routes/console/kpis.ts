@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { z } from "zod";
 import kpiCalculator from "../../commands/kpiCalculator.ts";
 import { currentProgram } from "../../commands/programStore.ts";
@@ -24,7 +25,7 @@ const KpiQuerySchema = z.object({
  * @returns the router (mounted under /api/console).
  */
 export function kpisRouter(options: { now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/kpis", validate(KpiQuerySchema), async (ctx) => {
     const { query } = ctx.state.input as z.infer<typeof KpiQuerySchema>;
     const to = query.to ?? options.now();

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { validate } from "../../middlewares/validate.ts";
 import { LedgerEntry } from "../../models/LedgerEntry.ts";
@@ -16,7 +17,7 @@ const LedgerSchema = z.object({ params: z.object({ memberNo }), query: z.object(
  * @returns the router (mounted under /api/console, area members).
  */
 export function memberHistoryRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/members/:memberNo/orders", validate(OrdersSchema), async (ctx) => {
     const { params, query } = ctx.state.input as z.infer<typeof OrdersSchema>;
     const member = await memberByNo(ctx, params.memberNo);

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { Types } from "mongoose";
 import { identityBinder } from "../../commands/memberMatcher.ts";
 import memberMerger, { memberMergeUndoer } from "../../commands/memberMerger.ts";
@@ -48,7 +49,7 @@ function memberSearch(q: string): Record<string, unknown> {
  * @returns the router (mounted under /api/console).
  */
 export function membersRouter(options: { now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get("/members", validate(MemberListSchema), async (ctx) => {
     const { query } = ctx.state.input as MemberListReq;

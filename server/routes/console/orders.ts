@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import autoTagger from "../../commands/autoTagger.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import orderRecorder, { type OrderInput, type OrderOutcome } from "../../commands/orderRecorder.ts";
@@ -35,7 +36,7 @@ async function levelTagsFor(memberId: string, options: { wecom: WeComClient; now
  * @returns the router.
  */
 export function ordersRouter(options: { wecom: WeComClient; now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.post("/orders", validate(orderCreateSchema), async (ctx) => {
     const { body } = ctx.state.input as OrderCreateReq;
     const { program } = await currentProgram();

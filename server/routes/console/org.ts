@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import directorySyncer from "../../commands/directorySyncer.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { validate } from "../../middlewares/validate.ts";
@@ -19,7 +20,7 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"
  * @returns the router (mounted under /api/console).
  */
 export function orgRouter(options: { wecom: WeComClient; now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get("/employees", validate(EmployeeListSchema), async (ctx) => {
     const { query } = ctx.state.input as EmployeeListReq;

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import programSaver, { currentProgram } from "../../commands/programStore.ts";
@@ -15,7 +16,7 @@ const ProgramSaveSchema = z.object({ body: ProgramSchema });
  * @returns the router (mounted under /api/console).
  */
 export function programRouter(options: { now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/program", async (ctx) => {
     ctx.body = { data: await currentProgram() };
   });

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import quickReplyFinder, { quickReplyFolders, type StoredQuickReply, type StoredQuickReplyFolder } from "../../commands/quickReplyFinder.ts";
 import { isDuplicateKeyError } from "../../db/duplicates.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
@@ -49,7 +50,7 @@ async function assertFolderExists(body: QuickReplyBody): Promise<void> {
  * @returns the router (mounted under /api/console).
  */
 export function quickRepliesRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get("/quick-reply-folders", async (ctx) => {
     ctx.body = { data: (await quickReplyFolders()).map(({ folder, count }) => presentQuickReplyFolder(folder, count)) };

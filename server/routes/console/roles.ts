@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import roleAssigner from "../../commands/roleAssigner.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { validate } from "../../middlewares/validate.ts";
@@ -13,7 +14,7 @@ import { EmployeeRoleSchema, type EmployeeRoleReq } from "./orgSchema.ts";
  * @returns the router (mounted under /api/console).
  */
 export function rolesRouter(options: { now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.put("/employees/:userId/role", validate(EmployeeRoleSchema), async (ctx) => {
     const { params, body } = ctx.state.input as EmployeeRoleReq;

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import type { Types } from "mongoose";
 import { currentProgram } from "../../commands/programStore.ts";
 import segmentCounter, { segmentRecounter, storedSegmentRule } from "../../commands/segmentCounter.ts";
@@ -90,7 +91,7 @@ function exportFilename(name: string, now: Date): string {
  * @returns the router (mounted under /api/console).
  */
 export function segmentsRouter(options: { now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.post("/segments/preview", validate(SegmentPreviewSchema), async (ctx) => {
     const { body: rule } = ctx.state.input as SegmentPreviewReq;

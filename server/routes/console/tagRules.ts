@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
@@ -50,7 +51,7 @@ const present = (rule: { _id: unknown; name: string; trigger: string; condition?
  * @returns the router (mounted under /api/console).
  */
 export function tagRulesRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/tag-rules", async (ctx) => {
     ctx.body = { data: (await TagRule.find().sort({ createdAt: 1 }).lean()).map(present) };
   });

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { corpTagCreator, corpTagDeleter, corpTagEditor } from "../../commands/corpTagEditor.ts";
 import followTagger from "../../commands/followTagger.ts";
 import { validate } from "../../middlewares/validate.ts";
@@ -25,7 +26,7 @@ import {
  * @returns the router (mounted under /api/console).
  */
 export function tagsRouter(options: { wecom: WeComClient; now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
   const { wecom, now } = options;
 
   router.get("/tag-groups", async (ctx) => {

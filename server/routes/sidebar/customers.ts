@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { benefitRedeemer } from "../../commands/benefitClaimer.ts";
 import followTagger from "../../commands/followTagger.ts";
@@ -38,7 +39,7 @@ const RedeemSchema = z.object({ body: z.object({ code: z.string().trim().min(1).
  * @returns the router (mounted under /api/sidebar).
  */
 export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () => Date }): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get("/customers/:externalUserId", validate(ProfileSchema), async (ctx) => {
     const { params } = ctx.state.input as z.infer<typeof ProfileSchema>;

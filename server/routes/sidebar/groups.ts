@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { currentProgram } from "../../commands/programStore.ts";
 import { NotFoundError } from "../../errors.ts";
@@ -18,7 +19,7 @@ const GroupSchema = z.object({ params: z.object({ chatId: z.string().trim().min(
  * @returns the router (mounted under /api/sidebar).
  */
 export function sidebarGroupsRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/groups/:chatId", validate(GroupSchema), async (ctx) => {
     const { params } = ctx.state.input as z.infer<typeof GroupSchema>;
     await assertGroup(actorOf(ctx), params.chatId);

@@ -1,5 +1,6 @@
 import { bodyParser } from "@koa/bodyparser";
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
 import { allow, authenticate } from "../../middlewares/authenticate.ts";
 import type { WeComClient } from "../../wecom/client.ts";
@@ -17,7 +18,7 @@ import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
  * @returns the router.
  */
 export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date }): Router {
-  const router = new Router({ prefix: "/api/sidebar" });
+  const router = createRouter({ prefix: "/api/sidebar" });
   router.use(apiResponse(), authenticate(options), allow("sidebar"), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
   for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter()]) {
     router.use(child.routes(), child.allowedMethods());

@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import quickReplyFinder, { quickReplyFolders } from "../../commands/quickReplyFinder.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { presentQuickReply, presentQuickReplyFolder } from "../../presenters/quickReply.ts";
@@ -11,7 +12,7 @@ import { QuickReplyListSchema, type QuickReplyListReq } from "../console/quickRe
  * @returns the router (paths without the /api/sidebar prefix).
  */
 export function sidebarQuickRepliesRouter(): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get("/quick-reply-folders", async (ctx) => {
     ctx.body = { data: (await quickReplyFolders()).map(({ folder, count }) => presentQuickReplyFolder(folder, count)) };

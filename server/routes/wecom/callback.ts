@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import type { Context } from "koa";
 import getRawBody from "raw-body";
 import type { EventRecorder } from "../../commands/eventRecorder.ts";
@@ -27,7 +28,7 @@ interface Options {
  * @returns the router.
  */
 export function callbackRouter({ secrets, recorder, now }: Options): Router {
-  const router = new Router();
+  const router = createRouter();
   const requireSecrets = (): CallbackSecrets => {
     if (!secrets) {
       throw NotConfiguredError("WeCom callback is not configured (WECOM_CORP_ID, WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY)");
