@@ -1,4 +1,5 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
@@ -12,8 +13,14 @@ const SignatureSchema = z.object({
   query: z.object({
     url: z.url().max(2048),
     type: z.enum(["config", "agentConfig"]),
-    // The page's second try after a failed config: sign with a freshly fetched ticket.
+    // The page's second try after a failed config, naming the ticket (by the `ticketId` it was
+    // given) that failed. Without a ticketId there is nothing to check the claim against, so the
+    // cached ticket signs: a bare fresh=1 (from a page built before ticketId) costs no fetch.
     fresh: z.enum(["0", "1"]).default("0"),
+    ticketId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "不是有效的票据编号")
+      .optional(),
   }),
 });
 
@@ -27,13 +34,11 @@ const DEV_CONTEXT_LIMIT = 50;
  * @returns the router (mounted under /api/sidebar).
  */
 export function sidebarJsSdkRouter(options: { tickets: JsApiTickets; standIn: boolean }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get("/jssdk/signature", validate(SignatureSchema), async (ctx) => {
     const { query } = ctx.state.input as z.infer<typeof SignatureSchema>;
-    if (query.fresh === "1") {
-      options.tickets.invalidate(query.type);
-    }
-    ctx.body = { data: await options.tickets.sign(query.url, query.type) };
+    const failedTicketId = query.fresh === "1" ? query.ticketId : undefined;
+    ctx.body = { data: await options.tickets.sign(query.url, query.type, failedTicketId) };
   });
 
   router.get("/jssdk/dev-contexts", async (ctx) => {

@@ -13,15 +13,24 @@ interface Signature {
   timestamp: number | string;
   nonceStr: string;
   signature: string;
+  /** Names the server's ticket behind the signature (never the ticket itself). */
+  ticketId: string;
 }
 
-// Set for the retry after a failed config: the server then signs with a newly fetched ticket, in
-// case the one it cached was revoked before it expired.
+// Set for the retry after a failed config. The server fetches a new ticket only when the one we
+// report is still the one it signs with, so the retry names the ticket of the last signature of
+// each kind; many sidebars failing at once then cost WeCom's ticket quota one fetch.
 let fresh = false;
+const lastTicketId: Partial<Record<"config" | "agentConfig", string>> = {};
 
 /** The SDK hands us the URL it will verify (location.href without the hash); sign exactly that. */
 function signer(type: "config" | "agentConfig") {
-  return (url: string) => api.get<Signature>(`/api/sidebar/jssdk/signature${query({ url, type, fresh: fresh ? "1" : undefined })}`);
+  return async (url: string) => {
+    const failed = fresh ? lastTicketId[type] : undefined;
+    const signed = await api.get<Signature>(`/api/sidebar/jssdk/signature${query({ url, type, fresh: failed ? "1" : undefined, ticketId: failed })}`);
+    lastTicketId[type] = signed.ticketId;
+    return { timestamp: signed.timestamp, nonceStr: signed.nonceStr, signature: signed.signature };
+  };
 }
 
 /**
