@@ -6,6 +6,7 @@ import { NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Customer } from "../../models/Customer.ts";
 import { Follow } from "../../models/Follow.ts";
+import { TagApplication } from "../../models/TagApplication.ts";
 import { presentCustomer } from "../../presenters/customer.ts";
 import { CustomerInfoSchema, type CustomerInfoReq } from "./schema.ts";
 
@@ -25,6 +26,23 @@ export function customersRouter(): Router {
     }
     const follows = await Follow.find({ externalUserId: params.externalUserId }).sort({ addedAt: 1, _id: 1 }).lean();
     ctx.body = { data: presentCustomer(customer, follows) };
+  });
+  // Why each auto-tag was applied says which guides follow the customer and what they did, so it
+  // is scoped like the customer itself. The customers router is mounted before the tag routes, so
+  // this answers; the unchecked copy still in tagRules.ts is unreachable and is to be removed.
+  router.get("/customers/:externalUserId/tag-reasons", validate(CustomerInfoSchema), async (ctx) => {
+    const { params } = ctx.state.input as CustomerInfoReq;
+    await assertCustomer(actorOf(ctx), params.externalUserId);
+    const applications = await TagApplication.find({ externalUserId: params.externalUserId }).sort({ at: 1 }).lean();
+    ctx.body = {
+      data: applications.map((application) => ({
+        userId: application.userId,
+        tagId: application.tagId,
+        ruleId: String(application.ruleId),
+        reason: application.reason,
+        at: application.at.toISOString(),
+      })),
+    };
   });
   return router;
 }
