@@ -30,6 +30,8 @@ import { qrUrl } from "./wecomApi/qr.ts";
 /** The cookie naming the guide the sandbox page plays (read by the login stand-in). */
 export const SANDBOX_GUIDE_COOKIE = "sandbox_guide";
 const GUIDE_COOKIE_MAX_AGE_MS = 30 * 86_400_000;
+// WeCom userids and external_userids: letters, digits and a few marks, never "%" or "/".
+const AVATAR_FILE = /^([A-Za-z0-9_.@-]{1,64})\.svg$/;
 
 export interface SandboxRouterOptions {
   /** The product's origin or callback URL; a function when the port is known only once listening. */
@@ -203,7 +205,12 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
 
   // Avatars of the sandbox's people, drawn here so nothing leaves the machine.
   router.get("/avatar/:file", (ctx) => {
-    const seed = decodeURIComponent(ctx.params.file ?? "").replace(/\.svg$/, "");
+    // The router has already decoded the param: decoding it again threw on "%25" (a 500). Only
+    // the ids our own avatar URLs carry are avatars; anything else is simply not found.
+    const seed = AVATAR_FILE.exec(ctx.params.file ?? "")?.[1];
+    if (!seed) {
+      throw NotFoundError("avatar");
+    }
     const hue = [...seed].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 360, 7);
     const letter = (seed.replace(/^(wm|wo)/, "")[0] ?? "?").toUpperCase().replace(/[^A-Z0-9]/, "?");
     ctx.type = "image/svg+xml";

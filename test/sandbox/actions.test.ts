@@ -10,7 +10,7 @@ import { TagGroup } from "../../server/models/TagGroup.ts";
 import { seedCorp } from "../../server/sandbox/actions.ts";
 import { SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
 import { CONTACT_WAYS, GROUPS, GUIDES, MANAGERS, STORES, TAG_GROUPS } from "../../server/sandbox/demoData.ts";
-import { SandboxContactWay, SandboxFollow, SandboxGroup, SandboxOAuthCode, SandboxTagGroup } from "../../server/sandbox/models/index.ts";
+import { SandboxContactWay, SandboxCustomer, SandboxFollow, SandboxGroup, SandboxOAuthCode, SandboxTagGroup, SandboxUser } from "../../server/sandbox/models/index.ts";
 import { SANDBOX_GUIDE_COOKIE } from "../../server/sandbox/routes.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { consoleSend } from "../support/server.ts";
@@ -191,6 +191,26 @@ describe("sandbox actions (the real app, the WeCom stand-in, callbacks through /
     const bad = await api("POST", "/sandbox/api/buy", { externalUserId, amountFen: 0 });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message ?? "", /^amountFen: /);
+  });
+
+  it("avatars: every seeded person's and a scanned customer's avatar is drawn; a malformed or odd file name is 404, never 500", async () => {
+    const scanned = await api("POST", "/sandbox/api/scan", { configId: await wayOf("store101-counter"), name: "王佳琪" });
+    const { external_userid: externalUserId } = scanned.body.data as { external_userid: string };
+    const customer = await SandboxCustomer.findById(externalUserId, { avatar: 1 }).lean();
+    const users = await SandboxUser.find({}, { avatar: 1 }).lean();
+    const avatars = [...users.map((user) => user.avatar), customer?.avatar];
+    assert.ok(avatars.length > 1);
+    for (const avatar of avatars) {
+      const drawn = await fetch(`${sandbox.server.url}${new URL(avatar ?? "").pathname}`);
+      assert.equal(drawn.status, 200, String(avatar));
+      assert.equal(drawn.headers.get("content-type"), "image/svg+xml");
+      assert.match(await drawn.text(), /^<svg /);
+    }
+    for (const odd of ["%25.svg", "%E0%A4%A.svg", "%2e%2e%2f.svg", "%00.svg", ".svg", "wmABC.png", `${"a".repeat(65)}.svg`]) {
+      const answer = await fetch(`${sandbox.server.url}/sandbox/avatar/${odd}`);
+      assert.equal(answer.status, 404, odd);
+      await answer.arrayBuffer();
+    }
   });
 
   describe("login stand-in", () => {
