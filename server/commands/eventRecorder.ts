@@ -54,23 +54,28 @@ export class EventRecorder {
    * @returns whether this call stored it, and its dedupe key.
    */
   record(input: RecordInput): Promise<RecordResult> {
-    const payload = input.event.payload;
+    const { event, now } = input;
+    const payload = event.payload;
+    const ignored = event.type === "ignored";
     const doc = {
       _id: new ObjectId(),
-      dedupeKey: dedupeKeyOf(input.event),
-      type: input.event.type,
+      dedupeKey: dedupeKeyOf(event),
+      type: ignored ? event.storedType : event.type,
       changeType: payload.ChangeType ?? null,
-      orderKey: orderKeyOf(input.event),
-      createTime: payload.CreateTime,
+      orderKey: orderKeyOf(event),
+      // A message that does not parse may have no CreateTime; it is never ordered on a lane.
+      createTime: payload.CreateTime ?? Math.floor(now.getTime() / 1000),
       source: input.source ?? "wecom_callback",
       payload,
       raw: input.raw,
-      status: "pending",
+      // Settled on arrival: no handler will ever run for it, so it goes on no lane.
+      status: ignored ? "ignored" : "pending",
+      ignoredReason: ignored ? event.reason : null,
       attempts: 0,
-      nextAttemptAt: input.now,
+      nextAttemptAt: now,
       lastError: null,
-      receivedAt: input.now,
-      processedAt: null,
+      receivedAt: now,
+      processedAt: ignored ? now : null,
     };
     return new Promise((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
@@ -117,8 +122,8 @@ async function writeBatch(batch: Pending[]): Promise<number> {
   const lanes = new Map<string, { id: ObjectId; t: number }[]>();
   const results: RecordResult[] = [];
   for (const [index, item] of batch.entries()) {
-    let entry: { id: ObjectId; t: number } | null = { id: item.doc._id, t: item.doc.createTime };
-    if (duplicates.has(index)) {
+    let entry: { id: ObjectId; t: number } | null = item.doc.status === "ignored" ? null : { id: item.doc._id, t: item.doc.createTime };
+    if (entry && duplicates.has(index)) {
       const existing = await Event.collection.findOne(
         { dedupeKey: item.doc.dedupeKey },
         { projection: { _id: 1, createTime: 1, status: 1 } },

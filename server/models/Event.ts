@@ -28,6 +28,8 @@ const eventSchema = new mongoose.Schema(
       ),
       default: null,
     },
+    /** Why an authentic delivery is kept without being processed ("ChangeType: is not one we handle"). */
+    ignoredReason: { type: String, default: null },
     receivedAt: { type: Date, required: true },
     processedAt: { type: Date, default: null },
   },

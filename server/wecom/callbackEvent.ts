@@ -12,9 +12,24 @@ const parser = new XMLParser({
   isArray: (name, jpath) => name === "Item" && String(jpath).endsWith("MemChangeList.Item"),
 });
 
-const text = z.string();
 const optionalText = z.string().optional();
 const unixSeconds = z.string().regex(/^\d{1,12}$/, "must be unix seconds").transform(Number);
+
+/**
+ * Longest id a callback may carry. WeCom's are much shorter: a userid is 1–64 bytes (WeCom's
+ * user/create), external_userid, chat_id, tag ids and member versions are about 32 characters,
+ * a contact-way state at most 30 (wecom-reference §4.4). Twice the longest leaves room for a
+ * format WeCom widens; a value past it is no id, and must never become a lane key or the key of
+ * a customer, follow or group. Such a message is authentic all the same (it passed the
+ * signature), so it is kept as ignored with its reason rather than refused: a 400 would only make
+ * WeCom retry something that can never pass, and the delivery would be lost without a trace.
+ */
+export const MAX_ID_LENGTH = 128;
+const tooLong = `is longer than ${MAX_ID_LENGTH} characters`;
+const shortText = z.string().max(MAX_ID_LENGTH, tooLong);
+const id = shortText.min(1, "is empty");
+// Optional ids may be empty: a shuffle event's empty Id means "all tag groups".
+const optionalId = shortText.optional();
 
 /** Outer POST body: `<xml><ToUserName/><AgentID/><Encrypt/></xml>` (wecom-reference §1.4). */
 const EnvelopeSchema = z.object({
@@ -35,30 +50,36 @@ const memberList = z
     }
     const items = typeof value === "string" ? value.split(",") : value.Item;
     return items.map((item) => item.trim()).filter((item) => item !== "");
-  });
+  })
+  .pipe(z.array(id));
 
 const header = {
-  ToUserName: text,
-  FromUserName: text,
+  ToUserName: shortText,
+  FromUserName: shortText,
   CreateTime: unixSeconds,
 };
+
+const EXTERNAL_CONTACT_CHANGES = [
+  "add_external_contact",
+  "edit_external_contact",
+  "add_half_external_contact",
+  "del_external_contact",
+  "del_follow_user",
+  "transfer_fail",
+  "msg_audit_approved",
+] as const;
+const EXTERNAL_CHAT_CHANGES = ["create", "update", "dismiss"] as const;
+const EXTERNAL_TAG_CHANGES = ["create", "update", "delete", "shuffle"] as const;
+const CONTACT_CHANGES = ["create_user", "update_user", "delete_user", "create_party", "update_party", "delete_party", "update_tag"] as const;
 
 const ExternalContactSchema = z.object({
   ...header,
   MsgType: z.literal("event"),
   Event: z.literal("change_external_contact"),
-  ChangeType: z.enum([
-    "add_external_contact",
-    "edit_external_contact",
-    "add_half_external_contact",
-    "del_external_contact",
-    "del_follow_user",
-    "transfer_fail",
-    "msg_audit_approved",
-  ]),
-  UserID: text.min(1),
-  ExternalUserID: text.min(1),
-  State: optionalText,
+  ChangeType: z.enum(EXTERNAL_CONTACT_CHANGES),
+  UserID: id,
+  ExternalUserID: id,
+  State: optionalId,
   WelcomeCode: optionalText,
   Source: optionalText,
   FailReason: optionalText,
@@ -68,50 +89,42 @@ const ExternalChatSchema = z.object({
   ...header,
   MsgType: z.literal("event"),
   Event: z.literal("change_external_chat"),
-  ChangeType: z.enum(["create", "update", "dismiss"]),
-  ChatId: text.min(1),
+  ChangeType: z.enum(EXTERNAL_CHAT_CHANGES),
+  ChatId: id,
   UpdateDetail: z.enum(["add_member", "del_member", "change_owner", "change_name", "change_notice"]).optional(),
   JoinScene: z.coerce.number().int().optional(),
   QuitScene: z.coerce.number().int().optional(),
   MemChangeCnt: z.coerce.number().int().optional(),
   MemChangeList: memberList,
-  LastMemVer: optionalText,
-  CurMemVer: optionalText,
+  LastMemVer: optionalId,
+  CurMemVer: optionalId,
 });
 
 const ExternalTagSchema = z.object({
   ...header,
   MsgType: z.literal("event"),
   Event: z.literal("change_external_tag"),
-  ChangeType: z.enum(["create", "update", "delete", "shuffle"]),
-  Id: optionalText,
+  ChangeType: z.enum(EXTERNAL_TAG_CHANGES),
+  Id: optionalId,
   TagType: optionalText,
-  StrategyId: optionalText,
+  StrategyId: optionalId,
 });
 
 const ContactSchema = z.object({
   ...header,
   MsgType: z.literal("event"),
   Event: z.literal("change_contact"),
-  ChangeType: z.enum([
-    "create_user",
-    "update_user",
-    "delete_user",
-    "create_party",
-    "update_party",
-    "delete_party",
-    "update_tag",
-  ]),
-  UserID: optionalText,
-  NewUserID: optionalText,
+  ChangeType: z.enum(CONTACT_CHANGES),
+  UserID: optionalId,
+  NewUserID: optionalId,
   Name: optionalText,
   Department: optionalText,
-  MainDepartment: optionalText,
+  MainDepartment: optionalId,
   Position: optionalText,
   Status: optionalText,
   Alias: optionalText,
-  Id: optionalText,
-  ParentId: optionalText,
+  Id: optionalId,
+  ParentId: optionalId,
   Order: optionalText,
 });
 
@@ -119,10 +132,10 @@ const ContactSchema = z.object({
 const OtherSchema = z
   .object({
     ...header,
-    MsgType: text.min(1),
-    Event: optionalText,
-    ChangeType: optionalText,
-    MsgId: optionalText,
+    MsgType: id,
+    Event: optionalId,
+    ChangeType: optionalId,
+    MsgId: optionalId,
   })
   .passthrough();
 
@@ -132,20 +145,55 @@ export type ExternalTagEvent = z.infer<typeof ExternalTagSchema>;
 export type ContactEvent = z.infer<typeof ContactSchema>;
 export type OtherMessage = z.infer<typeof OtherSchema>;
 
-/** A decrypted, validated callback, ready to be stored. */
-export type CallbackEvent =
-  | { type: "change_external_contact"; payload: ExternalContactEvent }
-  | { type: "change_external_chat"; payload: ExternalChatEvent }
-  | { type: "change_external_tag"; payload: ExternalTagEvent }
-  | { type: "change_contact"; payload: ContactEvent }
-  | { type: "other"; payload: OtherMessage };
-
 const schemaByEvent = {
   change_external_contact: ExternalContactSchema,
   change_external_chat: ExternalChatSchema,
   change_external_tag: ExternalTagSchema,
   change_contact: ContactSchema,
 } as const;
+type KnownEvent = keyof typeof schemaByEvent;
+
+const changeTypesOf: Record<KnownEvent, readonly string[]> = {
+  change_external_contact: EXTERNAL_CONTACT_CHANGES,
+  change_external_chat: EXTERNAL_CHAT_CHANGES,
+  change_external_tag: EXTERNAL_TAG_CHANGES,
+  change_contact: CONTACT_CHANGES,
+};
+
+/** The header of a message we keep without acting on it; a value too long to be WeCom's is left out. */
+export interface IgnoredHeader {
+  ToUserName?: string;
+  FromUserName?: string;
+  CreateTime?: number;
+  MsgType?: string;
+  Event?: string;
+  ChangeType?: string;
+}
+
+/**
+ * An authentic message we keep but never process: a ChangeType we do not know, or content that
+ * fails its schema (an overlong id, a missing field, not XML at all). WeCom signed it, so it is
+ * not refused (WeCom would retry it for nothing); the reason is kept for a person to read.
+ */
+export interface IgnoredMessage {
+  type: "ignored";
+  /** What it is stored as: the Event it claims when we know that Event, else "other". */
+  storedType: KnownEvent | "other";
+  payload: IgnoredHeader;
+  /** "field: what is wrong". */
+  reason: string;
+  /** SHA-1 of the message: retries are byte-identical, and its content may not parse. */
+  digest: string;
+}
+
+/** A decrypted callback, ready to be stored. */
+export type CallbackEvent =
+  | { type: "change_external_contact"; payload: ExternalContactEvent }
+  | { type: "change_external_chat"; payload: ExternalChatEvent }
+  | { type: "change_external_tag"; payload: ExternalTagEvent }
+  | { type: "change_contact"; payload: ContactEvent }
+  | { type: "other"; payload: OtherMessage }
+  | IgnoredMessage;
 
 /**
  * Read the `Encrypt` value out of a POST body.
@@ -162,26 +210,50 @@ export function parseEnvelope(body: string): string {
 }
 
 /**
- * Parse and validate a decrypted callback message.
+ * Parse and validate a decrypted callback message. Nothing authentic is refused: what we cannot
+ * use comes back as an {@link IgnoredMessage}.
  *
  * @param xml the decrypted message.
- * @returns the typed event.
+ * @returns the typed event, or the message to keep as ignored.
  */
 export function parseCallbackEvent(xml: string): CallbackEvent {
-  const root = parseXml(xml);
-  const message = root.xml;
-  if (typeof message !== "object" || message === null) {
-    throw CallbackRejectedError("message: no <xml> root");
+  let message: unknown;
+  try {
+    message = (parser.parse(xml, true) as Record<string, unknown>).xml;
+  } catch (error) {
+    return ignored(xml, "other", {}, `message: not well-formed XML (${(error as Error).message.split("\n")[0]})`);
   }
-  const eventName = (message as Record<string, unknown>).Event;
-  const known = typeof eventName === "string" && eventName in schemaByEvent;
-  const type = known ? (eventName as keyof typeof schemaByEvent) : "other";
-  const schema = known ? schemaByEvent[eventName as keyof typeof schemaByEvent] : OtherSchema;
-  const parsed = schema.safeParse(message);
+  if (typeof message !== "object" || message === null) {
+    return ignored(xml, "other", {}, "message: no <xml> root");
+  }
+  const fields = message as Record<string, unknown>;
+  const eventName = fields.Event;
+  // hasOwn: an Event named "constructor" or "toString" is not one of ours.
+  const type = typeof eventName === "string" && Object.hasOwn(schemaByEvent, eventName) ? (eventName as KnownEvent) : "other";
+  if (type !== "other" && !changeTypesOf[type].includes(fields.ChangeType as string)) {
+    return ignored(xml, type, fields, `ChangeType: ${fields.ChangeType === undefined ? "is missing" : "is not one we handle"}`);
+  }
+  const parsed = (type === "other" ? OtherSchema : schemaByEvent[type]).safeParse(fields);
   if (!parsed.success) {
-    throw CallbackRejectedError(`message: ${describeIssue(parsed.error)}`);
+    return ignored(xml, type, fields, describeIssue(parsed.error));
   }
   return { type, payload: parsed.data } as CallbackEvent;
+}
+
+function ignored(xml: string, storedType: IgnoredMessage["storedType"], fields: Record<string, unknown>, reason: string): IgnoredMessage {
+  const payload: IgnoredHeader = {};
+  for (const name of ["ToUserName", "FromUserName", "MsgType", "Event", "ChangeType"] as const) {
+    const value = fields[name];
+    if (typeof value === "string" && value.length <= MAX_ID_LENGTH) {
+      payload[name] = value;
+    }
+  }
+  const createTime = unixSeconds.safeParse(fields.CreateTime);
+  if (createTime.success) {
+    payload.CreateTime = createTime.data;
+  }
+  const digest = crypto.createHash("sha1").update(xml).digest("hex");
+  return { type: "ignored", storedType, payload, reason, digest };
 }
 
 /**
@@ -193,6 +265,9 @@ export function parseCallbackEvent(xml: string): CallbackEvent {
  * @returns the dedupe key.
  */
 export function dedupeKeyOf(event: CallbackEvent): string {
+  if (event.type === "ignored") {
+    return `ign:${event.digest}`;
+  }
   if (event.type === "other" && event.payload.MsgId) {
     return `msg:${event.payload.MsgId}`;
   }
@@ -204,7 +279,8 @@ export function dedupeKeyOf(event: CallbackEvent): string {
  * Events with the same order key are processed one after another, in arrival order.
  *
  * @param event the parsed event.
- * @returns the lane: one per customer, group, the tag list, the directory, or the sender.
+ * @returns the lane: one per customer, group, the tag list, the directory, or the sender; an
+ *   ignored message is put on no lane, so its key is only a label.
  */
 export function orderKeyOf(event: CallbackEvent): string {
   switch (event.type) {
@@ -218,6 +294,67 @@ export function orderKeyOf(event: CallbackEvent): string {
       return "directory";
     case "other":
       return `app:${event.payload.FromUserName}`;
+    case "ignored":
+      return "ignored";
+  }
+}
+
+/**
+ * Employees' personal fields that change_contact carries and nothing here uses (the directory
+ * keeps name, departments, position, alias and status; the avatar is a public picture). They
+ * are cut from the decrypted message before it is parsed or stored, so neither the raw text nor
+ * the payload keeps them.
+ */
+export const UNUSED_PERSONAL_FIELDS = ["Mobile", "Telephone", "Email", "BizMail", "Address", "Gender", "ExtAttr"] as const;
+const cdataOrPersonalTag = new RegExp(`<!\\[CDATA\\[|<(${UNUSED_PERSONAL_FIELDS.join("|")})\\s*(/?)>`, "g");
+
+/**
+ * Remove the {@link UNUSED_PERSONAL_FIELDS} elements from a message, leaving the rest byte for
+ * byte. CDATA is skipped whole, so text that looks like one of those tags (a chat message, a
+ * value holding a closing tag) is never cut.
+ *
+ * @param xml the decrypted message.
+ * @returns the message without those elements.
+ */
+export function withoutUnusedPersonalData(xml: string): string {
+  let kept = "";
+  let from = 0;
+  const scanner = new RegExp(cdataOrPersonalTag);
+  for (let match = scanner.exec(xml); match; match = scanner.exec(xml)) {
+    const after = match.index + match[0].length;
+    if (!match[1]) {
+      const cdataEnd = xml.indexOf("]]>", after);
+      if (cdataEnd < 0) {
+        break;
+      }
+      scanner.lastIndex = cdataEnd + 3;
+      continue;
+    }
+    kept += xml.slice(from, match.index);
+    const end = match[2] === "/" ? after : elementEnd(xml, after, `</${match[1]}>`);
+    if (end < 0) {
+      // Unclosed: everything after it may be the personal value, so none of it is kept.
+      return kept;
+    }
+    from = end;
+    scanner.lastIndex = end;
+  }
+  return kept + xml.slice(from);
+}
+
+function elementEnd(xml: string, from: number, closing: string): number {
+  let at = from;
+  for (;;) {
+    const close = xml.indexOf(closing, at);
+    const cdata = xml.indexOf("<![CDATA[", at);
+    if (close < 0 || cdata < 0 || close < cdata) {
+      return close < 0 ? -1 : close + closing.length;
+    }
+    const cdataEnd = xml.indexOf("]]>", cdata + 9);
+    if (cdataEnd < 0) {
+      return -1;
+    }
+    at = cdataEnd + 3;
   }
 }
 

@@ -66,10 +66,16 @@ export function chatEventXml(changeType: string, fields: Fields & { CreateTime?:
  * @param baseUrl where the server listens.
  * @param xml the plaintext message.
  * @param secrets the callback secrets (the official sample by default).
+ * @param options the delivery timestamp (unix seconds as text; the real clock by default).
  * @returns the URL and body to POST.
  */
-export function sealedDelivery(baseUrl: string, xml: string, secrets: CallbackSecrets = SAMPLE): { url: string; body: string } {
-  const sealed = sealMessage(secrets, xml);
+export function sealedDelivery(
+  baseUrl: string,
+  xml: string,
+  secrets: CallbackSecrets = SAMPLE,
+  options: { timestamp?: string } = {},
+): { url: string; body: string } {
+  const sealed = sealMessage(secrets, xml, options);
   const query = new URLSearchParams({
     msg_signature: sealed.signature,
     timestamp: sealed.timestamp,
@@ -86,10 +92,11 @@ export function sealedDelivery(baseUrl: string, xml: string, secrets: CallbackSe
  *
  * @param baseUrl where the server listens.
  * @param xml the plaintext message.
+ * @param options the delivery timestamp (the real clock by default).
  * @returns the HTTP status and body text.
  */
-export async function deliver(baseUrl: string, xml: string): Promise<{ status: number; text: string }> {
-  const { url, body } = sealedDelivery(baseUrl, xml);
+export async function deliver(baseUrl: string, xml: string, options: { timestamp?: string } = {}): Promise<{ status: number; text: string }> {
+  const { url, body } = sealedDelivery(baseUrl, xml, SAMPLE, options);
   const response = await fetch(url, { method: "POST", body, headers: { "content-type": "text/xml" } });
   return { status: response.status, text: await response.text() };
 }

@@ -7,7 +7,7 @@ import { CallbackRejectedError, NotConfiguredError, PayloadTooLargeError } from 
 import type { Logger } from "../../logging/logger.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { openSealedMessage, type CallbackSecrets } from "../../wecom/callbackCrypto.ts";
-import { parseCallbackEvent, parseEnvelope } from "../../wecom/callbackEvent.ts";
+import { parseCallbackEvent, parseEnvelope, withoutUnusedPersonalData } from "../../wecom/callbackEvent.ts";
 import { CallbackDeliverSchema, CallbackVerifySchema, type CallbackDeliverReq, type CallbackVerifyReq } from "./schema.ts";
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
@@ -53,16 +53,25 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
     const { query } = ctx.state.input as CallbackDeliverReq;
     const active = requireSecrets();
     const body = await readBody(ctx);
-    const xml = openSealedMessage(active, {
+    const opened = openSealedMessage(active, {
       signature: query.msg_signature,
       timestamp: query.timestamp,
       nonce: query.nonce,
       encrypted: parseEnvelope(body),
     });
+    // Past this point the message is WeCom's: it is stored (maybe as ignored), never refused.
+    const xml = withoutUnusedPersonalData(opened);
     const event = parseCallbackEvent(xml);
     const { stored, dedupeKey } = await recorder.record({ event, raw: xml, now: now() });
     (ctx.state.log as Logger).info(
-      { type: event.type, changeType: event.payload.ChangeType, dedupeKey, duplicate: !stored },
+      {
+        type: event.type === "ignored" ? event.storedType : event.type,
+        changeType: event.payload.ChangeType,
+        dedupeKey,
+        duplicate: !stored,
+        // The field at fault only: the rest of a reason may quote the message.
+        ...(event.type === "ignored" ? { ignoredField: event.reason.split(":")[0] } : {}),
+      },
       stored ? "callback stored" : "callback retry, already stored",
     );
     ctx.type = "text/plain";
