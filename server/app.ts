@@ -2,7 +2,9 @@ import type Router from "@koa/router";
 import Koa from "koa";
 import { EventRecorder } from "./commands/eventRecorder.ts";
 import { errorHandler } from "./middlewares/errorHandler.ts";
+import { authenticationGate } from "./middlewares/authenticate.ts";
 import { requestLogger } from "./middlewares/requestLogger.ts";
+import { securityHeaders } from "./middlewares/securityHeaders.ts";
 import { authRouter, WECOM_LOGIN_URLS } from "./routes/auth.ts";
 import { consoleRouter } from "./routes/console/index.ts";
 import { frontend } from "./routes/frontend.ts";
@@ -37,6 +39,10 @@ export interface AppOptions {
   frontendDir?: string | null;
   /** Sandbox mode only: the sandbox's own routes (/sandbox/...), and its page is served. */
   sandboxRouter?: Router | null;
+  /** TRUST_PROXY: believe X-Forwarded-For/-Host/-Proto (only behind a proxy that sets them). */
+  trustProxy?: boolean;
+  /** PUBLIC_URL: the site's origin; login redirects and the cross-site check use it, not request headers. */
+  publicUrl?: string | undefined;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -50,10 +56,12 @@ export interface AppOptions {
  */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // A client could otherwise name any host in X-Forwarded-Host and have redirects built from it.
+  app.proxy = options.trustProxy ?? false;
   app.keys = options.sessionKeys;
   const now = options.now ?? (() => new Date());
   const standIn = options.standIn ?? false;
+  const publicUrl = options.publicUrl?.replace(/\/+$/, "");
   const common = { apiToken: options.apiToken, wecom: options.wecom, now };
   const routers = [
     healthRouter(),
@@ -62,12 +70,14 @@ export function createApp(options: AppOptions): Koa {
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
     }),
-    authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, firstLoginAdmin: options.firstLoginAdmin ?? false }),
+    authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, publicUrl, firstLoginAdmin: options.firstLoginAdmin ?? false }),
     consoleRouter(common),
     sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn }),
   ];
   app.use(requestLogger());
   app.use(errorHandler());
+  app.use(securityHeaders({ https: publicUrl?.startsWith("https://") ?? false }));
+  app.use(authenticationGate({ ...common, publicOrigin: publicUrl }));
   // Before the pages: the sandbox page's own API and login live under /sandbox/ too.
   if (options.sandboxRouter) {
     app.use(options.sandboxRouter.routes());

@@ -13,8 +13,21 @@ const EnvSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     /** HTTP port the server listens on. */
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    /** Interface to bind; 0.0.0.0 behind a reverse proxy, 127.0.0.1 on a laptop. */
-    HOST: z.string().default("0.0.0.0"),
+    /** Interface to bind: loopback unless asked (0.0.0.0 in a container or behind a reverse proxy). */
+    HOST: z.string().default("127.0.0.1"),
+    /** The site's public origin (https://scrm.example.com): login redirects and the cross-site check use it. */
+    PUBLIC_URL: optionalString.pipe(
+      z
+        .url()
+        .refine((value) => /^https?:\/\/[^/?#]+\/?$/.test(value), "must be an origin such as https://scrm.example.com (no path)")
+        .transform((value) => value.replace(/\/$/, ""))
+        .optional(),
+    ),
+    /** 1: behind a reverse proxy that sets X-Forwarded-For/-Host/-Proto, so they are believed. */
+    TRUST_PROXY: z
+      .enum(["0", "1"])
+      .default("0")
+      .transform((value) => value === "1"),
     /** MongoDB connection string. Unset: the embedded database (mongod on PATH, else mongo-java-server). */
     MONGODB_URI: optionalString.pipe(z.url().optional()),
     /** Where the embedded database keeps its H2 file and pid file. */
@@ -95,9 +108,16 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
   if (production && sandbox && source.SANDBOX_FORCE !== "1") {
     problems.push("SANDBOX: the local WeCom sandbox does not run with NODE_ENV=production (set SANDBOX_FORCE=1 for a demo server)");
   }
-  if (production && !sandbox) {
-    for (const key of ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "DATA_ENCRYPTION_KEY", "SESSION_SECRET"].filter((name) => !has(name))) {
+  // With nothing set, production would fall into sandbox mode: name everything a real corp needs
+  // too, so the first boot lists the whole task, not only the sandbox refusal.
+  if (production && (!sandbox || source.SANDBOX_FORCE !== "1")) {
+    const required = ["MONGODB_URI", "SCRM_API_TOKEN", "WECOM_CONTACT_SECRET", "DATA_ENCRYPTION_KEY", "SESSION_SECRET", "PUBLIC_URL"];
+    for (const key of (sandbox ? [...callbackKeys, ...required] : required).filter((name) => !has(name))) {
       problems.push(`${key}: is required in production`);
+    }
+    problems.push(...weakSecrets(source));
+    if (has("PUBLIC_URL") && !(source.PUBLIC_URL ?? "").trim().startsWith("https://")) {
+      problems.push("PUBLIC_URL: must be https:// in production (session cookies and WeCom's OAuth need it)");
     }
   }
   if (has("WECOM_AGENT_ID") !== has("WECOM_AGENT_SECRET")) {
@@ -106,8 +126,34 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
   return problems;
 }
 
-/** The validated configuration, and whether the local WeCom sandbox runs (see sandboxWanted). */
-export type Env = z.infer<typeof EnvSchema> & { sandbox: boolean };
+/**
+ * Secrets a person typed to get past a length check ("aaaa…", an all-zero key) protect nothing.
+ *
+ * @param source the raw variables.
+ * @returns one problem per weak secret.
+ */
+function weakSecrets(source: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const distinct = (value: string) => new Set(value).size;
+  for (const key of ["SCRM_API_TOKEN", "SESSION_SECRET"]) {
+    const value = (source[key] ?? "").trim();
+    if (value !== "" && distinct(value) < 8) {
+      problems.push(`${key}: is too easy to guess (use \`openssl rand -hex 32\`)`);
+    }
+  }
+  const key = decodeKey((source.DATA_ENCRYPTION_KEY ?? "").trim());
+  if (key && new Set(key).size < 16) {
+    problems.push("DATA_ENCRYPTION_KEY: is not random (use `openssl rand -base64 32`)");
+  }
+  return problems;
+}
+
+/**
+ * The validated configuration; whether the local WeCom sandbox runs (see sandboxWanted); whether
+ * a real corp's credentials are configured; and whether development aids (the development login,
+ * the JS-SDK stand-in outside the sandbox) may exist, which they never do next to real credentials.
+ */
+export type Env = z.infer<typeof EnvSchema> & { sandbox: boolean; realCredentials: boolean; devAids: boolean };
 
 const WECOM_CREDENTIALS = ["WECOM_CORP_ID", "WECOM_CONTACT_SECRET", "WECOM_AGENT_SECRET", "WECOM_CALLBACK_TOKEN", "WECOM_CALLBACK_AES_KEY"];
 
@@ -160,7 +206,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ...crossCheck(source),
   ];
   if (result.success && problems.length === 0) {
-    return { ...result.data, sandbox: sandboxWanted(source) };
+    const realCredentials = WECOM_CREDENTIALS.some((key) => (source[key] ?? "").trim() !== "");
+    return { ...result.data, sandbox: sandboxWanted(source), realCredentials, devAids: !realCredentials && result.data.NODE_ENV !== "production" };
   }
   throw new EnvError(problems);
 }

@@ -71,6 +71,9 @@ async function main(): Promise<void> {
   if (!env.SCRM_API_TOKEN) {
     log.warn("SCRM_API_TOKEN not set: scripts cannot use the console API and the first admin cannot be bootstrapped");
   }
+  if (env.realCredentials && env.NODE_ENV !== "production") {
+    log.warn(`NODE_ENV=${env.NODE_ENV} with WeCom credentials set: development aids (development login, JS-SDK stand-in) are off`);
+  }
   if (!env.SESSION_SECRET) {
     log.warn("SESSION_SECRET not set: sessions are signed with a random key and end when the server restarts");
   }
@@ -83,8 +86,11 @@ async function main(): Promise<void> {
     corpId: corp.corpId,
     agentId: corp.agentId,
     // The sandbox logs people in through its WeCom login stand-in, as WeCom would.
-    devLogin: env.NODE_ENV === "development" && !sandbox,
-    standIn: env.NODE_ENV !== "production" || sandbox !== null,
+    // Development aids exist only where no real corp's credentials are configured.
+    devLogin: env.devAids && env.NODE_ENV === "development" && !sandbox,
+    standIn: !env.realCredentials && (env.NODE_ENV !== "production" || sandbox !== null),
+    trustProxy: env.TRUST_PROXY,
+    publicUrl: env.PUBLIC_URL,
     loginUrls: sandbox?.loginUrls,
     firstLoginAdmin: sandbox !== null,
     sandboxRouter: sandbox?.router ?? null,

@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import { bodyParser } from "@koa/bodyparser";
 import type Router from "@koa/router";
 import { createRouter } from "./router.ts";
 import type { Logger } from "pino";
@@ -7,7 +6,9 @@ import { z } from "zod";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
 import { AppError, AuthenticationError, ConflictError, NotFoundError, WeComApiError } from "../errors.ts";
 import { apiResponse } from "../middlewares/apiResponse.ts";
-import { actorOf, authenticate, sameSecret } from "../middlewares/authenticate.ts";
+import { jsonBody } from "../middlewares/jsonBody.ts";
+import { actorOf, sameSecret } from "../middlewares/authenticate.ts";
+import { rateLimit } from "../middlewares/rateLimit.ts";
 import { validate } from "../middlewares/validate.ts";
 import { Counter } from "../models/Counter.ts";
 import { Employee } from "../models/Employee.ts";
@@ -29,6 +30,8 @@ export interface AuthOptions {
   firstLoginAdmin?: boolean;
   /** Where the browser is sent to prove who it is; the sandbox points these at itself. */
   loginUrls: { oauth: string; qr: string };
+  /** PUBLIC_URL: the site's own origin, from configuration rather than from request headers. */
+  publicUrl?: string | undefined;
   wecom: WeComClient;
   now: () => Date;
 }
@@ -42,6 +45,10 @@ const STATE_TTL_MS = 10 * 60 * 1000;
 // WeCom's codes live 5 minutes; remembering a used one a little longer refuses any replay.
 const USED_CODE_TTL_MS = 10 * 60 * 1000;
 const BOOTSTRAP_MARK = "admin_bootstrap";
+// Binds a login's state to the browser that started it, so a callback link opened elsewhere
+// (login CSRF: someone else's code and state) logs nobody in.
+const LOGIN_COOKIE = "scrm_login";
+const MINUTE_MS = 60 * 1000;
 
 const returnTo = z
   .string()
@@ -63,7 +70,7 @@ const DevLoginSchema = z.object({ body: z.object({ userId }) });
  */
 export function authRouter(options: AuthOptions): Router {
   const router = createRouter({ prefix: "/api/auth" });
-  router.use(apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "16kb" }));
+  router.use(apiResponse(), jsonBody({ limit: "16kb" }));
   const wecomConfigured = Boolean(options.corpId && options.agentId);
 
   router.get("/options", async (ctx) => {
@@ -71,29 +78,39 @@ export function authRouter(options: AuthOptions): Router {
     ctx.body = { data: { corpId: options.corpId ?? null, agentId: options.agentId ?? null, devLogin: options.devLogin, standIn: options.standIn, bootstrap, wecomConfigured } };
   });
 
-  router.get("/me", authenticate(options), async (ctx) => {
+  // The app's authentication gate has already put the actor on this path.
+  router.get("/me", async (ctx) => {
     const actor = actorOf(ctx);
     const employee = actor.userId ? await Employee.findOne({ userId: actor.userId }, { name: 1 }).lean() : null;
     ctx.body = { data: { userId: actor.userId, name: employee?.name || actor.userId || "API", role: actor.role, storeIds: actor.scopeStoreIds, devLogin: options.devLogin } };
   });
 
-  router.get("/wecom/start", validate(StartSchema), async (ctx) => {
+  // Each start stores a state: bound it per client so nobody fills the database with them.
+  router.get("/wecom/start", rateLimit({ windowMs: MINUTE_MS, max: 60 }), validate(StartSchema), async (ctx) => {
     const { query } = ctx.state.input as z.infer<typeof StartSchema>;
     if (!wecomConfigured) {
       throw new AppError(503, "not_configured", "企业微信未配置（WECOM_CORP_ID、WECOM_AGENT_ID），无法登录");
     }
     const state = crypto.randomBytes(24).toString("hex");
-    await LoginState.create({ _id: state, mode: query.mode, returnTo: query.returnTo, expiresAt: new Date(options.now().getTime() + STATE_TTL_MS) });
-    // Koa 3's ctx.origin is the Origin header; this is our own scheme and host.
-    const redirectUri = `${ctx.protocol}://${ctx.host}/api/auth/wecom/callback`;
+    const expiresAt = new Date(options.now().getTime() + STATE_TTL_MS);
+    await LoginState.create({ _id: state, mode: query.mode, returnTo: query.returnTo, expiresAt });
+    // Lax: WeCom sends the browser back with a top-level GET, which carries Lax cookies.
+    ctx.cookies.set(LOGIN_COOKIE, state, { signed: true, httpOnly: true, sameSite: "lax", secure: ctx.secure, expires: expiresAt, overwrite: true });
+    // From PUBLIC_URL when set; otherwise Koa's host, which trusts X-Forwarded-Host only with TRUST_PROXY.
+    const redirectUri = `${options.publicUrl ?? `${ctx.protocol}://${ctx.host}`}/api/auth/wecom/callback`;
     ctx.redirect(query.mode === "oauth" ? oauthUrl(options, redirectUri, state) : qrLoginUrl(options, redirectUri, state));
   });
 
-  router.get("/wecom/callback", async (ctx) => {
+  router.get("/wecom/callback", rateLimit({ windowMs: MINUTE_MS, max: 60 }), async (ctx) => {
     const parsed = CallbackSchema.safeParse({ query: ctx.query });
-    const state = parsed.success ? await consumeState(parsed.data.query.state, options.now()) : null;
+    const startedHere = parsed.success && ctx.cookies.get(LOGIN_COOKIE, { signed: true }) === parsed.data.query.state;
+    ctx.cookies.set(LOGIN_COOKIE, null, { signed: true, httpOnly: true, sameSite: "lax", overwrite: true });
+    const state = parsed.success && startedHere ? await consumeState(parsed.data.query.state, options.now()) : null;
     const back = state?.returnTo ?? (typeof ctx.query.state === "string" ? "/sidebar/" : "/console/");
     try {
+      if (parsed.success && !startedHere) {
+        throw AuthenticationError("state: 登录不是从这个浏览器发起的，请在此浏览器重新登录");
+      }
       if (!parsed.success || !state) {
         throw AuthenticationError("state: 登录请求无效或已过期，请重新登录");
       }
@@ -101,7 +118,7 @@ export function authRouter(options: AuthOptions): Router {
         throw AuthenticationError("code: 您取消了企业微信授权");
       }
       const who = await exchangeCode(options, parsed.data.query.code, options.now());
-      if (options.firstLoginAdmin && state.mode === "qr" && !(await Employee.exists({ role: "admin" }))) {
+      if (options.firstLoginAdmin && state.mode === "qr" && (await claimFirstAdmin())) {
         await Employee.updateOne({ userId: who }, { $set: { role: "admin", scopeStoreIds: [] } });
       }
       await startSession(ctx, who, state.mode, options.now());
@@ -115,29 +132,22 @@ export function authRouter(options: AuthOptions): Router {
     }
   });
 
-  router.post("/bootstrap", validate(BootstrapSchema), async (ctx) => {
+  // Guessing SCRM_API_TOKEN: a few wrong tokens per client, then wait.
+  router.post("/bootstrap", rateLimit({ windowMs: 15 * MINUTE_MS, max: 10, countStatuses: [400, 401] }), validate(BootstrapSchema), async (ctx) => {
     const { body } = ctx.state.input as z.infer<typeof BootstrapSchema>;
     if (!options.apiToken || !sameSecret(body.token, options.apiToken)) {
       throw AuthenticationError("token: 与 SCRM_API_TOKEN 不一致");
     }
-    if (await Employee.exists({ role: "admin" })) {
+    if (!(await claimFirstAdmin())) {
       throw ConflictError("bootstrap: 已有管理员，请用企业微信登录");
-    }
-    try {
-      // The mark makes this one-time even when two requests race past the check above.
-      await Counter.create({ _id: BOOTSTRAP_MARK, value: 1 });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        throw ConflictError("bootstrap: 管理员已初始化，请用企业微信登录");
-      }
-      throw error;
     }
     await Employee.updateOne({ userId: body.userId }, { $set: { role: "admin", scopeStoreIds: [] }, $setOnInsert: { name: body.userId } }, { upsert: true });
     await startSession(ctx, body.userId, "bootstrap", options.now());
     ctx.body = { data: { userId: body.userId, role: "admin" } };
   });
 
-  router.post("/dev-login", validate(DevLoginSchema), async (ctx) => {
+  router.post("/dev-login", rateLimit({ windowMs: MINUTE_MS, max: 60 }), validate(DevLoginSchema), async (ctx) => {
+    // Off unless main.ts found no WeCom credential and no production: then this route does not exist.
     if (!options.devLogin) {
       throw NotFoundError("route");
     }
@@ -149,8 +159,8 @@ export function authRouter(options: AuthOptions): Router {
     let role = employee?.role ?? "guide";
     if (!employee) {
       // A fresh development database has no directory yet: whoever logs in first gets to set it up.
-      role = (await Employee.exists({ role: "admin" })) ? "guide" : "admin";
-      await Employee.create({ userId: body.userId, name: body.userId, role });
+      role = (await claimFirstAdmin()) ? "admin" : "guide";
+      await Employee.updateOne({ userId: body.userId }, { $set: { role }, $setOnInsert: { name: body.userId } }, { upsert: true }).catch(ignoreDuplicate);
     }
     await startSession(ctx, body.userId, "dev", options.now());
     ctx.body = { data: { userId: body.userId, role } };
@@ -161,6 +171,34 @@ export function authRouter(options: AuthOptions): Router {
     ctx.body = { data: {} };
   });
   return router;
+}
+
+/**
+ * Make the caller the first admin, once: the unique mark is created by exactly one request, so
+ * the token bootstrap, the sandbox's first login and the development login never make two.
+ *
+ * @returns true for the one caller that gets to be the first admin.
+ */
+async function claimFirstAdmin(): Promise<boolean> {
+  if (await Employee.exists({ role: "admin" })) {
+    return false;
+  }
+  try {
+    await Counter.create({ _id: BOOTSTRAP_MARK, value: 1 });
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      return false;
+    }
+    throw error;
+  }
+}
+
+// Two first logins of one employee race on the upsert; the loser's write is the winner's.
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKeyError(error)) {
+    throw error;
+  }
 }
 
 function oauthUrl(options: AuthOptions, redirectUri: string, state: string): string {

@@ -4,23 +4,33 @@ import nock from "nock";
 import { Employee } from "../../server/models/Employee.ts";
 import { Session } from "../../server/models/Session.ts";
 import { API_TOKEN, startTestServer, useTestServer, type TestServer } from "../support/server.ts";
-import { sessionClient, sessionCookie } from "../support/sessions.ts";
+import { loginCookie, sessionClient, sessionCookie } from "../support/sessions.ts";
 import { AGENT_ACCESS_TOKEN, nockAgentToken } from "../support/wecomNock.ts";
 import { AGENT_ID, SAMPLE, WECOM_BASE } from "../support/wecomSecrets.ts";
 
-async function startLogin(server: TestServer, query = "mode=oauth&returnTo=/sidebar/chat?x=1"): Promise<{ location: URL; state: string }> {
+async function startLogin(server: TestServer, query = "mode=oauth&returnTo=/sidebar/chat?x=1"): Promise<{ location: URL; state: string; cookie: string }> {
   const response = await fetch(`${server.url}/api/auth/wecom/start?${query}`, { redirect: "manual" });
   assert.equal(response.status, 302);
   const location = new URL(response.headers.get("location") ?? "");
-  return { location, state: location.searchParams.get("state") ?? "" };
+  const state = location.searchParams.get("state") ?? "";
+  loginCookies.set(state, loginCookie(response));
+  return { location, state, cookie: loginCookie(response) };
 }
+
+// Whether an answer logged someone in (the login cookie is cleared on every callback).
+const sessionSet = (response: Response) => response.headers.getSetCookie().some((line) => /^scrm_sid=[^;]/.test(line));
+
+// The login cookie each started login set, by state: the browser that started it carries it back.
+const loginCookies = new Map<string, string>();
 
 function answerCode(code: string, userid: string): nock.Scope {
   nockAgentToken();
   return nock(WECOM_BASE).get("/cgi-bin/auth/getuserinfo").query({ access_token: AGENT_ACCESS_TOKEN, code }).reply(200, { errcode: 0, errmsg: "ok", userid, user_ticket: "T" });
 }
 
-const callback = (server: TestServer, code: string, state: string) => fetch(`${server.url}/api/auth/wecom/callback?code=${code}&state=${state}`, { redirect: "manual" });
+// The browser that started the login comes back with its login cookie; `cookie` is what it carries.
+const callback = (server: TestServer, code: string, state: string, cookie = loginCookies.get(state) ?? "") =>
+  fetch(`${server.url}/api/auth/wecom/callback?code=${code}&state=${state}`, { redirect: "manual", headers: { cookie } });
 
 describe("logging in with WeCom", () => {
   const context = useTestServer();
@@ -66,13 +76,13 @@ describe("logging in with WeCom", () => {
     assert.equal((await callback(context.server, "CODE2", state)).headers.get("location"), "/sidebar/chat?x=1");
     const replayState = await callback(context.server, "CODE2", state);
     assert.match(replayState.headers.get("location") ?? "", /^\/sidebar\/\?loginError=/);
-    assert.equal(replayState.headers.getSetCookie().length, 0);
+    assert.equal(sessionSet(replayState), false);
     const forged = await callback(context.server, "CODE3", "abcdef0123456789");
-    assert.match(decodeURIComponent(forged.headers.get("location") ?? ""), /state: 登录请求无效或已过期/);
+    assert.match(decodeURIComponent(forged.headers.get("location") ?? ""), /state: 登录(请求无效或已过期|不是从这个浏览器发起的)/);
     const fresh = await startLogin(context.server);
     const replayCode = await callback(context.server, "CODE2", fresh.state);
     assert.match(decodeURIComponent(replayCode.headers.get("location") ?? ""), /code: 授权码已使用/);
-    assert.equal(replayCode.headers.getSetCookie().length, 0);
+    assert.equal(sessionSet(replayCode), false);
   });
 
   it("should refuse someone WeCom says is not a member of the corp, and an invalid code", async () => {
@@ -155,6 +165,88 @@ describe("the first admin and the development login", () => {
       assert.equal(((await (await devLogin("second")).json()) as { data: { role: string } }).data.role, "guide");
       await Employee.updateOne({ userId: "second" }, { $set: { deleted: true } });
       assert.equal((await devLogin("second")).status, 404);
+    } finally {
+      await dev.close();
+    }
+  });
+});
+
+describe("login hardening (security review findings)", () => {
+  const context = useTestServer();
+
+  it("should refuse a callback opened in a browser that did not start the login (login CSRF), and leave the state to its owner", async () => {
+    const victim = await startLogin(context.server);
+    answerCode("CSRF1", "attacker");
+    const elsewhere = await callback(context.server, "CSRF1", victim.state, "");
+    assert.match(decodeURIComponent(elsewhere.headers.get("location") ?? ""), /state: 登录不是从这个浏览器发起的/);
+    assert.equal(sessionSet(elsewhere), false);
+    const other = await startLogin(context.server);
+    const swapped = await callback(context.server, "CSRF1", victim.state, other.cookie);
+    assert.match(decodeURIComponent(swapped.headers.get("location") ?? ""), /state: 登录不是从这个浏览器发起的/);
+    assert.equal(await Session.countDocuments({}), 0);
+    const own = await callback(context.server, "CSRF1", victim.state);
+    assert.equal(own.headers.get("location"), "/sidebar/chat?x=1");
+    assert.equal(await Session.countDocuments({ userId: "attacker" }), 1);
+  });
+
+  it("should build the OAuth redirect from PUBLIC_URL or its own host, never from a client's X-Forwarded-Host", async () => {
+    const forwarded = await fetch(`${context.server.url}/api/auth/wecom/start?mode=oauth&returnTo=/sidebar/`, { redirect: "manual", headers: { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" } });
+    const redirect = new URL(forwarded.headers.get("location") ?? "").searchParams.get("redirect_uri");
+    assert.equal(redirect, `${context.server.url}/api/auth/wecom/callback`);
+    const configured = await startTestServer({ publicUrl: "https://scrm.example.com" });
+    try {
+      const answer = await fetch(`${configured.url}/api/auth/wecom/start?mode=qr&returnTo=/console/`, { redirect: "manual", headers: { "x-forwarded-host": "evil.example" } });
+      assert.equal(new URL(answer.headers.get("location") ?? "").searchParams.get("redirect_uri"), "https://scrm.example.com/api/auth/wecom/callback");
+    } finally {
+      await configured.close();
+    }
+  });
+
+  it("should judge the cross-site check against PUBLIC_URL, not a forwarded host", async () => {
+    const configured = await startTestServer({ publicUrl: "https://scrm.example.com" });
+    try {
+      await Employee.create({ userId: "ops", role: "admin" });
+      const login = await startLogin(configured);
+      answerCode("ORIGIN1", "ops");
+      const client = sessionClient(configured, "ops", sessionCookie(await callback(configured, "ORIGIN1", login.state)));
+      const write = (origin: string, forwardedHost?: string) =>
+        fetch(`${configured.url}/api/console/quick-reply-folders`, {
+          method: "POST",
+          headers: { cookie: client.cookie, origin, "content-type": "application/json", ...(forwardedHost ? { "x-forwarded-host": forwardedHost } : {}) },
+          body: JSON.stringify({ name: "售后" }),
+        });
+      assert.equal((await write("https://evil.example", "evil.example")).status, 403);
+      assert.equal((await write(configured.url)).status, 403);
+      assert.notEqual((await write("https://scrm.example.com")).status, 403);
+    } finally {
+      await configured.close();
+    }
+  });
+
+  it("should slow down guessing the bootstrap token: after 10 wrong tokens even the right one waits", async () => {
+    const bootstrap = (token: string) =>
+      fetch(`${context.server.url}/api/auth/bootstrap`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, userId: "boss" }) });
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      assert.equal((await bootstrap(`guess-${attempt}`)).status, 401);
+    }
+    const blocked = await bootstrap(API_TOKEN);
+    assert.equal(blocked.status, 429);
+    assert.ok(Number(blocked.headers.get("retry-after")) > 0);
+    assert.match(((await blocked.json()) as { message: string }).message, /请求过于频繁/);
+    assert.equal(await Employee.countDocuments({ role: "admin" }), 0);
+  });
+
+  it("should make exactly one admin from 20 concurrent first development logins", async () => {
+    const dev = await startTestServer({ devLogin: true });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          fetch(`${dev.url}/api/auth/dev-login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: `dev${index}` }) }),
+        ),
+      );
+      assert.deepEqual([...new Set(answers.map((answer) => answer.status))], [200]);
+      assert.equal(await Employee.countDocuments({ role: "admin" }), 1);
+      assert.equal(await Employee.countDocuments({ role: "guide" }), 19);
     } finally {
       await dev.close();
     }

@@ -14,6 +14,7 @@ import { SandboxContactWay, SandboxCustomer, SandboxFollow, SandboxGroup, Sandbo
 import { SANDBOX_GUIDE_COOKIE } from "../../server/sandbox/routes.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { consoleSend } from "../support/server.ts";
+import { loginCookie } from "../support/sessions.ts";
 import { startSandboxServer, type SandboxServer } from "./sandboxServer.ts";
 
 type Json = Record<string, unknown> & { data?: unknown; message?: string };
@@ -214,9 +215,12 @@ describe("sandbox actions (the real app, the WeCom stand-in, callbacks through /
   });
 
   describe("login stand-in", () => {
+    // The login cookie the product set on the last start: the browser carries it back to the callback.
+    let startedLogin = "";
     async function startLogin(mode: "oauth" | "qr"): Promise<string> {
       const start = await fetch(`${sandbox.server.url}/api/auth/wecom/start?mode=${mode}&returnTo=/console/`, { redirect: "manual" });
       assert.equal(start.status, 302);
+      startedLogin = loginCookie(start);
       const location = start.headers.get("location") ?? "";
       assert.ok(location.startsWith(mode === "oauth" ? "/sandbox/oauth/authorize?" : "/sandbox/oauth/qr?"), location);
       return location.replace(/#.*$/, "");
@@ -241,7 +245,7 @@ describe("sandbox actions (the real app, the WeCom stand-in, callbacks through /
         assert.equal(back.pathname, "/api/auth/wecom/callback");
         assert.ok(await SandboxOAuthCode.exists({ _id: back.searchParams.get("code") }));
 
-        const callback = await fetch(back, { redirect: "manual" });
+        const callback = await fetch(back, { redirect: "manual", headers: { cookie: startedLogin } });
         assert.equal(callback.headers.get("location"), "/console/");
         const session = callback.headers.getSetCookie().map((line) => line.split(";")[0]).filter((pair) => pair?.startsWith("scrm_sid")).join("; ");
         const me = await api("GET", "/api/auth/me", undefined, session);
@@ -249,7 +253,7 @@ describe("sandbox actions (the real app, the WeCom stand-in, callbacks through /
         assert.equal((me.body.data as { userId: string; name: string }).userId, "zhaomin");
         assert.equal((me.body.data as { name: string }).name, "赵敏");
 
-        const replay = await fetch(back, { redirect: "manual" });
+        const replay = await fetch(back, { redirect: "manual", headers: { cookie: startedLogin } });
         // The state is used up too, so the product cannot tell where the login started.
         assert.match(replay.headers.get("location") ?? "", /loginError=|error=/, "a code works once");
         assert.equal((await SandboxOAuthCode.findById(back.searchParams.get("code")).lean())?.used, true);

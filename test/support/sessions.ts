@@ -40,10 +40,22 @@ export async function loginAs(
   const code = `CODE${codeSequence}${employee.userId}`;
   nockAgentToken();
   nock(WECOM_BASE).get("/cgi-bin/auth/getuserinfo").query({ access_token: AGENT_ACCESS_TOKEN, code }).reply(200, { errcode: 0, errmsg: "ok", userid: employee.userId });
-  const back = await fetch(`${server.url}/api/auth/wecom/callback?code=${code}&state=${state}`, { redirect: "manual" });
+  const back = await fetch(`${server.url}/api/auth/wecom/callback?code=${code}&state=${state}`, { redirect: "manual", headers: { cookie: loginCookie(start) } });
   assert.equal(back.headers.get("location"), "/sidebar/");
   const cookie = sessionCookie(back);
   return sessionClient(server, employee.userId, cookie);
+}
+
+/**
+ * @param response the answer of /api/auth/wecom/start.
+ * @returns the Cookie header value that binds the login to this client (state and signature).
+ */
+export function loginCookie(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0] ?? "")
+    .filter((pair) => pair.startsWith("scrm_login"))
+    .join("; ");
 }
 
 /**

@@ -1,8 +1,8 @@
-import { bodyParser } from "@koa/bodyparser";
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
-import { allow, authenticate } from "../../middlewares/authenticate.ts";
+import { allow } from "../../middlewares/authenticate.ts";
+import { jsonBody } from "../../middlewares/jsonBody.ts";
 import type { Area } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
@@ -24,7 +24,7 @@ import { tagsRouter } from "./tags.ts";
 const PREFIX = "/api/console";
 
 /**
- * Everything under /api/console, behind authentication; each child router is one area of
+ * Everything under /api/console (authenticated by the app's gate before any router runs); each child router is one area of
  * server/security/authorization.ts, checked before its routes run.
  *
  * @param options the SCRM_API_TOKEN that grants admin access, the WeCom client and the clock.
@@ -32,7 +32,7 @@ const PREFIX = "/api/console";
  */
 export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient }): Router {
   const router = createRouter({ prefix: PREFIX });
-  router.use(apiResponse(), authenticate(options), bodyParser({ enableTypes: ["json"], jsonLimit: "8mb" }));
+  router.use(apiResponse(), jsonBody({ limit: "8mb" }));
   const children: [Area, Router][] = [
     ["customers", customersRouter()],
     ["groups", groupsRouter()],

@@ -3,7 +3,6 @@ import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
-import { TagApplication } from "../../models/TagApplication.ts";
 import { TAG_RULE_TRIGGERS, TagRule } from "../../models/TagRule.ts";
 
 const score = z.number().int().min(1, "scores are 1–5").max(5, "scores are 1–5");
@@ -34,7 +33,6 @@ const TagRuleBody = z
 const TagRuleCreateSchema = z.object({ body: TagRuleBody });
 const TagRuleUpdateSchema = z.object({ params: z.object({ id: z.string().regex(/^[0-9a-f]{24}$/, "must be a rule id") }), body: TagRuleBody });
 const TagRuleIdSchema = z.object({ params: z.object({ id: z.string().regex(/^[0-9a-f]{24}$/, "must be a rule id") }) });
-const CustomerTagReasonsSchema = z.object({ params: z.object({ externalUserId: z.string().min(1).max(64) }) });
 
 const present = (rule: { _id: unknown; name: string; trigger: string; condition?: unknown; tagIds: string[]; enabled: boolean }) => ({
   id: String(rule._id),
@@ -78,19 +76,6 @@ export function tagRulesRouter(): Router {
       throw NotFoundError("tag rule");
     }
     ctx.body = { data: { id: params.id } };
-  });
-  router.get("/customers/:externalUserId/tag-reasons", validate(CustomerTagReasonsSchema), async (ctx) => {
-    const { params } = ctx.state.input as z.infer<typeof CustomerTagReasonsSchema>;
-    const applications = await TagApplication.find({ externalUserId: params.externalUserId }).sort({ at: 1 }).lean();
-    ctx.body = {
-      data: applications.map((application) => ({
-        userId: application.userId,
-        tagId: application.tagId,
-        ruleId: String(application.ruleId),
-        reason: application.reason,
-        at: application.at.toISOString(),
-      })),
-    };
   });
   return router;
 }

@@ -1,8 +1,8 @@
-import { bodyParser } from "@koa/bodyparser";
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
-import { allow, authenticate } from "../../middlewares/authenticate.ts";
+import { allow } from "../../middlewares/authenticate.ts";
+import { jsonBody } from "../../middlewares/jsonBody.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import type { JsApiTickets } from "../../wecom/jsapiTickets.ts";
 import { sidebarCustomersRouter } from "./customers.ts";
@@ -19,7 +19,7 @@ import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
  */
 export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date }): Router {
   const router = createRouter({ prefix: "/api/sidebar" });
-  router.use(apiResponse(), authenticate(options), allow("sidebar"), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
+  router.use(apiResponse(), allow("sidebar"), jsonBody({ limit: "64kb" }));
   for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter()]) {
     router.use(child.routes(), child.allowedMethods());
   }
