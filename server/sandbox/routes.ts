@@ -7,6 +7,7 @@ import type Router from "@koa/router";
 import { createRouter } from "../routes/router.ts";
 import type { Context } from "koa";
 import { z } from "zod";
+import { LIMIT_MESSAGES, LIMITS } from "../domain/program.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { apiResponse } from "../middlewares/apiResponse.ts";
 import { validate } from "../middlewares/validate.ts";
@@ -62,7 +63,7 @@ const ChatReadSchema = z.object({ query: z.object({ externalUserId: id("customer
 const BuySchema = z.object({
   body: z.object({
     externalUserId: id("customer id"),
-    amountFen: z.number().int("must be an integer number of fen").min(1, "must be at least 1 fen").max(100_000_000, "is too large"),
+    amountFen: z.number().int("must be an integer number of fen").min(1, "must be at least 1 fen").max(LIMITS.orderFen, LIMIT_MESSAGES.orderFen),
     storeId: z.string().regex(/^\d{1,10}$/, "must be a store (department) id").optional(),
     guideUserId: id("userid").optional(),
   }),

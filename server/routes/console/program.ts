@@ -3,11 +3,12 @@ import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import programSaver, { currentProgram } from "../../commands/programStore.ts";
-import { ProgramSchema, type Program } from "../../domain/program.ts";
+import { ProgramSaveSchema, type Program } from "../../domain/program.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { ProgramSettings } from "../../models/ProgramSettings.ts";
 
-const ProgramSaveSchema = z.object({ body: ProgramSchema });
+// Saving holds every setting to LIMITS; reading back (currentProgram) accepts older versions.
+const ProgramPutSchema = z.object({ body: ProgramSaveSchema });
 
 /**
  * The membership program: read the one in force, save a new version, list the history.
@@ -20,7 +21,7 @@ export function programRouter(options: { now: () => Date }): Router {
   router.get("/program", async (ctx) => {
     ctx.body = { data: await currentProgram() };
   });
-  router.put("/program", validate(ProgramSaveSchema), async (ctx) => {
+  router.put("/program", validate(ProgramPutSchema), async (ctx) => {
     const { body } = ctx.state.input as { body: Program };
     const by = actorOf(ctx).userId ?? "api_token";
     const version = await programSaver({ program: body, savedBy: by, now: options.now() });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVENT_STATUSES } from "../../models/Event.ts";
-import { memberNo, page, pageSize } from "./fields.ts";
+import { memberNo, orderFen, page, pageSize, pointsAmount, quantity, refundedFen } from "./fields.ts";
 
 const id = z.string().trim().min(1, "is required").max(128, "is too long");
 
@@ -20,17 +20,16 @@ export const EventListSchema = z.object({
 });
 export type EventListReq = z.infer<typeof EventListSchema>;
 
-const fen = z.number().int("must be an integer number of fen");
 const text = (max: number) => z.string().trim().min(1, "is required").max(max, "is too long");
 
 const OrderSchema = z
   .object({
     channel: z.string().regex(/^[a-z0-9_]{1,20}$/, "must be a channel code such as tmall, jd, store"),
     orderNo: text(64),
-    amount: fen,
+    amount: orderFen,
     paidAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 time" }).transform((value) => new Date(value)),
     status: z.enum(["paid", "partially_refunded", "refunded"]).default("paid"),
-    refundedAmount: fen.min(0, "must be ≥ 0").default(0),
+    refundedAmount: refundedFen.default(0),
     refundOf: text(64).optional(),
     member: z
       .object({
@@ -47,8 +46,8 @@ const OrderSchema = z
           sku: z.string().max(64).optional(),
           name: z.string().max(100).optional(),
           category: z.string().max(40).optional(),
-          quantity: z.number().int().min(0).optional(),
-          amount: fen.optional(),
+          quantity: quantity.optional(),
+          amount: orderFen.optional(),
         }),
       )
       .max(200)
@@ -100,7 +99,7 @@ export type MemberInfoReq = z.infer<typeof MemberInfoSchema>;
 export const PointsSpendSchema = z.object({
   params: z.object({ memberNo }),
   body: z.object({
-    amount: z.number().int("must be an integer").min(1, "must be ≥ 1"),
+    amount: pointsAmount,
     requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, _ or -"),
     reason: text(100),
   }),
