@@ -1,8 +1,8 @@
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
-import { Follow } from "../models/Follow.ts";
-import { Group } from "../models/Group.ts";
 import type { ContactEvent } from "../wecom/callbackEvent.ts";
+import userIdRenamer from "./userIdRenamer.ts";
 
 interface Props {
   event: ContactEvent;
@@ -71,12 +71,20 @@ async function upsertEmployee(event: ContactEvent): Promise<void> {
   }
   const newUserId = event.NewUserID && event.NewUserID !== event.UserID ? event.NewUserID : undefined;
   if (newUserId) {
-    set.userId = newUserId;
-    // A renamed userid must not orphan the employee's customers and groups.
-    await Follow.updateMany({ userId: event.UserID }, { $set: { userId: newUserId } });
-    await Group.updateMany({ ownerId: event.UserID }, { $set: { ownerId: newUserId } });
+    // A renamed userid must not orphan the employee's customers and groups; the rename may run
+    // more than once, so it merges into what the new userid already has.
+    await userIdRenamer({ from: event.UserID, to: newUserId });
   }
-  await Employee.updateOne({ userId: event.UserID }, { $set: set }, { upsert: true });
+  const userId = newUserId ?? event.UserID;
+  try {
+    await Employee.updateOne({ userId }, { $set: set }, { upsert: true });
+  } catch (error) {
+    // Two upserts of one new employee raced: the other inserted it, this one updates it.
+    if (!isDuplicateKeyError(error)) {
+      throw error;
+    }
+    await Employee.updateOne({ userId }, { $set: set });
+  }
 }
 
 async function upsertDepartment(event: ContactEvent): Promise<void> {
