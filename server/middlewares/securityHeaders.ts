@@ -9,7 +9,8 @@ const BASE_POLICY = [
   "script-src 'self' https://open.work.weixin.qq.com",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob: https:",
-  "font-src 'self' data:",
+  // Vant's stylesheet names a fallback of its icon font on Alibaba's CDN, scheme-relative.
+  "font-src 'self' data: at.alicdn.com",
   "connect-src 'self'",
   "frame-src 'self' https://login.work.weixin.qq.com https://open.work.weixin.qq.com",
   "object-src 'none'",
