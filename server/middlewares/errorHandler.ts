@@ -2,6 +2,7 @@ import type { Context, Next } from "koa";
 import mongoose from "mongoose";
 import { AppError, WeComApiError } from "../errors.ts";
 import type { Logger } from "../logging/logger.ts";
+import { bodyParseError } from "./jsonBody.ts";
 
 /**
  * The one place an error becomes a response: `{ ok: false, error, status, message }`.
@@ -34,6 +35,11 @@ function toAppError(thrown: unknown): AppError {
   if (thrown instanceof WeComApiError) {
     // WeCom refused: a gateway error the operator can act on (the errcode says what to fix).
     return new AppError(502, "wecom_error", `企业微信返回错误 ${thrown.errcode}: ${thrown.errmsg}`);
+  }
+  // Any body parser's refusal is the client's fault, also on routers that do not use jsonBody().
+  const bodyError = bodyParseError(thrown);
+  if (bodyError) {
+    return bodyError;
   }
   if (thrown instanceof mongoose.Error.CastError) {
     return new AppError(400, "validation_error", `${thrown.path}: invalid value`);
