@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type Koa from "koa";
 import { createApp, type AppOptions } from "../../server/app.ts";
 import { WeComClient } from "../../server/wecom/client.ts";
 import { EventProcessor, type EventProcessorOptions } from "../../server/workers/eventProcessor.ts";
@@ -7,10 +8,31 @@ import { resetDatabase } from "./hooks.ts";
 import { AGENT_ID, AGENT_SECRET, CONTACT_SECRET, SAMPLE, WECOM_BASE } from "./wecomSecrets.ts";
 
 export const API_TOKEN = "test-api-token-0123456789";
+/** The key the test app signs session cookies with. */
+export const SESSION_KEY = "test-session-key-0123456789abcdef0123456789";
 
 export interface TestServer {
   url: string;
   close(): Promise<void>;
+}
+
+/**
+ * The real app as the tests run it, not yet listening (for tests that read its routes).
+ *
+ * @param options overrides of the app options.
+ * @returns the Koa app.
+ */
+export function createTestApp(options: Partial<AppOptions> = {}): Koa {
+  return createApp({
+    callbackSecrets: SAMPLE,
+    apiToken: API_TOKEN,
+    wecom: testWeComClient(),
+    sessionKeys: [SESSION_KEY],
+    corpId: SAMPLE.receiveId,
+    agentId: AGENT_ID,
+    standIn: true,
+    ...options,
+  });
 }
 
 /**
@@ -20,16 +42,16 @@ export interface TestServer {
  * @returns its base URL and a close function.
  */
 export async function startTestServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
-  const app = createApp({
-    callbackSecrets: SAMPLE,
-    apiToken: API_TOKEN,
-    wecom: testWeComClient(),
-    sessionKeys: ["test-session-key-0123456789abcdef0123456789"],
-    corpId: SAMPLE.receiveId,
-    agentId: AGENT_ID,
-    standIn: true,
-    ...options,
-  });
+  return listenTestServer(createTestApp(options));
+}
+
+/**
+ * Listen with an app on a free loopback port.
+ *
+ * @param app an app from createTestApp.
+ * @returns its base URL and a close function.
+ */
+export async function listenTestServer(app: Koa): Promise<TestServer> {
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
