@@ -54,29 +54,7 @@ export class EventRecorder {
    * @returns whether this call stored it, and its dedupe key.
    */
   record(input: RecordInput): Promise<RecordResult> {
-    const { event, now } = input;
-    const payload = event.payload;
-    const ignored = event.type === "ignored";
-    const doc = {
-      _id: new ObjectId(),
-      dedupeKey: dedupeKeyOf(event),
-      type: ignored ? event.storedType : event.type,
-      changeType: payload.ChangeType ?? null,
-      orderKey: orderKeyOf(event),
-      // A message that does not parse may have no CreateTime; it is never ordered on a lane.
-      createTime: payload.CreateTime ?? Math.floor(now.getTime() / 1000),
-      source: input.source ?? "wecom_callback",
-      payload,
-      raw: input.raw,
-      // Settled on arrival: no handler will ever run for it, so it goes on no lane.
-      status: ignored ? "ignored" : "pending",
-      ignoredReason: ignored ? event.reason : null,
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: null,
-      receivedAt: now,
-      processedAt: ignored ? now : null,
-    };
+    const doc = eventDocument(input);
     return new Promise((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
       this.schedule();
@@ -115,6 +93,42 @@ export class EventRecorder {
       this.schedule();
     });
   }
+}
+
+/** What the recorder stores for one event. */
+export type EventDocument = Pending["doc"];
+
+/**
+ * The events document of one delivery, exactly as the recorder inserts it. Exported so that
+ * bench:callbacks can time the database's own ceiling on the same documents.
+ *
+ * @param input the event, its raw text and the receive time.
+ * @returns the document, with a fresh _id.
+ */
+export function eventDocument(input: RecordInput): EventDocument {
+  const { event, now } = input;
+  const payload = event.payload;
+  const ignored = event.type === "ignored";
+  return {
+    _id: new ObjectId(),
+    dedupeKey: dedupeKeyOf(event),
+    type: ignored ? event.storedType : event.type,
+    changeType: payload.ChangeType ?? null,
+    orderKey: orderKeyOf(event),
+    // A message that does not parse may have no CreateTime; it is never ordered on a lane.
+    createTime: payload.CreateTime ?? Math.floor(now.getTime() / 1000),
+    source: input.source ?? "wecom_callback",
+    payload,
+    raw: input.raw,
+    // Settled on arrival: no handler will ever run for it, so it goes on no lane.
+    status: ignored ? "ignored" : "pending",
+    ignoredReason: ignored ? event.reason : null,
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    receivedAt: now,
+    processedAt: ignored ? now : null,
+  };
 }
 
 async function writeBatch(batch: Pending[]): Promise<number> {
