@@ -1,10 +1,9 @@
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
+import { CHINA_OFFSET_MS } from "../domain/chinaTime.ts";
 import { levelRank, type Program } from "../domain/program.ts";
 import { Member } from "../models/Member.ts";
 
-/** Excel has no time zones: times are written as China wall-clock time, as operators read them. */
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 /** Rows between checks of the client's pace: small enough to bound what waits in buffers. */
 const ROWS_PER_CHECK = 200;
 
@@ -81,6 +80,7 @@ export default async function segmentExporter({ filter, program, output }: Props
           member.points,
           (member.metrics?.totalSpent ?? 0) / 100,
           member.metrics?.orderCount ?? 0,
+          // Excel has no time zones: China wall-clock time, as operators read it.
           last ? new Date(last.getTime() + CHINA_OFFSET_MS) : null,
           CHANNEL_LABELS[member.sourceChannel] ?? member.sourceChannel,
           member.homeStoreId ?? null,

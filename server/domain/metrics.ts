@@ -1,3 +1,4 @@
+import { CHINA_OFFSET_MS, chinaDayNumber } from "./chinaTime.ts";
 import type { Program } from "./program.ts";
 
 const DAY = 86_400_000;
@@ -5,6 +6,31 @@ const DAY = 86_400_000;
 export const KEPT_PURCHASE_TIMES = 50;
 /** Orders the sidebar lists, kept on the member so a profile reads them by key. */
 export const KEPT_RECENT_ORDERS = 5;
+
+/** Purchase days (not orders: three orders on one day are one visit) needed before predicting. */
+export const MIN_PURCHASE_DAYS_TO_PREDICT = 3;
+
+/**
+ * When a member is expected back: the last purchase day plus the mean gap between purchase days
+ * (China calendar days). Too little history predicts nothing. "Overdue" starts a third of the
+ * brand's repurchase window after the predicted day (15 days for a 45-day window, 4 months for a
+ * year), so a member a few days late is "due", not lost.
+ *
+ * @param times purchase times, oldest first.
+ * @param windowDays the brand's repurchase window.
+ * @returns the predicted day and when lateness becomes overdue, or nulls.
+ */
+export function predictRepurchase(times: Date[], windowDays: number): { predicted: Date | null; overdueAfter: Date | null } {
+  const days = [...new Set(times.map(chinaDayNumber))].sort((a, b) => a - b);
+  if (days.length < MIN_PURCHASE_DAYS_TO_PREDICT) {
+    return { predicted: null, overdueAfter: null };
+  }
+  const meanGapDays = ((days.at(-1) as number) - (days[0] as number)) / (days.length - 1);
+  // The predicted day starts at China midnight of the last purchase day plus the mean gap.
+  const predictedDay = (days.at(-1) as number) + Math.round(meanGapDays);
+  const predicted = new Date(predictedDay * DAY - CHINA_OFFSET_MS);
+  return { predicted, overdueAfter: new Date(predicted.getTime() + (windowDays / 3) * DAY) };
+}
 
 /** The member metrics shown on profiles and used by segments. */
 export interface MemberMetricsView {
@@ -34,14 +60,11 @@ export function memberMetrics(
 ): MemberMetricsView {
   const times = [...stored.purchaseTimes].sort((a, b) => a.getTime() - b.getTime());
   const windowStart = now.getTime() - program.repurchaseWindowDays * DAY;
-  const intervals = times.slice(1).map((time, index) => time.getTime() - (times[index] as Date).getTime());
-  const meanInterval = intervals.length > 0 ? intervals.reduce((sum, value) => sum + value, 0) / intervals.length : null;
   const last = stored.lastPurchaseAt ?? null;
-  const predicted = last && meanInterval ? new Date(last.getTime() + meanInterval) : null;
+  const { predicted, overdueAfter } = predictRepurchase(times, program.repurchaseWindowDays);
   let repurchase: MemberMetricsView["repurchase"] = "none";
-  if (predicted) {
-    const overdueAfter = predicted.getTime() + (meanInterval as number) * 0.5;
-    repurchase = now.getTime() < predicted.getTime() ? "not_due" : now.getTime() <= overdueAfter ? "due" : "overdue";
+  if (predicted && overdueAfter) {
+    repurchase = now.getTime() < predicted.getTime() ? "not_due" : now.getTime() <= overdueAfter.getTime() ? "due" : "overdue";
   }
   const daysSince = last ? (now.getTime() - last.getTime()) / DAY : Infinity;
   const { recencyDays, frequency, monetary } = program.rfm;
