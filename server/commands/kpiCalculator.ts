@@ -9,6 +9,8 @@ const DAY = 86_400_000;
 /** The membership KPIs on the console home, for a period. Money in fen; rates 0–1 (null: nothing to divide by). */
 export interface MembershipKpis {
   period: { from: Date; to: Date };
+  /** The stores the figures are cut to; null for the whole brand. */
+  storeIds: string[] | null;
   memberShare: { orders: number | null; gmv: number | null; memberOrders: number; allOrders: number; memberGmvFen: number; allGmvFen: number };
   newMembersByChannel: { channel: string; count: number }[];
   repurchase: { windowDays: number; buyers: number; repeatBuyers: number; rate: number | null };
@@ -25,10 +27,15 @@ const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / w
  * @param props period, repurchase window (defaults to the program's) and program.
  * @returns the KPIs.
  */
-export default async function kpiCalculator(props: { from: Date; to: Date; windowDays?: number; program: Program }): Promise<MembershipKpis> {
+export default async function kpiCalculator(props: { from: Date; to: Date; windowDays?: number; program: Program; storeIds?: string[] | null }): Promise<MembershipKpis> {
   const { from, to, program } = props;
   const windowDays = props.windowDays ?? program.repurchaseWindowDays;
-  const paidIn = { paidAt: { $gte: from, $lt: to } };
+  const storeIds = props.storeIds ?? null;
+  // A store's figures: sales rung up in its stores, members whose home store it is.
+  const sales = storeIds ? { storeId: { $in: storeIds } } : {};
+  const members = storeIds ? { homeStoreId: { $in: storeIds } } : {};
+  const claimsOf = storeIds ? { memberId: { $in: (await Member.find({ ...members, mergedInto: null }, { _id: 1 }).lean()).map((member) => member._id) } } : {};
+  const paidIn = { paidAt: { $gte: from, $lt: to }, ...sales };
   const [memberSales] = await Order.aggregate<{ orders: number; gmv: number }>([
     { $match: paidIn },
     { $group: { _id: null, orders: { $sum: 1 }, gmv: { $sum: { $subtract: ["$amount", "$refundedAmount"] } } } },
@@ -43,19 +50,19 @@ export default async function kpiCalculator(props: { from: Date; to: Date; windo
   const allGmv = memberGmv + (otherSales?.gmv ?? 0);
 
   const newMembers = await Member.aggregate<{ _id: string; count: number }>([
-    { $match: { joinedAt: { $gte: from, $lt: to }, mergedInto: null } },
+    { $match: { joinedAt: { $gte: from, $lt: to }, mergedInto: null, ...members } },
     { $group: { _id: "$sourceChannel", count: { $sum: 1 } } },
   ]);
 
   const [repurchase] = await Order.aggregate<{ buyers: number; repeatBuyers: number }>([
-    { $match: { paidAt: { $gte: new Date(to.getTime() - windowDays * DAY), $lt: to } } },
+    { $match: { paidAt: { $gte: new Date(to.getTime() - windowDays * DAY), $lt: to }, ...sales } },
     { $group: { _id: "$memberId", orders: { $sum: 1 } } },
     { $group: { _id: null, buyers: { $sum: 1 }, repeatBuyers: { $sum: { $cond: [{ $gte: ["$orders", 2] }, 1, 0] } } } },
   ]);
 
-  const membersAtEnd = await Member.countDocuments({ joinedAt: { $lt: to }, mergedInto: null });
+  const membersAtEnd = await Member.countDocuments({ joinedAt: { $lt: to }, mergedInto: null, ...members });
   const upgraded = await Member.aggregate<{ count: number }>([
-    { $match: { mergedInto: null } },
+    { $match: { mergedInto: null, ...members } },
     { $unwind: "$levelChanges" },
     { $match: { "levelChanges.reason": "upgrade", "levelChanges.at": { $gte: from, $lt: to } } },
     { $group: { _id: "$_id" } },
@@ -63,9 +70,9 @@ export default async function kpiCalculator(props: { from: Date; to: Date; windo
   ]);
 
   const benefitLevels = [...new Set(program.benefits.flatMap((benefit) => benefit.levels))];
-  const eligibleMembers = await Member.countDocuments({ levelCode: { $in: benefitLevels }, mergedInto: null });
+  const eligibleMembers = await Member.countDocuments({ levelCode: { $in: benefitLevels }, mergedInto: null, ...members });
   const [claims] = await BenefitClaim.aggregate<{ claims: number; redeemed: number; members: string[] }>([
-    { $match: { claimedAt: { $gte: from, $lt: to } } },
+    { $match: { claimedAt: { $gte: from, $lt: to }, ...claimsOf } },
     {
       $group: {
         _id: null,
@@ -78,6 +85,7 @@ export default async function kpiCalculator(props: { from: Date; to: Date; windo
   const upgradedCount = upgraded[0]?.count ?? 0;
   return {
     period: { from, to },
+    storeIds,
     memberShare: {
       orders: ratio(memberOrders, allOrders),
       gmv: ratio(memberGmv, allGmv),

@@ -49,8 +49,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   tags: { admin: RW, operator: RW, manager: R },
   segments: { admin: RW, operator: RW },
   benefits: { admin: RW, operator: RW, manager: R },
-  // Brand-wide figures: a manager would see other stores' results until KPIs can be cut by store.
-  kpis: { admin: R, operator: R },
+  // A manager's figures are cut to their stores (server/routes/console/kpis.ts).
+  kpis: { admin: R, operator: R, manager: R },
   events: { admin: R },
   org: { admin: RW, operator: R, manager: R },
   roles: { admin: RW },

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { consoleGet, consoleSend, useTestServer } from "../support/server.ts";
+import { loginAs } from "../support/sessions.ts";
 
 describe("GET /api/console/kpis", () => {
   let clock = new Date("2026-09-01T02:00:00Z");
@@ -44,5 +45,32 @@ describe("GET /api/console/kpis", () => {
     assert.equal(response.body.message, "window: must be 45, 90, 180 or 365");
     const reversed = await consoleGet(context.server, "/api/console/kpis?from=2026-10-01T00:00:00Z&to=2026-09-01T00:00:00Z");
     assert.equal(reversed.body.message, "from: must be before to");
+  });
+
+  it("should cut a store manager's KPIs to their stores, and refuse another store's", async () => {
+    const sold = async (orderNo: string, storeId: string, yuan: number, phone: string, paidAt: string) => {
+      clock = new Date(paidAt);
+      const answer = await consoleSend(context.server, "POST", "/api/console/orders", { channel: "store", orderNo, storeId, amount: yuan * 100, paidAt, member: { phone } });
+      assert.ok([200, 201].includes(answer.status), JSON.stringify(answer.body));
+    };
+    await sold("S1", "101", 100, "13100131101", "2026-09-02T02:00:00Z");
+    await sold("S2", "101", 300, "13100131101", "2026-09-20T02:00:00Z");
+    await sold("S3", "102", 900, "13100131102", "2026-09-03T02:00:00Z");
+    const manager = await loginAs(context.server, { userId: "mgr101", role: "manager", scopeStoreIds: ["101"], departmentIds: [101] });
+    const period = "from=2026-09-01T00:00:00Z&to=2026-10-01T00:00:00Z&window=45";
+    const own = await manager.get(`/api/console/kpis?${period}`);
+    assert.equal(own.status, 200);
+    const data = own.body.data as { storeIds: string[]; memberShare: { memberOrders: number; memberGmvFen: number }; newMembersByChannel: { count: number }[]; repurchase: { buyers: number; repeatBuyers: number } };
+    assert.deepEqual(data.storeIds, ["101"]);
+    assert.deepEqual([data.memberShare.memberOrders, data.memberShare.memberGmvFen], [2, 40_000]);
+    assert.deepEqual(data.newMembersByChannel.map((entry) => entry.count), [1]);
+    assert.deepEqual([data.repurchase.buyers, data.repurchase.repeatBuyers], [1, 1]);
+    const other = await manager.get(`/api/console/kpis?${period}&storeId=102`);
+    assert.equal(other.status, 403);
+    assert.match(other.body.message ?? "", /^storeId: /);
+    const brand = await consoleGet(context.server, `/api/console/kpis?${period}`);
+    assert.equal((brand.body.data as { memberShare: { memberOrders: number }; storeIds: null }).memberShare.memberOrders, 3);
+    const oneStore = await consoleGet(context.server, `/api/console/kpis?${period}&storeId=102`);
+    assert.equal((oneStore.body.data as { memberShare: { memberOrders: number } }).memberShare.memberOrders, 1);
   });
 });
