@@ -32,3 +32,37 @@ export function presentBenefitStatus(status: BenefitStatus): PresentedBenefit {
     })),
   };
 }
+
+/** A benefit claimed for a member: the code to redeem, and by when. */
+export interface PresentedBenefitClaim {
+  benefitCode: string;
+  code: string;
+  redeemBy: string;
+}
+
+/**
+ * @param benefitCode the benefit claimed.
+ * @param claimed what benefitClaimer issued.
+ * @returns the public shape.
+ */
+export function presentBenefitClaim(benefitCode: string, claimed: { code: string; redeemBy: Date }): PresentedBenefitClaim {
+  return { benefitCode, code: claimed.code, redeemBy: claimed.redeemBy.toISOString() };
+}
+
+/** A redemption (核销): which benefit of which member, and when. */
+export interface PresentedRedemption {
+  code: string;
+  benefitCode: string;
+  memberNo: string | null;
+  redeemedAt: string;
+}
+
+/**
+ * The one answer of a redemption, in the console and the sidebar alike.
+ *
+ * @param parts the code, what benefitRedeemer answered, the member's number and the time.
+ * @returns the public shape.
+ */
+export function presentRedemption(parts: { code: string; benefitCode: string; memberNo: string | null | undefined; at: Date }): PresentedRedemption {
+  return { code: parts.code, benefitCode: parts.benefitCode, memberNo: parts.memberNo ?? null, redeemedAt: parts.at.toISOString() };
+}

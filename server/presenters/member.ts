@@ -91,3 +91,32 @@ export function presentMember(member: MemberAttrs & { _id: Types.ObjectId }, pro
     mergedInto: member.mergedInto ? String(member.mergedInto) : null,
   };
 }
+
+/** A row of the console's member list: the profile and the member's home store. */
+export type ListedMember = PresentedMember & { homeStoreId: string | null };
+
+/**
+ * @param member the stored member.
+ * @param program the program in force.
+ * @param now the clock.
+ * @returns the profile with the home store.
+ */
+export function presentListedMember(member: MemberAttrs & { _id: Types.ObjectId }, program: Program, now: Date): ListedMember {
+  return { ...presentMember(member, program, now), homeStoreId: member.homeStoreId ?? null };
+}
+
+/** What a points spend answers: the balance after it, and whether it was a replay of an earlier request. */
+export interface PresentedPointsBalance {
+  memberNo: string;
+  points: number;
+  replayed: boolean;
+}
+
+/**
+ * @param memberNo the member.
+ * @param outcome what pointsSpender answered.
+ * @returns the public shape.
+ */
+export function presentPointsBalance(memberNo: string, outcome: { balance: number; replayed: boolean }): PresentedPointsBalance {
+  return { memberNo, points: outcome.balance, replayed: outcome.replayed };
+}

@@ -7,13 +7,8 @@ import type { OrderAttrs } from "../models/Order.ts";
 import type { TagGroupAttrs } from "../models/TagGroup.ts";
 import type { PresentedBenefit } from "./benefit.ts";
 import type { PresentedMember } from "./member.ts";
-
-export interface SidebarTag {
-  id: string;
-  name: string;
-  groupId: string;
-  groupName: string;
-}
+import { presentOrder, type PresentedOrder } from "./order.ts";
+import { tagIndex, type NamedTag } from "./tag.ts";
 
 export interface SidebarNote {
   id: string;
@@ -23,31 +18,21 @@ export interface SidebarNote {
   createdAt: string;
 }
 
+/** The member as the guide sees them: no internal ids. */
+export type SidebarMember = Omit<PresentedMember, "externalUserIds" | "mergedInto" | "id">;
+
 /** What the sidebar shows about the customer in the chat (docs/sidebar-api.md). */
 export interface SidebarCustomer {
   customer: { externalUserId: string; name: string; avatar: string; type: number; corpName: string; gender: number };
   follow: { userId: string; remark: string; description: string; state: string; addWay: number; addedAt: string | null; tagIds: string[] } | null;
   channel: { state: string; name: string | null } | null;
-  tags: SidebarTag[];
-  member: Omit<PresentedMember, "externalUserIds" | "mergedInto" | "id"> | null;
+  tags: NamedTag[];
+  member: SidebarMember | null;
   benefits: PresentedBenefit[];
-  orders: { channel: string; orderNo: string; amountFen: number; refundedFen: number; status: string; paidAt: string; storeId: string | null }[];
+  /** The latest 5, as the console's member page shows orders. */
+  orders: PresentedOrder[];
   groups: { chatId: string; name: string; memberCount: number }[];
   notes: SidebarNote[];
-}
-
-/**
- * @param tagGroups every corp tag group.
- * @returns tag id → the tag with its group's name (deleted tags left out).
- */
-export function tagIndex(tagGroups: TagGroupAttrs[]): Map<string, SidebarTag> {
-  const index = new Map<string, SidebarTag>();
-  for (const group of tagGroups.filter((candidate) => !candidate.deleted)) {
-    for (const tag of group.tags.filter((candidate) => !candidate.deleted)) {
-      index.set(tag.id, { id: tag.id, name: tag.name, groupId: group.groupId, groupName: group.name });
-    }
-  }
-  return index;
 }
 
 /**
@@ -89,15 +74,7 @@ export function presentSidebarCustomer(parts: {
     tags: (follow?.tagIds ?? []).flatMap((id) => tags.get(id) ?? []),
     member: memberView,
     benefits: parts.benefits,
-    orders: parts.orders.map((order) => ({
-      channel: order.channel,
-      orderNo: order.orderNo,
-      amountFen: order.amount,
-      refundedFen: order.refundedAmount,
-      status: order.status,
-      paidAt: order.paidAt.toISOString(),
-      storeId: order.storeId ?? null,
-    })),
+    orders: parts.orders.map(presentOrder),
     groups: parts.groups.map((group) => ({ chatId: group.chatId, name: group.name, memberCount: group.members.filter((one) => one.status === "in").length })),
     notes: parts.notes.map((note) => presentNote(note, parts.authorNames.get(note.authorUserId))),
   };

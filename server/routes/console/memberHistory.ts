@@ -4,6 +4,8 @@ import { z } from "zod";
 import { validate } from "../../middlewares/validate.ts";
 import { LedgerEntry } from "../../models/LedgerEntry.ts";
 import { Order } from "../../models/Order.ts";
+import { presentLedgerEntry, presentLevelChange } from "../../presenters/ledger.ts";
+import { presentOrder } from "../../presenters/order.ts";
 import { memberByNo } from "./memberLookup.ts";
 import { memberNo, page, pageSize } from "./fields.ts";
 
@@ -30,19 +32,7 @@ export function memberHistoryRouter(): Router {
         .lean(),
       Order.countDocuments(filter),
     ]);
-    ctx.body = {
-      data: orders.map((order) => ({
-        channel: order.channel,
-        orderNo: order.orderNo,
-        amountFen: order.amount,
-        refundedFen: order.refundedAmount,
-        status: order.status,
-        paidAt: order.paidAt.toISOString(),
-        storeId: order.storeId ?? null,
-        items: order.items.map((item) => ({ ...item })),
-      })),
-      pagination: { page: query.page, pageSize: query.pageSize, total },
-    };
+    ctx.body = { data: orders.map(presentOrder), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
 
   router.get("/members/:memberNo/ledger", validate(LedgerSchema), async (ctx) => {
@@ -58,15 +48,9 @@ export function memberHistoryRouter(): Router {
       LedgerEntry.countDocuments(filter),
     ]);
     ctx.body = {
-      data: entries.map((entry) => ({
-        account: entry.account,
-        delta: entry.delta,
-        reason: entry.reason,
-        sourceId: entry.sourceId,
-        at: entry.at.toISOString(),
-        expiresAt: entry.expiresAt ? entry.expiresAt.toISOString() : null,
-      })),
-      levelChanges: (member.levelChanges ?? []).map((change) => ({ ...change })),
+      data: entries.map(presentLedgerEntry),
+      // Every level change rides along with any page: there are few, and the page shows them apart.
+      levelChanges: (member.levelChanges ?? []).map(presentLevelChange),
       pagination: { page: query.page, pageSize: query.pageSize, total },
     };
   });

@@ -5,6 +5,7 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Department } from "../../models/Department.ts";
 import { Employee } from "../../models/Employee.ts";
+import { presentDirectorySync, presentStore } from "../../presenters/store.ts";
 import { employeeScopeFilter } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { presentEmployees } from "./employeeLookup.ts";
@@ -59,19 +60,11 @@ export function orgRouter(options: { wecom: WeComClient; now: () => Date }): Rou
       { $group: { _id: "$departmentIds", count: { $sum: 1 } } },
     ]);
     const byId = new Map(counts.map((row) => [row._id, row.count]));
-    ctx.body = {
-      data: departments.map((department) => ({
-        id: String(department.departmentId),
-        name: department.name,
-        // WeCom's root department has parent 0, i.e. none.
-        parentId: department.parentId ? String(department.parentId) : null,
-        employeeCount: byId.get(department.departmentId) ?? 0,
-      })),
-    };
+    ctx.body = { data: departments.map((department) => presentStore(department, byId.get(department.departmentId) ?? 0)) };
   });
 
   router.post("/directory/sync", async (ctx) => {
-    ctx.body = { data: await directorySyncer({ wecom: options.wecom, now: options.now() }) };
+    ctx.body = { data: presentDirectorySync(await directorySyncer({ wecom: options.wecom, now: options.now() })) };
   });
 
   return router;

@@ -2,7 +2,6 @@ import { PassThrough } from "node:stream";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
-import type { Types } from "mongoose";
 import { currentProgram } from "../../commands/programStore.ts";
 import segmentCounter, { segmentRecounter, storedSegmentRule } from "../../commands/segmentCounter.ts";
 import segmentExporter from "../../commands/segmentExporter.ts";
@@ -12,8 +11,10 @@ import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
-import { Segment, type SegmentAttrs } from "../../models/Segment.ts";
+import { Segment } from "../../models/Segment.ts";
+import { presentDeletion } from "../../presenters/deletion.ts";
 import { presentMember } from "../../presenters/member.ts";
+import { presentSegment, presentSegmentCount, type StoredSegment } from "../../presenters/segment.ts";
 import {
   SegmentCreateSchema,
   SegmentInfoSchema,
@@ -30,22 +31,6 @@ import {
 } from "./segmentsSchema.ts";
 import { isDuplicateKeyError } from "../../db/duplicates.ts";
 const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-type StoredSegment = SegmentAttrs & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
-
-function presentSegment(segment: StoredSegment) {
-  return {
-    id: String(segment._id),
-    name: segment.name,
-    description: segment.description,
-    rule: segment.rule as SegmentRule,
-    createdBy: segment.createdBy,
-    createdAt: segment.createdAt.toISOString(),
-    updatedAt: segment.updatedAt.toISOString(),
-    count: segment.lastCount ?? null,
-    countedAt: segment.lastCountedAt ? segment.lastCountedAt.toISOString() : null,
-  };
-}
 
 /** Level codes are checked against the program in force, which the schema cannot see. */
 function checkLevels(rule: SegmentRule, program: Program, prefix: string): void {
@@ -97,7 +82,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
     const { body: rule } = ctx.state.input as SegmentPreviewReq;
     const { program } = await currentProgram();
     checkLevels(rule, program, "");
-    ctx.body = { data: { count: await segmentCounter({ rule, program, now: options.now() }) } };
+    ctx.body = { data: presentSegmentCount(await segmentCounter({ rule, program, now: options.now() })) };
   });
 
   router.post("/segments", validate(SegmentCreateSchema), async (ctx) => {
@@ -155,7 +140,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
     if (deletedCount === 0) {
       throw NotFoundError("segment");
     }
-    ctx.body = { data: { id: params.id, deleted: true } };
+    ctx.body = { data: presentDeletion(params.id) };
   });
 
   router.get("/segments/:id/members", validate(SegmentMembersSchema), async (ctx) => {

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { validate } from "../../middlewares/validate.ts";
 import { TAG_RULE_TRIGGERS, TagRule } from "../../models/TagRule.ts";
+import { presentDeletion } from "../../presenters/deletion.ts";
+import { presentTagRule } from "../../presenters/tagRule.ts";
 
 const score = z.number().int().min(1, "scores are 1–5").max(5, "scores are 1–5");
 const TagRuleBody = z
@@ -34,24 +36,15 @@ const TagRuleCreateSchema = z.object({ body: TagRuleBody });
 const TagRuleUpdateSchema = z.object({ params: z.object({ id: z.string().regex(/^[0-9a-f]{24}$/, "must be a rule id") }), body: TagRuleBody });
 const TagRuleIdSchema = z.object({ params: z.object({ id: z.string().regex(/^[0-9a-f]{24}$/, "must be a rule id") }) });
 
-const present = (rule: { _id: unknown; name: string; trigger: string; condition?: unknown; tagIds: string[]; enabled: boolean }) => ({
-  id: String(rule._id),
-  name: rule.name,
-  trigger: rule.trigger,
-  condition: rule.condition ?? {},
-  tagIds: [...rule.tagIds],
-  enabled: rule.enabled,
-});
-
 /**
- * Auto-tag rules, and why a customer carries the tags rules gave it.
+ * Auto-tag rules (why a customer carries a rule's tag is answered with the customer: customers.ts).
  *
  * @returns the router (mounted under /api/console).
  */
 export function tagRulesRouter(): Router {
   const router = createRouter();
   router.get("/tag-rules", async (ctx) => {
-    ctx.body = { data: (await TagRule.find().sort({ createdAt: 1 }).lean()).map(present) };
+    ctx.body = { data: (await TagRule.find().sort({ createdAt: 1 }).lean()).map(presentTagRule) };
   });
   router.post("/tag-rules", validate(TagRuleCreateSchema), async (ctx) => {
     const { body } = ctx.state.input as z.infer<typeof TagRuleCreateSchema>;
@@ -59,7 +52,7 @@ export function tagRulesRouter(): Router {
       throw ConflictError("name: 已有同名规则");
     }
     ctx.status = 201;
-    ctx.body = { data: present((await TagRule.create(body)).toObject()) };
+    ctx.body = { data: presentTagRule((await TagRule.create(body)).toObject()) };
   });
   router.put("/tag-rules/:id", validate(TagRuleUpdateSchema), async (ctx) => {
     const { params, body } = ctx.state.input as z.infer<typeof TagRuleUpdateSchema>;
@@ -67,7 +60,7 @@ export function tagRulesRouter(): Router {
     if (!rule) {
       throw NotFoundError("tag rule");
     }
-    ctx.body = { data: present(rule) };
+    ctx.body = { data: presentTagRule(rule) };
   });
   router.delete("/tag-rules/:id", validate(TagRuleIdSchema), async (ctx) => {
     const { params } = ctx.state.input as z.infer<typeof TagRuleIdSchema>;
@@ -75,7 +68,7 @@ export function tagRulesRouter(): Router {
     if (removed.deletedCount === 0) {
       throw NotFoundError("tag rule");
     }
-    ctx.body = { data: { id: params.id } };
+    ctx.body = { data: presentDeletion(params.id) };
   });
   return router;
 }

@@ -12,7 +12,9 @@ import { CustomerNote } from "../../models/CustomerNote.ts";
 import { Employee } from "../../models/Employee.ts";
 import { Member } from "../../models/Member.ts";
 import { TagGroup } from "../../models/TagGroup.ts";
-import { presentNote, tagIndex } from "../../presenters/sidebarCustomer.ts";
+import { presentRedemption } from "../../presenters/benefit.ts";
+import { presentNote } from "../../presenters/sidebarCustomer.ts";
+import { presentFollowTags, presentSidebarTagGroup, tagIndex } from "../../presenters/tag.ts";
 import { assertCustomer, assertMember } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { customerProfile } from "./customerProfile.ts";
@@ -60,8 +62,7 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
       throw NotFoundError("follow");
     }
     const tagIds = await followTagger({ wecom: options.wecom, userId: actor.userId, externalUserId: params.externalUserId, add: body.add, remove: body.remove });
-    const tags = tagIndex(await TagGroup.find({}).lean());
-    ctx.body = { data: { tagIds, tags: tagIds.flatMap((id) => tags.get(id) ?? []) } };
+    ctx.body = { data: presentFollowTags(tagIds, tagIndex(await TagGroup.find({}).lean())) };
   });
 
   router.post("/customers/:externalUserId/notes", validate(NoteSchema), async (ctx) => {
@@ -90,14 +91,12 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
     const employee = actor.userId ? await Employee.findOne({ userId: actor.userId }, { mainDepartmentId: 1 }).lean() : null;
     const storeId = employee?.mainDepartmentId ? String(employee.mainDepartmentId) : null;
     const redeemed = await benefitRedeemer({ code: body.code, userId: actor.userId, storeId, now });
-    ctx.body = { data: { memberNo: member.memberNo, benefitCode: redeemed.benefitCode, redeemedAt: now.toISOString() } };
+    ctx.body = { data: presentRedemption({ code: body.code, benefitCode: redeemed.benefitCode, memberNo: member.memberNo, at: now }) };
   });
 
   router.get("/tags", async (ctx) => {
     const groups = await TagGroup.find({ deleted: { $ne: true } }).sort({ order: -1 }).lean();
-    ctx.body = {
-      data: groups.map((group) => ({ groupId: group.groupId, groupName: group.name, tags: group.tags.filter((tag) => !tag.deleted).map((tag) => ({ id: tag.id, name: tag.name })) })),
-    };
+    ctx.body = { data: groups.map(presentSidebarTagGroup) };
   });
   return router;
 }

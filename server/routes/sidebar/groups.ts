@@ -9,6 +9,7 @@ import { Employee } from "../../models/Employee.ts";
 import { Group } from "../../models/Group.ts";
 import { Member } from "../../models/Member.ts";
 import { MemberIdentity } from "../../models/MemberIdentity.ts";
+import { presentSidebarGroup } from "../../presenters/sidebarGroup.ts";
 import { assertGroup } from "../../security/authorization.ts";
 
 const GroupSchema = z.object({ params: z.object({ chatId: z.string().trim().min(1).max(128) }) });
@@ -27,8 +28,7 @@ export function sidebarGroupsRouter(): Router {
     if (!group) {
       throw NotFoundError("group");
     }
-    const present = group.members.filter((member) => member.status === "in");
-    const customers = present.filter((member) => member.type === "customer");
+    const customers = group.members.filter((member) => member.status === "in" && member.type === "customer");
     const [owner, { program }, identities] = await Promise.all([
       Employee.findOne({ userId: group.ownerId }, { name: 1 }).lean(),
       currentProgram(),
@@ -39,35 +39,14 @@ export function sidebarGroupsRouter(): Router {
     const members = await Promise.all(memberIds.map((id) => Member.findById(id, { memberNo: 1, levelCode: 1 }).lean()));
     const byId = new Map(members.flatMap((member) => (member ? [[String(member._id), member] as const] : [])));
     const levelName = (code: string) => program.levels.find((level) => level.code === code)?.name ?? code;
-    const joinScenes: Record<string, number> = {};
-    for (const member of present) {
-      const scene = String(member.joinScene ?? 0);
-      joinScenes[scene] = (joinScenes[scene] ?? 0) + 1;
-    }
-    ctx.body = {
-      data: {
-        chatId: group.chatId,
-        name: group.name,
-        ownerId: group.ownerId,
-        ownerName: owner?.name || group.ownerId,
-        memberCount: present.length,
-        customerCount: customers.length,
-        joinScenes,
-        // Group-code funnels arrive with their own issue; a group belongs to none until then.
-        funnel: null,
-        members: customers.map((customer, index) => {
-          const identity = identities[index];
-          const member = identity ? byId.get(String(identity.memberId)) : undefined;
-          return {
-            externalUserId: customer.id,
-            name: customer.groupNickname || customer.name,
-            joinScene: customer.joinScene ?? null,
-            joinedAt: customer.joinedAt ? customer.joinedAt.toISOString() : null,
-            member: member ? { memberNo: member.memberNo, levelName: levelName(member.levelCode) } : null,
-          };
-        }),
-      },
-    };
+    const byCustomer = new Map<string, { memberNo: string; levelName: string }>();
+    customers.forEach((customer, index) => {
+      const member = byId.get(String(identities[index]?.memberId));
+      if (member) {
+        byCustomer.set(customer.id, { memberNo: member.memberNo, levelName: levelName(member.levelCode) });
+      }
+    });
+    ctx.body = { data: presentSidebarGroup(group, { ownerName: owner?.name, members: byCustomer }) };
   });
   return router;
 }

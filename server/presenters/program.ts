@@ -1,0 +1,37 @@
+import type { Program } from "../domain/program.ts";
+import type { ProgramSettingsAttrs } from "../models/ProgramSettings.ts";
+
+export type { Program };
+export type Level = Program["levels"][number];
+export type ProgramBenefit = Program["benefits"][number];
+
+/** The programme in force (version 0: the default, never saved), also what a save answers. */
+export interface PresentedProgramState {
+  version: number;
+  program: Program;
+}
+
+/** One saved version, for the history. */
+export interface PresentedProgramVersion {
+  version: number;
+  savedBy: string | null;
+  savedAt: string;
+  program: Program;
+}
+
+/**
+ * @param state the version number and the programme.
+ * @returns the public shape.
+ */
+export function presentProgramState(state: { version: number; program: Program }): PresentedProgramState {
+  return { version: state.version, program: state.program };
+}
+
+/**
+ * @param settings a stored version (its _id is the version number).
+ * @param program the programme it holds, as read back.
+ * @returns the public shape.
+ */
+export function presentProgramVersion(settings: ProgramSettingsAttrs & { _id: number }, program: Program): PresentedProgramVersion {
+  return { version: settings._id, savedBy: settings.savedBy ?? null, savedAt: settings.savedAt.toISOString(), program };
+}
