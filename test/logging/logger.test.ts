@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { configureLogger, getLogger, safeUrl, scrubText } from "../../server/logging/logger.ts";
+import { captureLogs } from "../support/hooks.ts";
 
 describe("logger", () => {
   const lines: string[] = [];
@@ -15,7 +16,7 @@ describe("logger", () => {
       }),
     );
   });
-  after(() => configureLogger("silent"));
+  after(() => captureLogs());
 
   it("should redact secrets, tokens, phone numbers and unionids at any depth", () => {
     getLogger("wecom", { requestId: "r1" }).info(
