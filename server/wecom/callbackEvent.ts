@@ -13,7 +13,8 @@ const parser = new XMLParser({
 });
 
 const optionalText = z.string().optional();
-const unixSeconds = z.string().regex(/^\d{1,12}$/, "must be unix seconds").transform(Number);
+// A number too: a stored payload (already parsed) is read again through the same schema.
+const unixSeconds = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,12}$/, "must be unix seconds").transform(Number)]);
 
 /**
  * Longest id a callback may carry. WeCom's are much shorter: a userid is 1–64 bytes (WeCom's
@@ -40,15 +41,16 @@ const EnvelopeSchema = z.object({
   }),
 });
 
-// WeCom documents <Item> elements but one SDK shows a comma-joined string: accept both.
+// WeCom documents <Item> elements but one SDK shows a comma-joined string: accept both (and the
+// parsed array, when a stored payload is read again).
 const memberList = z
-  .union([z.object({ Item: z.array(z.string()) }), z.string()])
+  .union([z.object({ Item: z.array(z.string()) }), z.string(), z.array(z.string())])
   .optional()
   .transform((value) => {
     if (value === undefined) {
       return [];
     }
-    const items = typeof value === "string" ? value.split(",") : value.Item;
+    const items = typeof value === "string" ? value.split(",") : Array.isArray(value) ? value : value.Item;
     return items.map((item) => item.trim()).filter((item) => item !== "");
   })
   .pipe(z.array(id));
@@ -152,6 +154,33 @@ const schemaByEvent = {
   change_contact: ContactSchema,
 } as const;
 type KnownEvent = keyof typeof schemaByEvent;
+
+/** The events we act on, each with its parsed payload. */
+export type KnownCallbackEvent = Extract<CallbackEvent, { type: KnownEvent }>;
+
+/**
+ * Read a stored event's payload again through its event's schema, so handlers get it typed (it
+ * was stored from that schema's output, which the schema accepts again).
+ *
+ * @param type the stored event's type.
+ * @param payload its stored payload.
+ * @returns the typed event, or null for a type we do not act on.
+ * @throws ZodError when the stored payload no longer fits (a permanent failure of that event).
+ */
+export function readStoredEvent(type: string, payload: unknown): KnownCallbackEvent | null {
+  switch (type) {
+    case "change_external_contact":
+      return { type, payload: ExternalContactSchema.parse(payload) };
+    case "change_external_chat":
+      return { type, payload: ExternalChatSchema.parse(payload) };
+    case "change_external_tag":
+      return { type, payload: ExternalTagSchema.parse(payload) };
+    case "change_contact":
+      return { type, payload: ContactSchema.parse(payload) };
+    default:
+      return null;
+  }
+}
 
 const changeTypesOf: Record<KnownEvent, readonly string[]> = {
   change_external_contact: EXTERNAL_CONTACT_CHANGES,

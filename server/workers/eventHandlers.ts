@@ -1,15 +1,13 @@
 import autoTagger from "../commands/autoTagger.ts";
-import customerSyncer from "../commands/customerSyncer.ts";
 import corpTagMirror from "../commands/corpTagMirror.ts";
+import customerMemberLinker from "../commands/customerMemberLinker.ts";
+import customerSyncer from "../commands/customerSyncer.ts";
 import directoryUpdater from "../commands/directoryUpdater.ts";
 import followStatusUpdater from "../commands/followStatusUpdater.ts";
 import groupUpdater from "../commands/groupUpdater.ts";
-import memberLinkRefresher, { memberIdOfCustomer } from "../commands/memberLinkRefresher.ts";
-import memberMatcher from "../commands/memberMatcher.ts";
-import { currentProgram } from "../commands/programStore.ts";
-import { AppError, WeComApiError } from "../errors.ts";
+import { WeComApiError } from "../errors.ts";
 import type { EventAttrs } from "../models/Event.ts";
-import type { ContactEvent, ExternalChatEvent, ExternalContactEvent } from "../wecom/callbackEvent.ts";
+import { readStoredEvent, type KnownCallbackEvent } from "../wecom/callbackEvent.ts";
 import type { WeComClient } from "../wecom/client.ts";
 
 /** What a handler may use besides the event. */
@@ -21,47 +19,87 @@ export interface HandlerContext {
 /** Does the work one stored event asks for; must be idempotent (WeCom retries, processes die). */
 export type EventHandler = (event: Pick<EventAttrs, "payload" | "createTime">, context: HandlerContext) => Promise<void>;
 
-const handlers: Record<string, EventHandler> = {
-  "change_external_contact:add_external_contact": ({ payload }, { wecom, now }) => syncCustomer(payload, wecom, now, true),
-  "change_external_contact:add_half_external_contact": ({ payload }, { wecom, now }) =>
-    syncCustomer(payload, wecom, now, true),
-  "change_external_contact:edit_external_contact": ({ payload }, { wecom, now }) =>
-    syncCustomer(payload, wecom, now, false),
-  "change_external_contact:del_follow_user": ({ payload, createTime }) =>
-    markFollow(payload as ExternalContactEvent, "deleted_by_customer", createTime),
-  "change_external_contact:del_external_contact": ({ payload, createTime }) =>
-    markFollow(payload as ExternalContactEvent, "deleted_by_employee", createTime),
-  "change_external_contact:transfer_fail": ({ payload, createTime }) => {
-    const event = payload as ExternalContactEvent;
-    return followStatusUpdater({
-      externalUserId: event.ExternalUserID,
-      userId: event.UserID,
-      status: null,
-      at: new Date(createTime * 1000),
-      transferFailReason: event.FailReason ?? "unknown",
-    });
+type Payload<T extends KnownCallbackEvent["type"]> = Extract<KnownCallbackEvent, { type: T }>["payload"];
+/** A handler of one event type, given its parsed payload. */
+type TypedHandler<P> = (event: { payload: P; createTime: number }, context: HandlerContext) => Promise<void>;
+/** Per event type, handlers by ChangeType ("*" for every change type of that event). */
+type Registry = { [T in KnownCallbackEvent["type"]]: Partial<Record<Payload<T>["ChangeType"] | "*", TypedHandler<Payload<T>>>> };
+
+const registry: Registry = {
+  change_external_contact: {
+    add_external_contact: ({ payload }, context) => syncCustomer(payload, context, true),
+    add_half_external_contact: ({ payload }, context) => syncCustomer(payload, context, true),
+    edit_external_contact: ({ payload }, context) => syncCustomer(payload, context, false),
+    del_follow_user: ({ payload, createTime }, context) => markFollow(payload, "deleted_by_customer", createTime, context),
+    del_external_contact: ({ payload, createTime }, context) => markFollow(payload, "deleted_by_employee", createTime, context),
+    transfer_fail: ({ payload, createTime }) =>
+      followStatusUpdater({
+        externalUserId: payload.ExternalUserID,
+        userId: payload.UserID,
+        status: null,
+        at: new Date(createTime * 1000),
+        transferFailReason: payload.FailReason ?? "unknown",
+      }),
   },
-  "change_external_chat:create": ({ payload }, { wecom, now }) =>
-    groupUpdater({ wecom, event: payload as ExternalChatEvent, now: now() }),
-  "change_external_chat:update": ({ payload }, { wecom, now }) =>
-    groupUpdater({ wecom, event: payload as ExternalChatEvent, now: now() }),
-  "change_external_chat:dismiss": ({ payload }, { wecom, now }) =>
-    groupUpdater({ wecom, event: payload as ExternalChatEvent, now: now() }),
-  "change_external_tag:*": async (_event, { wecom, now }) => {
-    await corpTagMirror({ wecom, now: now() });
+  change_external_chat: {
+    create: ({ payload }, { wecom, now }) => groupUpdater({ wecom, event: payload, now: now() }),
+    update: ({ payload }, { wecom, now }) => groupUpdater({ wecom, event: payload, now: now() }),
+    dismiss: ({ payload }, { wecom, now }) => groupUpdater({ wecom, event: payload, now: now() }),
   },
-  "change_contact:*": ({ payload }) => directoryUpdater({ event: payload as ContactEvent }),
+  change_external_tag: {
+    "*": async (_event, { wecom, now }) => {
+      await corpTagMirror({ wecom, now: now() });
+    },
+  },
+  change_contact: {
+    "*": ({ payload }) => directoryUpdater({ event: payload }),
+  },
 };
 
 /**
- * Find the handler for a stored event.
+ * Find the handler for a stored event: the registry's entry for its type and ChangeType, which
+ * reads the stored payload through the event's schema before it runs.
  *
  * @param type the event's type.
  * @param changeType its ChangeType, if any.
  * @returns the handler, or null for events we store but do not act on (messages, app events).
  */
 export function handlerFor(type: string, changeType?: string | null): EventHandler | null {
-  return handlers[`${type}:${changeType ?? ""}`] ?? handlers[`${type}:*`] ?? null;
+  if (!isHandled(type)) {
+    return null;
+  }
+  const table: Partial<Record<string, unknown>> = registry[type];
+  if (!table[changeType ?? ""] && !table["*"]) {
+    return null;
+  }
+  return (event, context) => {
+    const stored = readStoredEvent(type, event.payload);
+    return stored ? dispatch(stored, event.createTime, context) : Promise.resolve();
+  };
+}
+
+// Own keys only: an Event named "constructor" is not one of ours.
+function isHandled(type: string): type is keyof Registry {
+  return Object.hasOwn(registry, type);
+}
+
+// One case per event type, so each table is called with its own payload type.
+function dispatch(stored: KnownCallbackEvent, createTime: number, context: HandlerContext): Promise<void> {
+  switch (stored.type) {
+    case "change_external_contact":
+      return run(registry.change_external_contact, stored.payload, createTime, context);
+    case "change_external_chat":
+      return run(registry.change_external_chat, stored.payload, createTime, context);
+    case "change_external_tag":
+      return run(registry.change_external_tag, stored.payload, createTime, context);
+    case "change_contact":
+      return run(registry.change_contact, stored.payload, createTime, context);
+  }
+}
+
+async function run<P extends { ChangeType: string }>(table: Partial<Record<string, TypedHandler<P>>>, payload: P, createTime: number, context: HandlerContext): Promise<void> {
+  const handler = table[payload.ChangeType] ?? table["*"];
+  await handler?.({ payload, createTime }, context);
 }
 
 // Retrying cannot change these answers: the customer or employee is gone or out of our range.
@@ -77,44 +115,24 @@ export function isPermanentError(error: unknown): boolean {
   return error instanceof WeComApiError && PERMANENT_ERRCODES.has(error.errcode);
 }
 
-async function syncCustomer(payload: unknown, wecom: WeComClient, now: () => Date, isAdd: boolean): Promise<void> {
-  const event = payload as ExternalContactEvent;
+async function syncCustomer(event: Payload<"change_external_contact">, { wecom, now }: HandlerContext, isAdd: boolean): Promise<void> {
   const customer = await customerSyncer({
     wecom,
     externalUserId: event.ExternalUserID,
     expectFollowOf: isAdd ? event.UserID : undefined,
     now: now(),
   });
-  await linkMember(event.ExternalUserID, customer.unionid ?? null, now());
+  await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: customer.unionid ?? null, now: now() });
   if (isAdd && event.State) {
     await autoTagger({ wecom, externalUserId: event.ExternalUserID, fact: { kind: "channel_state", state: event.State, userId: event.UserID }, now: now() });
   }
 }
 
-// A customer whose unionid a member already has becomes that member's WeCom contact; the
-// member's tags and guides follow the customer's follows.
-async function linkMember(externalUserId: string, unionid: string | null, now: Date): Promise<void> {
-  if (unionid) {
-    const { program } = await currentProgram();
-    await memberMatcher({ claims: { unionid, externalUserId }, sourceChannel: "wecom", via: "wecom", create: false, program, now }).catch(
-      (error: unknown) => {
-        // Two members for one person: left for a person to merge; the customer stays as it is.
-        if (!(error instanceof AppError && error.status === 409)) {
-          throw error;
-        }
-      },
-    );
-  }
-  const memberId = await memberIdOfCustomer(externalUserId);
-  if (memberId) {
-    await memberLinkRefresher(memberId);
-  }
-}
-
 async function markFollow(
-  event: ExternalContactEvent,
+  event: Payload<"change_external_contact">,
   status: "deleted_by_customer" | "deleted_by_employee",
   createTime: number,
+  { now }: HandlerContext,
 ): Promise<void> {
   await followStatusUpdater({
     externalUserId: event.ExternalUserID,
@@ -123,8 +141,5 @@ async function markFollow(
     at: new Date(createTime * 1000),
     byTransfer: event.Source === "DELETE_BY_TRANSFER",
   });
-  const memberId = await memberIdOfCustomer(event.ExternalUserID);
-  if (memberId) {
-    await memberLinkRefresher(memberId);
-  }
+  await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: null, now: now() });
 }
