@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import Koa from "koa";
+import { AuthenticationError, ValidationError } from "../../server/errors.ts";
+import { errorHandler } from "../../server/middlewares/errorHandler.ts";
+import { requestLogger } from "../../server/middlewares/requestLogger.ts";
+import { createRouter } from "../../server/routes/router.ts";
 import { findLogLeaks, maskSecrets, recordLogs } from "../support/hooks.ts";
-import { API_TOKEN, consoleSend, useTestServer } from "../support/server.ts";
+import { API_TOKEN, consoleSend, listenTestServer, startTestServer, useTestServer } from "../support/server.ts";
 import { CONTACT_SECRET } from "../support/wecomSecrets.ts";
 
 // The root hooks scan every line the suite logs; this is one direct run through the paths that
@@ -91,5 +96,66 @@ describe("what the server logs", () => {
         assert.equal(line.includes(value), false, `${name} in ${maskSecrets(line.split(value).join("<here>"))}`);
       }
     }
+  });
+
+  describe("refusals", () => {
+    const refusals = (lines: string[]) =>
+      lines.map((line) => JSON.parse(line) as { level: number; msg: string; status: number; route: string; suppressed?: number }).filter((line) => line.msg === "request refused");
+    const WARN = 40;
+
+    it("should write one warn line for a burst of 401s on any paths, and the rest at debug", async () => {
+      const server = await startTestServer();
+      const recorder = recordLogs();
+      try {
+        for (let index = 0; index < 40; index++) {
+          const response = await fetch(`${server.url}/api/console/members/M${String(index).padStart(8, "0")}`);
+          assert.equal(response.status, 401);
+        }
+      } finally {
+        recorder.stop();
+        await server.close();
+      }
+      const lines = refusals(recorder.lines);
+      assert.equal(lines.length, 40, "every refusal is still on a line, at some level");
+      assert.deepEqual(lines.filter((line) => line.level >= WARN).map(({ status, route }) => ({ status, route })), [{ status: 401, route: "(no route)" }]);
+    });
+
+    it("should write the next warn line after the window with how many it left out, per status and route", async () => {
+      let clock = 0;
+      const app = new Koa();
+      const router = createRouter();
+      router.get("/guarded/:id", () => {
+        throw AuthenticationError("请先登录");
+      });
+      router.post("/checked", () => {
+        throw ValidationError("name: is required");
+      });
+      app.use(requestLogger());
+      app.use(errorHandler({ refusalLogWindowMs: 1000, now: () => clock }));
+      app.use(router.routes());
+      const server = await listenTestServer(app);
+      const recorder = recordLogs();
+      try {
+        for (const at of [0, 10, 500, 999]) {
+          clock = at;
+          await fetch(`${server.url}/guarded/${at}`);
+        }
+        await fetch(`${server.url}/checked`, { method: "POST" });
+        clock = 1000;
+        await fetch(`${server.url}/guarded/last`);
+      } finally {
+        recorder.stop();
+        await server.close();
+      }
+      const warned = refusals(recorder.lines).filter((line) => line.level >= WARN);
+      assert.deepEqual(
+        warned.map(({ status, route, suppressed }) => ({ status, route, suppressed })),
+        [
+          { status: 401, route: "/guarded/:id", suppressed: undefined },
+          { status: 400, route: "/checked", suppressed: undefined },
+          { status: 401, route: "/guarded/:id", suppressed: 3 },
+        ],
+      );
+    });
   });
 });
