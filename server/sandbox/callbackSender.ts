@@ -2,14 +2,21 @@ import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as wecomCrypto from "@wecom/crypto";
 import { SANDBOX_AES_KEY, SANDBOX_AGENT_ID, SANDBOX_CALLBACK_TOKEN, SANDBOX_CORP_ID } from "./config.ts";
+import { unix } from "./models/ids.ts";
 
 /** Values of an inner callback XML: strings become CDATA, numbers stay bare, arrays become `<Item>`s. */
 export type CallbackFields = Record<string, string | number | string[] | undefined>;
 
 /** Options of {@link sendCallback}. */
 export interface SendCallbackOptions {
-  /** Clock for CreateTime and the signature's timestamp. */
+  /** Clock for the signature's timestamp: when the delivery is made. */
   now?: () => Date;
+  /**
+   * When the event happened (its CreateTime); the delivery's time otherwise. WeCom signs a
+   * delivery with the time it sends it, so a back-dated event (the demo's year of adds) still
+   * arrives with a fresh timestamp.
+   */
+  createdAt?: Date;
   /**
    * Pauses before each retry. WeCom re-sends "three times in total" after 5 s without a 200
    * (wecom-reference §1.6); the sandbox keeps the count but not the wait.
@@ -61,7 +68,7 @@ export function buildCallbackXml(fields: CallbackFields): string {
  *
  * @param targetUrl the product's origin (`/wecom/callback` is appended) or a full callback URL.
  * @param fields Event, ChangeType and the event's own elements.
- * @param options clock, retry pauses and timeout.
+ * @param options clock, event time, retry pauses and timeout.
  * @returns the delivery's outcome.
  * @throws Error when no delivery was answered 200.
  */
@@ -70,16 +77,15 @@ export async function sendCallback(
   fields: CallbackFields,
   options: SendCallbackOptions = {},
 ): Promise<CallbackDelivery> {
-  const now = options.now ?? (() => new Date());
-  const seconds = Math.floor(now().getTime() / 1000);
+  const sentAt = (options.now ?? (() => new Date()))();
   const xml = buildCallbackXml({
     ToUserName: SANDBOX_CORP_ID,
     FromUserName: "sys",
-    CreateTime: seconds,
+    CreateTime: unix(options.createdAt ?? sentAt),
     MsgType: "event",
     ...fields,
   });
-  const timestamp = String(seconds);
+  const timestamp = String(unix(sentAt));
   const nonce = String(crypto.randomInt(1e9, 1e10));
   const encrypted = wecomCrypto.encrypt(SANDBOX_AES_KEY, xml, SANDBOX_CORP_ID);
   const signature = wecomCrypto.getSignature(SANDBOX_CALLBACK_TOKEN, timestamp, nonce, encrypted);

@@ -30,3 +30,6 @@ export const SANDBOX_CALLBACK_SECRETS = {
   aesKey: SANDBOX_AES_KEY,
   receiveId: SANDBOX_CORP_ID,
 } as const;
+
+/** The cookie naming the person the sandbox page plays: the login stand-in logs them in. */
+export const SANDBOX_GUIDE_COOKIE = "sandbox_guide";

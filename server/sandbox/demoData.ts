@@ -1,6 +1,6 @@
-// The sandbox corp's fixed cast: the brand, its stores, guides and managers, corp tags, channel
-// codes, customer groups, and what the stores sell. Names only; ids of tags and groups are minted
-// when the corp is seeded.
+// The sandbox corp's fixed cast: the brand, its stores, guides, managers and operator, corp tags,
+// channel codes, customer groups, and what the stores sell. Names only; ids of tags and groups are
+// minted when the corp is seeded.
 
 /** Department 1 is the brand; stores sit below it (WeCom's directory). */
 export const BRAND = { id: 1, name: "沙盒美妆" } as const;
@@ -50,6 +50,15 @@ export const MANAGERS: UserSeed[] = [
   { userid: "linfang", name: "林芳", department: [101, 102], main_department: 101, position: "华东华北区域经理", gender: "2", alias: "Fiona" },
   { userid: "gaojian", name: "高健", department: [103], main_department: 103, position: "店长", gender: "1", alias: "Jason" },
 ];
+
+/**
+ * The brand's membership operator at head office: the one who sets up auto-tag rules and saved
+ * segments in the console (the demo logs in as her to do it).
+ */
+export const OPERATOR: UserSeed = { userid: "tangyun", name: "唐芸", department: [BRAND.id], main_department: BRAND.id, position: "会员运营", gender: "2", alias: "Yuna" };
+
+/** Everyone in the corp's directory. */
+export const PEOPLE: UserSeed[] = [...GUIDES, ...MANAGERS, OPERATOR];
 
 function guide(userid: string, name: string, store: number, gender: "1" | "2", position: string): UserSeed {
   return { userid, name, department: [store], main_department: store, position, gender, alias: "" };

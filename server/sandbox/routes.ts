@@ -11,28 +11,19 @@ import { LIMIT_MESSAGES, LIMITS } from "../domain/program.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { apiResponse } from "../middlewares/apiResponse.ts";
 import { validate } from "../middlewares/validate.ts";
-import { buy, chat, isSeeded, joinGroup, scan, seedCorp, transcript, type SandboxContext } from "./actions.ts";
-import { SANDBOX_AGENT_ID, SANDBOX_CORP_ID, SANDBOX_CORP_NAME } from "./config.ts";
-import { BRAND } from "./demoData.ts";
-import { DemoRunner } from "./demoRunner.ts";
-import {
-  newOAuthCode,
-  SandboxContactWay,
-  SandboxCustomer,
-  SandboxDepartment,
-  SandboxFollow,
-  SandboxGroup,
-  SandboxOAuthCode,
-  SandboxUser,
-  SANDBOX_OAUTH_CODE_TTL_MS,
-} from "./models/index.ts";
-import { qrUrl } from "./wecomApi/qr.ts";
+import { buy } from "./actions/buy.ts";
+import { chat, transcript } from "./actions/chat.ts";
+import type { SandboxContext } from "./actions/context.ts";
+import { joinGroup } from "./actions/joinGroup.ts";
+import { scan } from "./actions/scan.ts";
+import { seedCorp } from "./actions/seed.ts";
+import { drawAvatar } from "./avatars.ts";
+import { SANDBOX_CORP_ID, SANDBOX_CORP_NAME, SANDBOX_GUIDE_COOKIE } from "./config.ts";
+import { DemoRunner } from "./demo/runner.ts";
+import { newOAuthCode, SandboxDepartment, SandboxOAuthCode, SandboxUser, SANDBOX_OAUTH_CODE_TTL_MS } from "./models/index.ts";
+import { sandboxState } from "./pageState.ts";
 
-/** The cookie naming the guide the sandbox page plays (read by the login stand-in). */
-export const SANDBOX_GUIDE_COOKIE = "sandbox_guide";
 const GUIDE_COOKIE_MAX_AGE_MS = 30 * 86_400_000;
-// WeCom userids and external_userids: letters, digits and a few marks, never "%" or "/".
-const AVATAR_FILE = /^([A-Za-z0-9_.@-]{1,64})\.svg$/;
 
 export interface SandboxRouterOptions {
   /** The product's origin or callback URL; a function when the port is known only once listening. */
@@ -208,15 +199,13 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   router.get("/avatar/:file", (ctx) => {
     // The router has already decoded the param: decoding it again threw on "%25" (a 500). Only
     // the ids our own avatar URLs carry are avatars; anything else is simply not found.
-    const seed = AVATAR_FILE.exec(ctx.params.file ?? "")?.[1];
-    if (!seed) {
+    const svg = drawAvatar(ctx.params.file ?? "");
+    if (!svg) {
       throw NotFoundError("avatar");
     }
-    const hue = [...seed].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 360, 7);
-    const letter = (seed.replace(/^(wm|wo)/, "")[0] ?? "?").toUpperCase().replace(/[^A-Z0-9]/, "?");
     ctx.type = "image/svg+xml";
     ctx.set("Cache-Control", "public, max-age=86400");
-    ctx.body = `<svg xmlns="http://www.w3.org/2000/svg" width="132" height="132"><rect width="132" height="132" fill="hsl(${hue},55%,62%)"/><text x="66" y="84" font-size="56" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`;
+    ctx.body = svg;
   });
   router.use("/api", api.routes(), api.allowedMethods());
   router.use("/oauth", oauth.routes(), oauth.allowedMethods());
@@ -292,48 +281,4 @@ a{display:flex;justify-content:space-between;padding:12px 16px;color:#1f2329;tex
 a:hover{background:#f0f5ff}small{color:#8f959e}
 </style></head>
 <body><main><h1>${escapeHtml(title)}</h1><p>沙盒模式：选择以哪位成员身份登录（${escapeHtml(SANDBOX_CORP_NAME)}）。</p>${empty}${sections}</main></body></html>`;
-}
-
-/** What the sandbox page shows: the corp, its people, channel codes, groups and the newest customers. */
-async function sandboxState(links: { consoleUrl: string; sidebarUrl: string; wecomApiBase: string | undefined }) {
-  const [departments, users, ways, groups, recent, seeded] = await Promise.all([
-    SandboxDepartment.find().sort({ order: -1, _id: 1 }).lean(),
-    SandboxUser.find().sort({ _id: 1 }).lean(),
-    SandboxContactWay.find().sort({ created_at: 1, _id: 1 }).lean(),
-    SandboxGroup.find({ dismissed: { $ne: true } }).sort({ create_time: 1, _id: 1 }).lean(),
-    SandboxCustomer.find({}, { name: 1, created_at: 1 }).sort({ created_at: -1, _id: 1 }).limit(20).lean(),
-    isSeeded(),
-  ]);
-  const follows = await SandboxFollow.find({ external_userid: { $in: recent.map((customer) => customer._id) } }, { external_userid: 1, userid: 1 }).lean();
-  const nameOf = new Map(departments.map((department) => [department.id, department.name]));
-  const stores = departments.filter((department) => department.parentid === BRAND.id);
-  return {
-    seeded,
-    corp: { corpId: SANDBOX_CORP_ID, agentId: String(SANDBOX_AGENT_ID), name: nameOf.get(BRAND.id) ?? SANDBOX_CORP_NAME },
-    stores: stores.map((store) => ({ id: String(store.id), name: store.name })),
-    guides: users.map((user) => ({
-      userid: user.userid,
-      name: user.name,
-      position: user.position,
-      status: user.status,
-      storeId: String(user.main_department),
-      storeName: nameOf.get(user.main_department) ?? "",
-    })),
-    contactWays: ways.map((way) => ({
-      config_id: way.config_id,
-      state: way.state,
-      remark: way.remark,
-      user: way.user,
-      // The stand-in's current address, as get_contact_way answers it.
-      qr_code: links.wecomApiBase && way.scene === 2 ? qrUrl(links.wecomApiBase, "contact_way", way.config_id) : way.qr_code,
-    })),
-    groups: groups.map((group) => ({ chat_id: group.chat_id, name: group.name, owner: group.owner, memberCount: group.member_list.length })),
-    recentCustomers: recent.map((customer) => ({
-      external_userid: customer._id,
-      name: customer.name,
-      guides: follows.filter((follow) => follow.external_userid === customer._id).map((follow) => follow.userid),
-    })),
-    consoleUrl: links.consoleUrl,
-    sidebarUrl: links.sidebarUrl,
-  };
 }

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
 import { buildFrontend } from "../../scripts/build-frontend.mjs";
 import { DEFAULT_PROGRAM } from "../../server/domain/program.ts";
+import { waitFor } from "../../server/utils/async.ts";
 import { chromiumPath, screenshot } from "../support/browser.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -199,7 +200,8 @@ describe("the sandbox, as a newcomer starts it (child process, browser)", functi
     assert.ok(product);
     const { port, lines } = product;
     // The page's line follows the listening line; give the process a moment to write it.
-    await waitFor(() => lines.some((line) => (line.msg ?? "").includes(`沙箱 sandbox page: http://localhost:${port}/sandbox/`)), 5_000, "the sandbox page line");
+    const announced = await waitFor(() => lines.some((line) => (line.msg ?? "").includes(`沙箱 sandbox page: http://localhost:${port}/sandbox/`)), { timeoutMs: 5_000, intervalMs: 50 });
+    assert.ok(announced, "the sandbox page line");
     const messages = lines.map((line) => line.msg ?? line.raw);
     const sandboxLine = messages.findIndex((msg) => msg.includes("沙箱模式"));
     assert.ok(sandboxLine >= 0, `no 沙箱模式 line in:\n${messages.join("\n")}`);
@@ -348,13 +350,3 @@ describe("outside sandbox mode (SANDBOX=0, child process)", function () {
     assert.ok(!product.lines.some((line) => (line.msg ?? "").includes("沙箱")), "no sandbox line in the log");
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(50);
-  }
-}

@@ -7,11 +7,10 @@ import { Group } from "../../server/models/Group.ts";
 import { Member } from "../../server/models/Member.ts";
 import { TagApplication } from "../../server/models/TagApplication.ts";
 import { TagGroup } from "../../server/models/TagGroup.ts";
-import { seedCorp } from "../../server/sandbox/actions.ts";
-import { SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
-import { CONTACT_WAYS, GROUPS, GUIDES, MANAGERS, STORES, TAG_GROUPS } from "../../server/sandbox/demoData.ts";
+import { seedCorp } from "../../server/sandbox/actions/seed.ts";
+import { SANDBOX_CORP_ID, SANDBOX_GUIDE_COOKIE } from "../../server/sandbox/config.ts";
+import { CONTACT_WAYS, GROUPS, PEOPLE, STORES, TAG_GROUPS } from "../../server/sandbox/demoData.ts";
 import { SandboxContactWay, SandboxCustomer, SandboxFollow, SandboxGroup, SandboxOAuthCode, SandboxTagGroup, SandboxUser } from "../../server/sandbox/models/index.ts";
-import { SANDBOX_GUIDE_COOKIE } from "../../server/sandbox/routes.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { consoleSend } from "../support/server.ts";
 import { loginCookie } from "../support/sessions.ts";
@@ -66,7 +65,7 @@ describe("sandbox actions (the real app, the WeCom stand-in, callbacks through /
 
   it("seeds the corp once, and the product's directory, tag mirror and groups fill through callbacks", async () => {
     assert.equal(await Department.countDocuments({ deleted: false }), STORES.length + 1);
-    assert.equal(await Employee.countDocuments({ deleted: false }), GUIDES.length + MANAGERS.length);
+    assert.equal(await Employee.countDocuments({ deleted: false }), PEOPLE.length);
     const guide = await Employee.findOne({ userId: "zhangxiaomei" }).lean();
     assert.equal(guide?.name, "张晓梅");
     assert.deepEqual(guide?.departmentIds, [101]);

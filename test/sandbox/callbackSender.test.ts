@@ -120,6 +120,20 @@ describe("sandbox callback sender", () => {
       }
     });
 
+    it("should date a back-dated event by CreateTime and sign the delivery with the time it is sent", async () => {
+      const receiver = await fakeReceiver([200]);
+      const sentAt = new Date("2026-03-01T02:00:00Z");
+      const createdAt = new Date("2025-03-01T02:00:00Z");
+      try {
+        const delivery = await sendCallback(receiver.url, { Event: "change_external_chat", ChangeType: "create", ChatId: "wr1" }, { ...FAST, now: () => sentAt, createdAt });
+        const query = new URL(receiver.urls[0] ?? "", receiver.url);
+        assert.equal(query.searchParams.get("timestamp"), String(sentAt.getTime() / 1000));
+        assert.match(delivery.xml, new RegExp(`<CreateTime>${createdAt.getTime() / 1000}</CreateTime>`));
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it("should re-send the same delivery until it is answered 200", async () => {
       const receiver = await fakeReceiver([500, 503, 200]);
       try {

@@ -8,8 +8,10 @@ import { Member } from "../../server/models/Member.ts";
 import { NonMemberOrder } from "../../server/models/NonMemberOrder.ts";
 import { Order } from "../../server/models/Order.ts";
 import { Segment } from "../../server/models/Segment.ts";
-import { runDemo, type DemoProgress } from "../../server/sandbox/demo.ts";
-import type { DemoStatus } from "../../server/sandbox/demoRunner.ts";
+import { TagRule } from "../../server/models/TagRule.ts";
+import { runDemo, type DemoProgress } from "../../server/sandbox/demo/run.ts";
+import type { DemoStatus } from "../../server/sandbox/demo/runner.ts";
+import { OPERATOR } from "../../server/sandbox/demoData.ts";
 import { SandboxCustomer, SandboxGroup } from "../../server/sandbox/models/index.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { startSandboxServer, type SandboxServer } from "./sandboxServer.ts";
@@ -53,7 +55,16 @@ describe("sandbox demo scenario", function () {
       assert.equal(group.memberVersion, (await SandboxGroup.findById(group.chatId).lean())?.member_version, `${group.name}: deltas applied in order`);
     }
     assert.equal((await Employee.find({ role: "manager" }).lean()).length, 2);
-    assert.ok((await Segment.countDocuments()) >= 4);
+    assert.equal((await Employee.findOne({ userId: OPERATOR.userid }).lean())?.role, "operator");
+    // The operator's settings went through the console, logged in as her.
+    const segments = await Segment.find().lean();
+    assert.ok(segments.length >= 4);
+    assert.ok(segments.every((segment) => segment.createdBy === OPERATOR.userid), "saved by the operator's console session");
+    const rule = await TagRule.findOne({ trigger: "channel_state" }).lean();
+    assert.deepEqual(rule?.condition?.states, ["brand-live"]);
+    const liveFollows = await Follow.find({ state: "brand-live" }).lean();
+    assert.ok(liveFollows.every((follow) => rule?.tagIds.every((tagId) => follow.tagIds.includes(tagId))), "the rule tagged the live stream's customers");
+    assert.equal(await Employee.countDocuments({ role: "admin" }), 0, "the demo's login makes nobody the first admin");
     assert.equal(steps.at(-1)?.step, "done");
     assert.equal(steps.at(-1)?.done, steps.at(-1)?.total);
 

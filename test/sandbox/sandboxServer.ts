@@ -1,11 +1,11 @@
 // The real app in sandbox mode for the sandbox's tests: the WeCom API stand-in on a loopback
 // port, the product's WeCom client and callback secrets pointed at it and at the sandbox corp,
 // the sandbox routes mounted, and an event processor working the callbacks.
-import { setTimeout as sleep } from "node:timers/promises";
 import { EventLane } from "../../server/models/EventLane.ts";
 import { SANDBOX_AGENT_ID, SANDBOX_AGENT_SECRET, SANDBOX_CALLBACK_SECRETS, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
 import { sandboxRouter } from "../../server/sandbox/routes.ts";
 import { startWeComStandIn } from "../../server/sandbox/wecomApi/index.ts";
+import { waitFor } from "../../server/utils/async.ts";
 import { WeComClient } from "../../server/wecom/client.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { startTestServer, testProcessor, type TestServer } from "../support/server.ts";
@@ -52,12 +52,8 @@ export async function startSandboxServer(): Promise<SandboxServer> {
     wecomApiBase: standIn.url,
     processor,
     async settle(timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      while ((await EventLane.countDocuments()) > 0) {
-        if (Date.now() > deadline) {
-          throw new Error("the event processor did not finish in time");
-        }
-        await sleep(20);
+      if (!(await waitFor(async () => (await EventLane.countDocuments()) === 0, { timeoutMs, intervalMs: 20 }))) {
+        throw new Error("the event processor did not finish in time");
       }
     },
     async close() {

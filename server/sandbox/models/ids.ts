@@ -30,3 +30,6 @@ export const newConfigId = (): string => crypto.randomBytes(16).toString("hex");
 
 /** How long a welcome code can be used (WeCom: 20 seconds after the event). */
 export const SANDBOX_WELCOME_CODE_TTL_MS = 20 * 1000;
+
+/** WeCom's times are Unix seconds. */
+export const unix = (date: Date): number => Math.floor(date.getTime() / 1000);

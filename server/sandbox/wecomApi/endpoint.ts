@@ -132,9 +132,6 @@ export function invalidParameter(error: z.ZodError): WeComError {
   return wecomError(ERR.INVALID_PARAMETER, `invalid parameter ${where}: ${issue?.message ?? "invalid"}`);
 }
 
-/** Unix seconds of a date. */
-export const unix = (date: Date): number => Math.floor(date.getTime() / 1000);
-
 /** A query-string number (WeCom takes ids and flags as strings in GET queries). */
 export const queryInt = z.coerce.number().int();
 

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { SANDBOX_AGENT_SECRET, SANDBOX_CONTACT_SECRET } from "../config.ts";
+import { unix } from "../models/ids.ts";
 import type { TokenKind } from "./endpoint.ts";
 
 /** access_token and ticket lifetime (wecom-reference §3.1, §6.2). */
@@ -26,7 +27,7 @@ export type Verified =
  * @returns the opaque string.
  */
 export function issue(purpose: Purpose, kind: TokenKind, now: Date): string {
-  const expires = Math.floor(now.getTime() / 1000) + TOKEN_TTL_SECONDS;
+  const expires = unix(now) + TOKEN_TTL_SECONDS;
   const nonce = crypto.randomBytes(6).toString("base64url");
   const payload = `${purpose}.${kind}.${expires}.${nonce}`;
   return `${Buffer.from(payload).toString("base64url")}.${sign(payload)}`;
@@ -54,7 +55,7 @@ export function verifyToken(token: string, now: Date): Verified {
   if (purpose !== "token" || (kind !== "contact" && kind !== "agent")) {
     return { ok: false, reason: "invalid" };
   }
-  if (Number(expires) <= Math.floor(now.getTime() / 1000)) {
+  if (Number(expires) <= unix(now)) {
     return { ok: false, reason: "expired" };
   }
   return { ok: true, kind };

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { newConfigId, SandboxContactWay, SandboxDepartment } from "../../models/index.ts";
+import { newConfigId, SandboxContactWay, SandboxDepartment, unix } from "../../models/index.ts";
 import type { SandboxContactWayAttrs } from "../../models/SandboxContactWay.ts";
-import { endpoint, ERR, page, unix, wecomError, type Endpoint } from "../endpoint.ts";
+import { endpoint, ERR, page, wecomError, type Endpoint } from "../endpoint.ts";
 import { qrUrl } from "../qr.ts";
 import { requireUser } from "./shared.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { newConfigId, SANDBOX_JOIN_WAY_QR_TTL_MS, SandboxGroup, SandboxJoinWay, sandboxJoinWayQrExpired } from "../../models/index.ts";
+import { newConfigId, SANDBOX_JOIN_WAY_QR_TTL_MS, SandboxGroup, SandboxJoinWay, sandboxJoinWayQrExpired, unix } from "../../models/index.ts";
 import type { SandboxJoinWayAttrs } from "../../models/SandboxJoinWay.ts";
-import { endpoint, ERR, page, unix, wecomError, type Endpoint } from "../endpoint.ts";
+import { endpoint, ERR, page, wecomError, type Endpoint } from "../endpoint.ts";
 import { qrUrl } from "../qr.ts";
 
 // §4.7: a join way lists at most 5 groups.

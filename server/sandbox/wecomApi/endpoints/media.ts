@@ -1,8 +1,8 @@
 import type { Context } from "koa";
 import getRawBody from "raw-body";
 import { z } from "zod";
-import { SANDBOX_MEDIA_TTL_MS, SandboxMedia, sandboxId } from "../../models/index.ts";
-import { endpoint, ERR, unix, wecomError, type Endpoint } from "../endpoint.ts";
+import { SANDBOX_MEDIA_TTL_MS, SandboxMedia, sandboxId, unix } from "../../models/index.ts";
+import { endpoint, ERR, wecomError, type Endpoint } from "../endpoint.ts";
 
 // §4.13: all files > 5 bytes; image 10 MB, voice 2 MB, video 10 MB, file 20 MB.
 const MAX_BYTES: Record<string, number> = { image: 10 << 20, voice: 2 << 20, video: 10 << 20, file: 20 << 20 };

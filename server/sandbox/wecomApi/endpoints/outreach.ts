@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { SandboxFollow, SandboxGroup, sandboxId, SandboxMassMessage, SandboxMoment, SandboxUser } from "../../models/index.ts";
-import { endpoint, ERR, unix, wecomError, type Endpoint } from "../endpoint.ts";
+import { SandboxFollow, SandboxGroup, sandboxId, SandboxMassMessage, SandboxMoment, SandboxUser, unix } from "../../models/index.ts";
+import { endpoint, ERR, wecomError, type Endpoint } from "../endpoint.ts";
 import { AttachmentSchema, checkMedia, textSchema } from "./attachments.ts";
 import { requireUser, tagIndex, USER_LEFT } from "./shared.ts";
 

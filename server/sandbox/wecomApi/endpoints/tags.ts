@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { SandboxFollow, SandboxTagGroup, sandboxId } from "../../models/index.ts";
+import { SandboxFollow, SandboxTagGroup, sandboxId, unix } from "../../models/index.ts";
 import type { SandboxTagGroupAttrs } from "../../models/SandboxTagGroup.ts";
-import { endpoint, ERR, unix, wecomError, type Endpoint } from "../endpoint.ts";
+import { endpoint, ERR, wecomError, type Endpoint } from "../endpoint.ts";
 import { requireFollow, tagIndex } from "./shared.ts";
 
 // §4.3: at most 3000 corp tags.

@@ -1,6 +1,6 @@
 // One demo at a time, for the sandbox page's HTTP routes.
-import { getLogger } from "../logging/logger.ts";
-import { runDemo, type DemoOptions, type DemoStep, type DemoSummary } from "./demo.ts";
+import { getLogger } from "../../logging/logger.ts";
+import { runDemo, type DemoOptions, type DemoStep, type DemoSummary } from "./run.ts";
 
 /** What `GET /sandbox/api/demo` answers. */
 export interface DemoStatus {
