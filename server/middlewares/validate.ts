@@ -38,9 +38,25 @@ export function validate(schema: SchemaChoice) {
       throw ValidationError(describeIssue(result.error.issues[0], input));
     }
     ctx.state.input = result.data;
+    ctx.state.inputSchema = schema;
     await next();
   }
   return Object.assign(validateMiddleware, { schema });
+}
+
+/**
+ * The input `validate(schema)` parsed for this request, typed by that schema. The schema is
+ * checked to be the one that ran, so a handler cannot read its input as another route's shape.
+ *
+ * @param ctx the request, after `validate(schema)`.
+ * @param schema the same schema object given to validate.
+ * @returns the parsed input.
+ */
+export function inputOf<S extends SchemaChoice>(ctx: Context, schema: S): z.output<S extends (input: RawInput) => infer C ? C : S> {
+  if (ctx.state.inputSchema !== schema) {
+    throw new Error("inputOf: this route did not validate its input with this schema");
+  }
+  return ctx.state.input;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined, input: RawInput): string {

@@ -9,7 +9,7 @@ import { apiResponse } from "../middlewares/apiResponse.ts";
 import { jsonBody } from "../middlewares/jsonBody.ts";
 import { actorOf, sameSecret } from "../middlewares/authenticate.ts";
 import { rateLimit } from "../middlewares/rateLimit.ts";
-import { validate } from "../middlewares/validate.ts";
+import { inputOf, validate } from "../middlewares/validate.ts";
 import { Counter } from "../models/Counter.ts";
 import { Employee } from "../models/Employee.ts";
 import { LoginState } from "../models/LoginState.ts";
@@ -87,7 +87,7 @@ export function authRouter(options: AuthOptions): Router {
 
   // Each start stores a state: bound it per client so nobody fills the database with them.
   router.get("/wecom/start", rateLimit({ windowMs: MINUTE_MS, max: 60 }), validate(StartSchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof StartSchema>;
+    const { query } = inputOf(ctx, StartSchema);
     if (!wecomConfigured) {
       throw new AppError(503, "not_configured", "企业微信未配置（WECOM_CORP_ID、WECOM_AGENT_ID），无法登录");
     }
@@ -134,7 +134,7 @@ export function authRouter(options: AuthOptions): Router {
 
   // Guessing SCRM_API_TOKEN: a few wrong tokens per client, then wait.
   router.post("/bootstrap", rateLimit({ windowMs: 15 * MINUTE_MS, max: 10, countStatuses: [400, 401] }), validate(BootstrapSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof BootstrapSchema>;
+    const { body } = inputOf(ctx, BootstrapSchema);
     if (!options.apiToken || !sameSecret(body.token, options.apiToken)) {
       throw AuthenticationError("token: 与 SCRM_API_TOKEN 不一致");
     }
@@ -151,7 +151,7 @@ export function authRouter(options: AuthOptions): Router {
     if (!options.devLogin) {
       throw NotFoundError("route");
     }
-    const { body } = ctx.state.input as z.infer<typeof DevLoginSchema>;
+    const { body } = inputOf(ctx, DevLoginSchema);
     const employee = await Employee.findOne({ userId: body.userId }, { role: 1, deleted: 1 }).lean();
     if (employee?.deleted) {
       throw NotFoundError(`userId: employee ${body.userId}`);

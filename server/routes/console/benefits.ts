@@ -4,7 +4,7 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import benefitClaimer, { benefitRedeemer, benefitStatuses } from "../../commands/benefitClaimer.ts";
 import { currentProgram } from "../../commands/programStore.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
 import { presentBenefitStatus } from "../../presenters/benefit.ts";
 import { memberByNo } from "./memberLookup.ts";
@@ -28,14 +28,14 @@ const BenefitRedeemSchema = z.object({
 export function benefitsRouter(options: { now: () => Date }): Router {
   const router = createRouter();
   router.get("/members/:memberNo/benefits", validate(BenefitListSchema), async (ctx) => {
-    const { params } = ctx.state.input as z.infer<typeof BenefitListSchema>;
+    const { params } = inputOf(ctx, BenefitListSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     const now = options.now();
     ctx.body = { data: (await benefitStatuses(member, program, now)).map((status) => presentBenefitStatus(status)) };
   });
   router.post("/members/:memberNo/benefits/:benefitCode/claim", validate(BenefitClaimSchema), async (ctx) => {
-    const { params } = ctx.state.input as z.infer<typeof BenefitClaimSchema>;
+    const { params } = inputOf(ctx, BenefitClaimSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     const claimed = await benefitClaimer({ member, benefitCode: params.benefitCode, program, now: options.now() });
@@ -43,7 +43,7 @@ export function benefitsRouter(options: { now: () => Date }): Router {
     ctx.body = { data: { benefitCode: params.benefitCode, code: claimed.code, redeemBy: claimed.redeemBy.toISOString() } };
   });
   router.post("/benefits/redeem", validate(BenefitRedeemSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof BenefitRedeemSchema>;
+    const { body } = inputOf(ctx, BenefitRedeemSchema);
     const redeemed = await benefitRedeemer({ code: body.code, userId: actorOf(ctx).userId, storeId: body.storeId ?? null, now: options.now() });
     const member = await Member.findById(redeemed.memberId, { memberNo: 1 }).lean();
     ctx.body = { data: { code: body.code, benefitCode: redeemed.benefitCode, memberNo: member?.memberNo ?? null } };

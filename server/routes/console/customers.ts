@@ -3,12 +3,12 @@ import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { assertCustomer } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Customer } from "../../models/Customer.ts";
 import { Follow } from "../../models/Follow.ts";
 import { TagApplication } from "../../models/TagApplication.ts";
 import { presentCustomer } from "../../presenters/customer.ts";
-import { CustomerInfoSchema, type CustomerInfoReq } from "./schema.ts";
+import { CustomerInfoSchema } from "./schema.ts";
 
 /**
  * Console customer routes.
@@ -18,7 +18,7 @@ import { CustomerInfoSchema, type CustomerInfoReq } from "./schema.ts";
 export function customersRouter(): Router {
   const router = createRouter();
   router.get("/customers/:externalUserId", validate(CustomerInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as CustomerInfoReq;
+    const { params } = inputOf(ctx, CustomerInfoSchema);
     await assertCustomer(actorOf(ctx), params.externalUserId);
     const customer = await Customer.findOne({ externalUserId: params.externalUserId }).lean();
     if (!customer) {
@@ -31,7 +31,7 @@ export function customersRouter(): Router {
   // is scoped like the customer itself. The customers router is mounted before the tag routes, so
   // this answers; the unchecked copy still in tagRules.ts is unreachable and is to be removed.
   router.get("/customers/:externalUserId/tag-reasons", validate(CustomerInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as CustomerInfoReq;
+    const { params } = inputOf(ctx, CustomerInfoSchema);
     await assertCustomer(actorOf(ctx), params.externalUserId);
     const applications = await TagApplication.find({ externalUserId: params.externalUserId }).sort({ at: 1 }).lean();
     ctx.body = {

@@ -1,9 +1,9 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Event } from "../../models/Event.ts";
 import { presentEvent } from "../../presenters/event.ts";
-import { EventListSchema, type EventListReq } from "./schema.ts";
+import { EventListSchema } from "./schema.ts";
 
 /**
  * Console view of stored callback events, e.g. `?status=failed` to see what needs a person.
@@ -13,7 +13,7 @@ import { EventListSchema, type EventListReq } from "./schema.ts";
 export function eventsRouter(): Router {
   const router = createRouter();
   router.get("/events", validate(EventListSchema), async (ctx) => {
-    const { query } = ctx.state.input as EventListReq;
+    const { query } = inputOf(ctx, EventListSchema);
     const filter = {
       ...(query.status ? { status: query.status } : {}),
       ...(query.type ? { type: query.type } : {}),

@@ -3,10 +3,10 @@ import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { assertGroup } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Group } from "../../models/Group.ts";
 import { presentGroup } from "../../presenters/group.ts";
-import { GroupInfoSchema, type GroupInfoReq } from "./schema.ts";
+import { GroupInfoSchema } from "./schema.ts";
 
 /**
  * Console customer-group routes.
@@ -16,7 +16,7 @@ import { GroupInfoSchema, type GroupInfoReq } from "./schema.ts";
 export function groupsRouter(): Router {
   const router = createRouter();
   router.get("/groups/:chatId", validate(GroupInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as GroupInfoReq;
+    const { params } = inputOf(ctx, GroupInfoSchema);
     await assertGroup(actorOf(ctx), params.chatId);
     const group = await Group.findOne({ chatId: params.chatId }).lean();
     if (!group) {

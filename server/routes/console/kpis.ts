@@ -5,7 +5,7 @@ import kpiCalculator from "../../commands/kpiCalculator.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import { AuthorizationError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import type { Actor } from "../../security/authorization.ts";
 
 const DAY = 86_400_000;
@@ -32,7 +32,7 @@ const KpiQuerySchema = z.object({
 export function kpisRouter(options: { now: () => Date }): Router {
   const router = createRouter();
   router.get("/kpis", validate(KpiQuerySchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof KpiQuerySchema>;
+    const { query } = inputOf(ctx, KpiQuerySchema);
     const to = query.to ?? options.now();
     const from = query.from ?? new Date(to.getTime() - 30 * DAY);
     const { program } = await currentProgram();

@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import { z } from "zod";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { LedgerEntry } from "../../models/LedgerEntry.ts";
 import { Order } from "../../models/Order.ts";
 import { presentLedgerEntry, presentLevelChange } from "../../presenters/ledger.ts";
@@ -21,7 +21,7 @@ const LedgerSchema = z.object({ params: z.object({ memberNo }), query: z.object(
 export function memberHistoryRouter(): Router {
   const router = createRouter();
   router.get("/members/:memberNo/orders", validate(OrdersSchema), async (ctx) => {
-    const { params, query } = ctx.state.input as z.infer<typeof OrdersSchema>;
+    const { params, query } = inputOf(ctx, OrdersSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const filter = { memberId: member._id };
     const [orders, total] = await Promise.all([
@@ -36,7 +36,7 @@ export function memberHistoryRouter(): Router {
   });
 
   router.get("/members/:memberNo/ledger", validate(LedgerSchema), async (ctx) => {
-    const { params, query } = ctx.state.input as z.infer<typeof LedgerSchema>;
+    const { params, query } = inputOf(ctx, LedgerSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const filter = { memberId: member._id, ...(query.account ? { account: query.account } : {}) };
     const [entries, total] = await Promise.all([

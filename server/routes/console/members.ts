@@ -7,7 +7,7 @@ import activityRecorder from "../../commands/activityRecorder.ts";
 import pointsSpender from "../../commands/pointsSpender.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
 import { memberScopeFilter } from "../../security/authorization.ts";
 import { normalizePhone, phoneHash } from "../../security/personalData.ts";
@@ -18,15 +18,8 @@ import {
   MemberMergeSchema,
   MergeUndoSchema,
   PointsSpendSchema,
-  type MemberBindReq,
-  type MemberInfoReq,
-  type MemberMergeReq,
   ActivitySchema,
-  type ActivityReq,
   MemberListSchema,
-  type MemberListReq,
-  type MergeUndoReq,
-  type PointsSpendReq,
 } from "./schema.ts";
 import { memberByNo } from "./memberLookup.ts";
 
@@ -52,7 +45,7 @@ export function membersRouter(options: { now: () => Date }): Router {
   const router = createRouter();
 
   router.get("/members", validate(MemberListSchema), async (ctx) => {
-    const { query } = ctx.state.input as MemberListReq;
+    const { query } = inputOf(ctx, MemberListSchema);
     const conditions: Record<string, unknown>[] = [{ mergedInto: null }, await memberScopeFilter(actorOf(ctx))];
     if (query.levelCode) {
       conditions.push({ levelCode: query.levelCode });
@@ -81,14 +74,14 @@ export function membersRouter(options: { now: () => Date }): Router {
   });
 
   router.get("/members/:memberNo", validate(MemberInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as MemberInfoReq;
+    const { params } = inputOf(ctx, MemberInfoSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     ctx.body = { data: presentMember(member, program, options.now()) };
   });
 
   router.post("/members/:memberNo/activities", validate(ActivitySchema), async (ctx) => {
-    const { params, body } = ctx.state.input as ActivityReq;
+    const { params, body } = inputOf(ctx, ActivitySchema);
     const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     const now = options.now();
@@ -101,14 +94,14 @@ export function membersRouter(options: { now: () => Date }): Router {
   });
 
   router.post("/members/:memberNo/points/spend", validate(PointsSpendSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as PointsSpendReq;
+    const { params, body } = inputOf(ctx, PointsSpendSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const outcome = await pointsSpender({ memberId: member._id, amount: body.amount, requestId: body.requestId, reason: body.reason, now: options.now() });
     ctx.body = { data: { memberNo: member.memberNo, points: outcome.balance, replayed: outcome.replayed } };
   });
 
   router.post("/members/:memberNo/bindings", validate(MemberBindSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as MemberBindReq;
+    const { params, body } = inputOf(ctx, MemberBindSchema);
     const member = await memberByNo(ctx, params.memberNo);
     const { program } = await currentProgram();
     await identityBinder({
@@ -123,7 +116,7 @@ export function membersRouter(options: { now: () => Date }): Router {
   });
 
   router.post("/members/merge", validate(MemberMergeSchema), async (ctx) => {
-    const { body } = ctx.state.input as MemberMergeReq;
+    const { body } = inputOf(ctx, MemberMergeSchema);
     const [from, into] = await Promise.all([memberByNo(ctx, body.from), memberByNo(ctx, body.into)]);
     const mergeId = await memberMerger({ fromMemberId: from._id, intoMemberId: into._id, reason: body.reason, byUserId: actorOf(ctx).userId, now: options.now() });
     ctx.status = 201;
@@ -131,7 +124,7 @@ export function membersRouter(options: { now: () => Date }): Router {
   });
 
   router.post("/member-merges/:mergeId/undo", validate(MergeUndoSchema), async (ctx) => {
-    const { params } = ctx.state.input as MergeUndoReq;
+    const { params } = inputOf(ctx, MergeUndoSchema);
     await memberMergeUndoer({ mergeId: new Types.ObjectId(params.mergeId), now: options.now() });
     ctx.body = { data: { mergeId: params.mergeId, undone: true } };
   });

@@ -3,10 +3,10 @@ import { createRouter } from "../router.ts";
 import autoTagger from "../../commands/autoTagger.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import orderRecorder, { type OrderInput, type OrderOutcome } from "../../commands/orderRecorder.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
 import type { WeComClient } from "../../wecom/client.ts";
-import { orderCreateSchema, type OrderBody, type OrderCreateReq } from "./schema.ts";
+import { orderCreateSchema, type OrderBody } from "./schema.ts";
 
 /**
  * @param body a validated order.
@@ -38,7 +38,7 @@ async function levelTagsFor(memberId: string, options: { wecom: WeComClient; now
 export function ordersRouter(options: { wecom: WeComClient; now: () => Date }): Router {
   const router = createRouter();
   router.post("/orders", validate(orderCreateSchema), async (ctx) => {
-    const { body } = ctx.state.input as OrderCreateReq;
+    const { body } = inputOf(ctx, orderCreateSchema);
     const { program } = await currentProgram();
     const single = !("orders" in body);
     const orders = "orders" in body ? body.orders : [body];

@@ -2,14 +2,14 @@ import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import directorySyncer from "../../commands/directorySyncer.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Department } from "../../models/Department.ts";
 import { Employee } from "../../models/Employee.ts";
 import { presentDirectorySync, presentStore } from "../../presenters/store.ts";
 import { employeeScopeFilter } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { presentEmployees } from "./employeeLookup.ts";
-import { EmployeeListSchema, type EmployeeListReq } from "./orgSchema.ts";
+import { EmployeeListSchema } from "./orgSchema.ts";
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -24,7 +24,7 @@ export function orgRouter(options: { wecom: WeComClient; now: () => Date }): Rou
   const router = createRouter();
 
   router.get("/employees", validate(EmployeeListSchema), async (ctx) => {
-    const { query } = ctx.state.input as EmployeeListReq;
+    const { query } = inputOf(ctx, EmployeeListSchema);
     const conditions: Record<string, unknown>[] = [{ deleted: false }, employeeScopeFilter(actorOf(ctx))];
     if (query.q) {
       const words = { $regex: escapeRegex(query.q), $options: "i" };

@@ -16,7 +16,6 @@ export const EmployeeListSchema = z.object({
     pageSize,
   }),
 });
-export type EmployeeListReq = z.infer<typeof EmployeeListSchema>;
 
 /** `PUT /employees/:userId/role`: a manager needs at least one store; other roles get none. */
 export const EmployeeRoleSchema = z.object({
@@ -33,4 +32,3 @@ export const EmployeeRoleSchema = z.object({
     })
     .transform((body) => ({ role: body.role, scopeStoreIds: body.role === "manager" ? [...new Set(body.scopeStoreIds)] : [] })),
 });
-export type EmployeeRoleReq = z.infer<typeof EmployeeRoleSchema>;

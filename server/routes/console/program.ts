@@ -3,8 +3,8 @@ import { createRouter } from "../router.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { z } from "zod";
 import programSaver, { currentProgram } from "../../commands/programStore.ts";
-import { ProgramSaveSchema, type Program } from "../../domain/program.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { ProgramSaveSchema } from "../../domain/program.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { ProgramSettings } from "../../models/ProgramSettings.ts";
 
 // Saving holds every setting to LIMITS; reading back (currentProgram) accepts older versions.
@@ -22,7 +22,7 @@ export function programRouter(options: { now: () => Date }): Router {
     ctx.body = { data: await currentProgram() };
   });
   router.put("/program", validate(ProgramPutSchema), async (ctx) => {
-    const { body } = ctx.state.input as { body: Program };
+    const { body } = inputOf(ctx, ProgramPutSchema);
     const by = actorOf(ctx).userId ?? "api_token";
     const version = await programSaver({ program: body, savedBy: by, now: options.now() });
     ctx.body = { data: { version, program: body } };

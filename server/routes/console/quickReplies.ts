@@ -3,7 +3,7 @@ import { createRouter } from "../router.ts";
 import quickReplyFinder, { quickReplyFolders, type StoredQuickReply, type StoredQuickReplyFolder } from "../../commands/quickReplyFinder.ts";
 import { isDuplicateKeyError } from "../../db/duplicates.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { QuickReply } from "../../models/QuickReply.ts";
 import { QuickReplyFolder } from "../../models/QuickReplyFolder.ts";
 import { presentQuickReply, presentQuickReplyFolder } from "../../presenters/quickReply.ts";
@@ -15,14 +15,7 @@ import {
   QuickReplyDeleteSchema,
   QuickReplyListSchema,
   QuickReplyUpdateSchema,
-  type FolderCreateReq,
-  type FolderDeleteReq,
-  type FolderUpdateReq,
   type QuickReplyBody,
-  type QuickReplyCreateReq,
-  type QuickReplyDeleteReq,
-  type QuickReplyListReq,
-  type QuickReplyUpdateReq,
 } from "./quickRepliesSchema.ts";
 
 /** The unique index decides, so two operators saving the same name at once get one 409. */
@@ -57,14 +50,14 @@ export function quickRepliesRouter(): Router {
   });
 
   router.post("/quick-reply-folders", validate(FolderCreateSchema), async (ctx) => {
-    const { body } = ctx.state.input as FolderCreateReq;
+    const { body } = inputOf(ctx, FolderCreateSchema);
     const created = await uniqueFolderName(body.name, () => QuickReplyFolder.create({ name: body.name, order: body.order ?? 0 }));
     ctx.status = 201;
     ctx.body = { data: presentQuickReplyFolder(created.toObject() as StoredQuickReplyFolder, 0) };
   });
 
   router.put("/quick-reply-folders/:id", validate(FolderUpdateSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as FolderUpdateReq;
+    const { params, body } = inputOf(ctx, FolderUpdateSchema);
     const set = body.order === undefined ? { name: body.name } : { name: body.name, order: body.order };
     const updated = await uniqueFolderName(body.name, () =>
       QuickReplyFolder.findByIdAndUpdate(params.id, { $set: set }, { returnDocument: "after" }).lean<StoredQuickReplyFolder>(),
@@ -76,7 +69,7 @@ export function quickRepliesRouter(): Router {
   });
 
   router.delete("/quick-reply-folders/:id", validate(FolderDeleteSchema), async (ctx) => {
-    const { params } = ctx.state.input as FolderDeleteReq;
+    const { params } = inputOf(ctx, FolderDeleteSchema);
     const folder = await QuickReplyFolder.findById(params.id).lean<StoredQuickReplyFolder>();
     if (!folder) {
       throw NotFoundError("quick reply folder");
@@ -92,13 +85,13 @@ export function quickRepliesRouter(): Router {
   });
 
   router.get("/quick-replies", validate(QuickReplyListSchema), async (ctx) => {
-    const { query } = ctx.state.input as QuickReplyListReq;
+    const { query } = inputOf(ctx, QuickReplyListSchema);
     const { replies, total } = await quickReplyFinder(query);
     ctx.body = { data: replies.map(presentQuickReply), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
 
   router.post("/quick-replies", validate(QuickReplyCreateSchema), async (ctx) => {
-    const { body } = ctx.state.input as QuickReplyCreateReq;
+    const { body } = inputOf(ctx, QuickReplyCreateSchema);
     await assertFolderExists(body);
     const created = await QuickReply.create(body);
     ctx.status = 201;
@@ -106,7 +99,7 @@ export function quickRepliesRouter(): Router {
   });
 
   router.put("/quick-replies/:id", validate(QuickReplyUpdateSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as QuickReplyUpdateReq;
+    const { params, body } = inputOf(ctx, QuickReplyUpdateSchema);
     await assertFolderExists(body);
     const updated = await QuickReply.findByIdAndUpdate(params.id, { $set: body }, { returnDocument: "after" }).lean<StoredQuickReply>();
     if (!updated) {
@@ -116,7 +109,7 @@ export function quickRepliesRouter(): Router {
   });
 
   router.delete("/quick-replies/:id", validate(QuickReplyDeleteSchema), async (ctx) => {
-    const { params } = ctx.state.input as QuickReplyDeleteReq;
+    const { params } = inputOf(ctx, QuickReplyDeleteSchema);
     const { deletedCount } = await QuickReply.deleteOne({ _id: params.id });
     if (deletedCount === 0) {
       throw NotFoundError("quick reply");

@@ -54,15 +54,12 @@ const FolderBodySchema = z.object({
 
 /** `POST /quick-reply-folders`. */
 export const FolderCreateSchema = z.object({ body: FolderBodySchema });
-export type FolderCreateReq = z.infer<typeof FolderCreateSchema>;
 
 /** `PUT /quick-reply-folders/:id`: a missing order keeps the folder's place. */
 export const FolderUpdateSchema = z.object({ params: z.object({ id: objectId("folder") }), body: FolderBodySchema });
-export type FolderUpdateReq = z.infer<typeof FolderUpdateSchema>;
 
 /** `DELETE /quick-reply-folders/:id`. */
 export const FolderDeleteSchema = z.object({ params: z.object({ id: objectId("folder") }) });
-export type FolderDeleteReq = z.infer<typeof FolderDeleteSchema>;
 
 /** `GET /quick-replies?q=&folderId=&page=&pageSize=` (console and sidebar); an empty folderId means all. */
 export const QuickReplyListSchema = z.object({
@@ -73,16 +70,12 @@ export const QuickReplyListSchema = z.object({
     pageSize,
   }),
 });
-export type QuickReplyListReq = z.infer<typeof QuickReplyListSchema>;
 
 /** `POST /quick-replies`. */
 export const QuickReplyCreateSchema = z.object({ body: QuickReplyBodySchema });
-export type QuickReplyCreateReq = z.infer<typeof QuickReplyCreateSchema>;
 
 /** `PUT /quick-replies/:id`: the whole reply, as on create. */
 export const QuickReplyUpdateSchema = z.object({ params: z.object({ id: objectId("quick reply") }), body: QuickReplyBodySchema });
-export type QuickReplyUpdateReq = z.infer<typeof QuickReplyUpdateSchema>;
 
 /** `DELETE /quick-replies/:id`. */
 export const QuickReplyDeleteSchema = z.object({ params: z.object({ id: objectId("quick reply") }) });
-export type QuickReplyDeleteReq = z.infer<typeof QuickReplyDeleteSchema>;

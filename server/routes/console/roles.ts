@@ -2,9 +2,9 @@ import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import roleAssigner from "../../commands/roleAssigner.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { presentEmployees } from "./employeeLookup.ts";
-import { EmployeeRoleSchema, type EmployeeRoleReq } from "./orgSchema.ts";
+import { EmployeeRoleSchema } from "./orgSchema.ts";
 
 /**
  * Console roles (admin only by the area rules): who is admin, operator, manager (and of which
@@ -17,7 +17,7 @@ export function rolesRouter(options: { now: () => Date }): Router {
   const router = createRouter();
 
   router.put("/employees/:userId/role", validate(EmployeeRoleSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as EmployeeRoleReq;
+    const { params, body } = inputOf(ctx, EmployeeRoleSchema);
     const employee = await roleAssigner({
       userId: params.userId,
       role: body.role,

@@ -5,10 +5,8 @@ import { memberNo, orderFen, page, pageSize, pointsAmount, quantity, refundedFen
 const id = z.string().trim().min(1, "is required").max(128, "is too long");
 
 export const CustomerInfoSchema = z.object({ params: z.object({ externalUserId: id }) });
-export type CustomerInfoReq = z.infer<typeof CustomerInfoSchema>;
 
 export const GroupInfoSchema = z.object({ params: z.object({ chatId: id }) });
-export type GroupInfoReq = z.infer<typeof GroupInfoSchema>;
 
 export const EventListSchema = z.object({
   query: z.object({
@@ -18,7 +16,6 @@ export const EventListSchema = z.object({
     pageSize,
   }),
 });
-export type EventListReq = z.infer<typeof EventListSchema>;
 
 const text = (max: number) => z.string().trim().min(1, "is required").max(max, "is too long");
 
@@ -78,7 +75,6 @@ const OrderSingleSchema = z.object({ body: OrderSchema });
  */
 export const orderCreateSchema = (input: { body: unknown }) =>
   input.body !== null && typeof input.body === "object" && "orders" in input.body ? OrderBatchSchema : OrderSingleSchema;
-export type OrderCreateReq = z.infer<typeof OrderBatchSchema> | z.infer<typeof OrderSingleSchema>;
 
 
 export const MemberInfoSchema = z.object({ params: z.object({ memberNo }) });
@@ -93,8 +89,6 @@ export const MemberListSchema = z.object({
     pageSize,
   }),
 });
-export type MemberListReq = z.infer<typeof MemberListSchema>;
-export type MemberInfoReq = z.infer<typeof MemberInfoSchema>;
 
 export const PointsSpendSchema = z.object({
   params: z.object({ memberNo }),
@@ -104,7 +98,6 @@ export const PointsSpendSchema = z.object({
     reason: text(100),
   }),
 });
-export type PointsSpendReq = z.infer<typeof PointsSpendSchema>;
 
 /** A task completed or a daily sign-in; a task names its own id, a sign-in counts once a day. */
 export const ActivitySchema = z.object({
@@ -114,18 +107,14 @@ export const ActivitySchema = z.object({
     z.object({ kind: z.literal("sign_in") }),
   ]),
 });
-export type ActivityReq = z.infer<typeof ActivitySchema>;
 
 export const MemberMergeSchema = z.object({
   body: z.object({ from: memberNo, into: memberNo, reason: text(200) }),
 });
-export type MemberMergeReq = z.infer<typeof MemberMergeSchema>;
 
 export const MergeUndoSchema = z.object({ params: z.object({ mergeId: z.string().regex(/^[0-9a-f]{24}$/, "must be a merge id") }) });
-export type MergeUndoReq = z.infer<typeof MergeUndoSchema>;
 
 export const MemberBindSchema = z.object({
   params: z.object({ memberNo }),
   body: z.object({ externalUserId: text(64) }),
 });
-export type MemberBindReq = z.infer<typeof MemberBindSchema>;

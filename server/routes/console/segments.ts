@@ -9,7 +9,7 @@ import type { Program } from "../../domain/program.ts";
 import { compileSegmentFilter, segmentRuleProblem, type SegmentRule } from "../../domain/segmentRule.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Logger } from "../../logging/logger.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
 import { Segment } from "../../models/Segment.ts";
 import { presentDeletion } from "../../presenters/deletion.ts";
@@ -22,12 +22,6 @@ import {
   SegmentMembersSchema,
   SegmentPreviewSchema,
   SegmentUpdateSchema,
-  type SegmentCreateReq,
-  type SegmentInfoReq,
-  type SegmentListReq,
-  type SegmentMembersReq,
-  type SegmentPreviewReq,
-  type SegmentUpdateReq,
 } from "./segmentsSchema.ts";
 import { isDuplicateKeyError } from "../../db/duplicates.ts";
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -79,14 +73,14 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   const router = createRouter();
 
   router.post("/segments/preview", validate(SegmentPreviewSchema), async (ctx) => {
-    const { body: rule } = ctx.state.input as SegmentPreviewReq;
+    const { body: rule } = inputOf(ctx, SegmentPreviewSchema);
     const { program } = await currentProgram();
     checkLevels(rule, program, "");
     ctx.body = { data: presentSegmentCount(await segmentCounter({ rule, program, now: options.now() })) };
   });
 
   router.post("/segments", validate(SegmentCreateSchema), async (ctx) => {
-    const { body } = ctx.state.input as SegmentCreateReq;
+    const { body } = inputOf(ctx, SegmentCreateSchema);
     const { program } = await currentProgram();
     checkLevels(body.rule, program, "rule.");
     const now = options.now();
@@ -97,7 +91,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   });
 
   router.get("/segments", validate(SegmentListSchema), async (ctx) => {
-    const { query } = ctx.state.input as SegmentListReq;
+    const { query } = inputOf(ctx, SegmentListSchema);
     const filter = query.q ? { name: { $regex: escapeRegex(query.q), $options: "i" } } : {};
     const [segments, total] = await Promise.all([
       Segment.find(filter)
@@ -111,7 +105,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   });
 
   router.get("/segments/:id", validate(SegmentInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as SegmentInfoReq;
+    const { params } = inputOf(ctx, SegmentInfoSchema);
     const segment = await segmentById(params.id);
     const { program } = await currentProgram();
     const now = options.now();
@@ -120,7 +114,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   });
 
   router.put("/segments/:id", validate(SegmentUpdateSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as SegmentUpdateReq;
+    const { params, body } = inputOf(ctx, SegmentUpdateSchema);
     const { program } = await currentProgram();
     checkLevels(body.rule, program, "rule.");
     const now = options.now();
@@ -135,7 +129,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   });
 
   router.delete("/segments/:id", validate(SegmentInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as SegmentInfoReq;
+    const { params } = inputOf(ctx, SegmentInfoSchema);
     const { deletedCount } = await Segment.deleteOne({ _id: params.id });
     if (deletedCount === 0) {
       throw NotFoundError("segment");
@@ -144,7 +138,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   });
 
   router.get("/segments/:id/members", validate(SegmentMembersSchema), async (ctx) => {
-    const { params, query } = ctx.state.input as SegmentMembersReq;
+    const { params, query } = inputOf(ctx, SegmentMembersSchema);
     const segment = await segmentById(params.id);
     const { program } = await currentProgram();
     const now = options.now();
@@ -164,7 +158,7 @@ export function segmentsRouter(options: { now: () => Date }): Router {
   });
 
   router.get("/segments/:id/export", validate(SegmentInfoSchema), async (ctx) => {
-    const { params } = ctx.state.input as SegmentInfoReq;
+    const { params } = inputOf(ctx, SegmentInfoSchema);
     const segment = await segmentById(params.id);
     const { program } = await currentProgram();
     const now = options.now();

@@ -12,26 +12,20 @@ const SegmentBodySchema = z.object({
 
 /** `POST /segments/preview`: the body is the rule itself, so errors read `rfm.r.0: …`. */
 export const SegmentPreviewSchema = z.object({ body: SegmentRuleSchema });
-export type SegmentPreviewReq = z.infer<typeof SegmentPreviewSchema>;
 
 /** `POST /segments`. */
 export const SegmentCreateSchema = z.object({ body: SegmentBodySchema });
-export type SegmentCreateReq = z.infer<typeof SegmentCreateSchema>;
 
 /** `GET /segments?q=&page=&pageSize=`. */
 export const SegmentListSchema = z.object({
   query: z.object({ q: z.string().trim().max(40, "is too long").optional(), page, pageSize }),
 });
-export type SegmentListReq = z.infer<typeof SegmentListSchema>;
 
 /** `GET|DELETE /segments/:id` and `GET /segments/:id/export`. */
 export const SegmentInfoSchema = z.object({ params: z.object({ id: segmentId }) });
-export type SegmentInfoReq = z.infer<typeof SegmentInfoSchema>;
 
 /** `PUT /segments/:id`: the whole segment, as on create. */
 export const SegmentUpdateSchema = z.object({ params: z.object({ id: segmentId }), body: SegmentBodySchema });
-export type SegmentUpdateReq = z.infer<typeof SegmentUpdateSchema>;
 
 /** `GET /segments/:id/members?page=&pageSize=`. */
 export const SegmentMembersSchema = z.object({ params: z.object({ id: segmentId }), query: z.object({ page, pageSize }) });
-export type SegmentMembersReq = z.infer<typeof SegmentMembersSchema>;

@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { TAG_RULE_TRIGGERS, TagRule } from "../../models/TagRule.ts";
 import { presentDeletion } from "../../presenters/deletion.ts";
 import { presentTagRule } from "../../presenters/tagRule.ts";
@@ -47,7 +47,7 @@ export function tagRulesRouter(): Router {
     ctx.body = { data: (await TagRule.find().sort({ createdAt: 1 }).lean()).map(presentTagRule) };
   });
   router.post("/tag-rules", validate(TagRuleCreateSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof TagRuleCreateSchema>;
+    const { body } = inputOf(ctx, TagRuleCreateSchema);
     if (await TagRule.exists({ name: body.name })) {
       throw ConflictError("name: 已有同名规则");
     }
@@ -55,7 +55,7 @@ export function tagRulesRouter(): Router {
     ctx.body = { data: presentTagRule((await TagRule.create(body)).toObject()) };
   });
   router.put("/tag-rules/:id", validate(TagRuleUpdateSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as z.infer<typeof TagRuleUpdateSchema>;
+    const { params, body } = inputOf(ctx, TagRuleUpdateSchema);
     const rule = await TagRule.findByIdAndUpdate(params.id, { $set: body }, { returnDocument: "after", lean: true });
     if (!rule) {
       throw NotFoundError("tag rule");
@@ -63,7 +63,7 @@ export function tagRulesRouter(): Router {
     ctx.body = { data: presentTagRule(rule) };
   });
   router.delete("/tag-rules/:id", validate(TagRuleIdSchema), async (ctx) => {
-    const { params } = ctx.state.input as z.infer<typeof TagRuleIdSchema>;
+    const { params } = inputOf(ctx, TagRuleIdSchema);
     const removed = await TagRule.deleteOne({ _id: params.id });
     if (removed.deletedCount === 0) {
       throw NotFoundError("tag rule");

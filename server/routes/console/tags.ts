@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import { corpTagCreator, corpTagDeleter, corpTagEditor } from "../../commands/corpTagEditor.ts";
 import followTagger from "../../commands/followTagger.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { TagGroup } from "../../models/TagGroup.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import {
@@ -11,11 +11,6 @@ import {
   TagDeleteSchema,
   TagGroupCreateSchema,
   TagUpdateSchema,
-  type FollowMarkReq,
-  type TagCreateReq,
-  type TagDeleteReq,
-  type TagGroupCreateReq,
-  type TagUpdateReq,
 } from "./tagsSchema.ts";
 
 /**
@@ -42,33 +37,33 @@ export function tagsRouter(options: { wecom: WeComClient; now: () => Date }): Ro
   });
 
   router.post("/tag-groups", validate(TagGroupCreateSchema), async (ctx) => {
-    const { body } = ctx.state.input as TagGroupCreateReq;
+    const { body } = inputOf(ctx, TagGroupCreateSchema);
     const groupId = await corpTagCreator({ wecom, groupName: body.groupName, tags: body.tags, now: now() });
     ctx.status = 201;
     ctx.body = { data: { groupId } };
   });
 
   router.post("/tag-groups/:groupId/tags", validate(TagCreateSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as TagCreateReq;
+    const { params, body } = inputOf(ctx, TagCreateSchema);
     await corpTagCreator({ wecom, groupId: params.groupId, tags: body.tags, now: now() });
     ctx.status = 201;
     ctx.body = { data: { groupId: params.groupId } };
   });
 
   router.patch("/tags/:id", validate(TagUpdateSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as TagUpdateReq;
+    const { params, body } = inputOf(ctx, TagUpdateSchema);
     await corpTagEditor({ wecom, id: params.id, name: body.name, order: body.order, now: now() });
     ctx.body = { data: { id: params.id } };
   });
 
   router.post("/tags/delete", validate(TagDeleteSchema), async (ctx) => {
-    const { body } = ctx.state.input as TagDeleteReq;
+    const { body } = inputOf(ctx, TagDeleteSchema);
     await corpTagDeleter({ wecom, tagIds: body.tagIds, groupIds: body.groupIds, now: now() });
     ctx.body = { data: { deleted: body.tagIds.length + body.groupIds.length } };
   });
 
   router.post("/follows/mark-tags", validate(FollowMarkSchema), async (ctx) => {
-    const { body } = ctx.state.input as FollowMarkReq;
+    const { body } = inputOf(ctx, FollowMarkSchema);
     const tagIds = await followTagger({ wecom, userId: body.userId, externalUserId: body.externalUserId, add: body.add, remove: body.remove });
     ctx.body = { data: { userId: body.userId, externalUserId: body.externalUserId, tagIds } };
   });

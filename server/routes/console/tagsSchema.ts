@@ -11,13 +11,11 @@ export const TagGroupCreateSchema = z.object({
     tags: z.array(z.object({ name: tagName, order: z.number().int().min(0).optional() })).min(1, "needs at least one tag").max(100),
   }),
 });
-export type TagGroupCreateReq = z.infer<typeof TagGroupCreateSchema>;
 
 export const TagCreateSchema = z.object({
   params: z.object({ groupId: tagId }),
   body: z.object({ tags: z.array(z.object({ name: tagName, order: z.number().int().min(0).optional() })).min(1, "needs at least one tag").max(100) }),
 });
-export type TagCreateReq = z.infer<typeof TagCreateSchema>;
 
 export const TagUpdateSchema = z.object({
   params: z.object({ id: tagId }),
@@ -25,16 +23,13 @@ export const TagUpdateSchema = z.object({
     .object({ name: tagName.optional(), order: z.number().int().min(0).max(4_294_967_295).optional() })
     .refine((body) => body.name !== undefined || body.order !== undefined, { message: "name or order is required", path: ["name"] }),
 });
-export type TagUpdateReq = z.infer<typeof TagUpdateSchema>;
 
 export const TagDeleteSchema = z.object({
   body: z.object({ tagIds: tagIds.default([]), groupIds: tagIds.default([]) }),
 });
-export type TagDeleteReq = z.infer<typeof TagDeleteSchema>;
 
 export const FollowMarkSchema = z.object({
   body: z
     .object({ userId: tagId, externalUserId: tagId, add: tagIds.default([]), remove: tagIds.default([]) })
     .refine((body) => body.add.length + body.remove.length > 0, { message: "add or remove must name a tag", path: ["add"] }),
 });
-export type FollowMarkReq = z.infer<typeof FollowMarkSchema>;

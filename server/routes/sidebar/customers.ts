@@ -5,7 +5,7 @@ import { benefitRedeemer } from "../../commands/benefitClaimer.ts";
 import followTagger from "../../commands/followTagger.ts";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { BenefitClaim } from "../../models/BenefitClaim.ts";
 import { Customer } from "../../models/Customer.ts";
 import { CustomerNote } from "../../models/CustomerNote.ts";
@@ -44,7 +44,7 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
   const router = createRouter();
 
   router.get("/customers/:externalUserId", validate(ProfileSchema), async (ctx) => {
-    const { params } = ctx.state.input as z.infer<typeof ProfileSchema>;
+    const { params } = inputOf(ctx, ProfileSchema);
     const actor = actorOf(ctx);
     await assertCustomer(actor, params.externalUserId);
     const profile = await customerProfile(params.externalUserId, actor.userId, options.now());
@@ -55,7 +55,7 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
   });
 
   router.post("/customers/:externalUserId/tags", validate(TagsSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as z.infer<typeof TagsSchema>;
+    const { params, body } = inputOf(ctx, TagsSchema);
     const actor = actorOf(ctx);
     await assertCustomer(actor, params.externalUserId);
     if (!actor.userId) {
@@ -66,7 +66,7 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
   });
 
   router.post("/customers/:externalUserId/notes", validate(NoteSchema), async (ctx) => {
-    const { params, body } = ctx.state.input as z.infer<typeof NoteSchema>;
+    const { params, body } = inputOf(ctx, NoteSchema);
     const actor = actorOf(ctx);
     await assertCustomer(actor, params.externalUserId);
     const author = actor.userId ?? "api_token";
@@ -78,7 +78,7 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
   });
 
   router.post("/benefits/redeem", validate(RedeemSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof RedeemSchema>;
+    const { body } = inputOf(ctx, RedeemSchema);
     const actor = actorOf(ctx);
     const claim = await BenefitClaim.findById(body.code, { memberId: 1 }).lean();
     const member = claim ? await Member.findById(claim.memberId, { memberNo: 1, homeStoreId: 1, guideUserIds: 1 }).lean() : null;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { currentProgram } from "../../commands/programStore.ts";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Employee } from "../../models/Employee.ts";
 import { Group } from "../../models/Group.ts";
 import { Member } from "../../models/Member.ts";
@@ -22,7 +22,7 @@ const GroupSchema = z.object({ params: z.object({ chatId: z.string().trim().min(
 export function sidebarGroupsRouter(): Router {
   const router = createRouter();
   router.get("/groups/:chatId", validate(GroupSchema), async (ctx) => {
-    const { params } = ctx.state.input as z.infer<typeof GroupSchema>;
+    const { params } = inputOf(ctx, GroupSchema);
     await assertGroup(actorOf(ctx), params.chatId);
     const group = await Group.findOne({ chatId: params.chatId }).lean();
     if (!group) {

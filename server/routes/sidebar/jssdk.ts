@@ -3,7 +3,7 @@ import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Customer } from "../../models/Customer.ts";
 import { Follow } from "../../models/Follow.ts";
 import { Group } from "../../models/Group.ts";
@@ -36,7 +36,7 @@ const DEV_CONTEXT_LIMIT = 50;
 export function sidebarJsSdkRouter(options: { tickets: JsApiTickets; standIn: boolean }): Router {
   const router = createRouter();
   router.get("/jssdk/signature", validate(SignatureSchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof SignatureSchema>;
+    const { query } = inputOf(ctx, SignatureSchema);
     const failedTicketId = query.fresh === "1" ? query.ticketId : undefined;
     ctx.body = { data: await options.tickets.sign(query.url, query.type, failedTicketId) };
   });

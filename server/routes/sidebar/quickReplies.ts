@@ -1,9 +1,9 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import quickReplyFinder, { quickReplyFolders } from "../../commands/quickReplyFinder.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { presentQuickReply, presentQuickReplyFolder } from "../../presenters/quickReply.ts";
-import { QuickReplyListSchema, type QuickReplyListReq } from "../console/quickRepliesSchema.ts";
+import { QuickReplyListSchema } from "../console/quickRepliesSchema.ts";
 
 /**
  * The quick-reply library as guides read it in the sidebar. Every role may read it, so there is
@@ -19,7 +19,7 @@ export function sidebarQuickRepliesRouter(): Router {
   });
 
   router.get("/quick-replies", validate(QuickReplyListSchema), async (ctx) => {
-    const { query } = ctx.state.input as QuickReplyListReq;
+    const { query } = inputOf(ctx, QuickReplyListSchema);
     const { replies, total } = await quickReplyFinder(query);
     ctx.body = { data: replies.map(presentQuickReply), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });

@@ -5,10 +5,10 @@ import getRawBody from "raw-body";
 import type { EventRecorder } from "../../commands/eventRecorder.ts";
 import { CallbackRejectedError, NotConfiguredError, PayloadTooLargeError } from "../../errors.ts";
 import type { Logger } from "../../logging/logger.ts";
-import { validate } from "../../middlewares/validate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
 import { openSealedMessage, type CallbackSecrets } from "../../wecom/callbackCrypto.ts";
 import { parseCallbackEvent, parseEnvelope, withoutUnusedPersonalData } from "../../wecom/callbackEvent.ts";
-import { CallbackDeliverSchema, CallbackVerifySchema, type CallbackDeliverReq, type CallbackVerifyReq } from "./schema.ts";
+import { CallbackDeliverSchema, CallbackVerifySchema } from "./schema.ts";
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
@@ -37,7 +37,7 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
   };
 
   router.get("/wecom/callback", validate(CallbackVerifySchema), async (ctx) => {
-    const { query } = ctx.state.input as CallbackVerifyReq;
+    const { query } = inputOf(ctx, CallbackVerifySchema);
     const echo = openSealedMessage(requireSecrets(), {
       signature: query.msg_signature,
       timestamp: query.timestamp,
@@ -50,7 +50,7 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
   });
 
   router.post("/wecom/callback", validate(CallbackDeliverSchema), async (ctx) => {
-    const { query } = ctx.state.input as CallbackDeliverReq;
+    const { query } = inputOf(ctx, CallbackDeliverSchema);
     const active = requireSecrets();
     const body = await readBody(ctx);
     const opened = openSealedMessage(active, {

@@ -9,7 +9,5 @@ const signed = {
 export const CallbackVerifySchema = z.object({
   query: z.object({ ...signed, echostr: z.string().min(1, "is required") }),
 });
-export type CallbackVerifyReq = z.infer<typeof CallbackVerifySchema>;
 
 export const CallbackDeliverSchema = z.object({ query: z.object(signed) });
-export type CallbackDeliverReq = z.infer<typeof CallbackDeliverSchema>;
