@@ -9,8 +9,8 @@ import { apiResponse } from "../middlewares/apiResponse.ts";
 import { jsonBody } from "../middlewares/jsonBody.ts";
 import { actorOf, sameSecret } from "../middlewares/authenticate.ts";
 import { rateLimit } from "../middlewares/rateLimit.ts";
+import { firstAdminOpen, provisionDevEmployee, provisionFirstAdmin } from "../commands/adminProvisioner.ts";
 import { inputOf, validate } from "../middlewares/validate.ts";
-import { Counter } from "../models/Counter.ts";
 import { Employee } from "../models/Employee.ts";
 import { LoginState } from "../models/LoginState.ts";
 import { endSession, startSession } from "../security/sessions.ts";
@@ -44,7 +44,6 @@ export const WECOM_LOGIN_URLS = {
 const STATE_TTL_MS = 10 * 60 * 1000;
 // WeCom's codes live 5 minutes; remembering a used one a little longer refuses any replay.
 const USED_CODE_TTL_MS = 10 * 60 * 1000;
-const BOOTSTRAP_MARK = "admin_bootstrap";
 // Binds a login's state to the browser that started it, so a callback link opened elsewhere
 // (login CSRF: someone else's code and state) logs nobody in.
 const LOGIN_COOKIE = "scrm_login";
@@ -74,7 +73,7 @@ export function authRouter(options: AuthOptions): Router {
   const wecomConfigured = Boolean(options.corpId && options.agentId);
 
   router.get("/options", async (ctx) => {
-    const bootstrap = Boolean(options.apiToken) && !(await Counter.exists({ _id: BOOTSTRAP_MARK })) && !(await Employee.exists({ role: "admin" }));
+    const bootstrap = Boolean(options.apiToken) && (await firstAdminOpen());
     ctx.body = { data: { corpId: options.corpId ?? null, agentId: options.agentId ?? null, devLogin: options.devLogin, standIn: options.standIn, bootstrap, wecomConfigured } };
   });
 
@@ -118,8 +117,8 @@ export function authRouter(options: AuthOptions): Router {
         throw AuthenticationError("code: 您取消了企业微信授权");
       }
       const who = await exchangeCode(options, parsed.data.query.code, options.now());
-      if (options.firstLoginAdmin && state.mode === "qr" && (await claimFirstAdmin())) {
-        await Employee.updateOne({ userId: who }, { $set: { role: "admin", scopeStoreIds: [] } });
+      if (options.firstLoginAdmin && state.mode === "qr") {
+        await provisionFirstAdmin({ userId: who });
       }
       await startSession(ctx, who, state.mode, options.now());
       ctx.redirect(state.returnTo);
@@ -138,10 +137,9 @@ export function authRouter(options: AuthOptions): Router {
     if (!options.apiToken || !sameSecret(body.token, options.apiToken)) {
       throw AuthenticationError("token: 与 SCRM_API_TOKEN 不一致");
     }
-    if (!(await claimFirstAdmin())) {
+    if (!(await provisionFirstAdmin({ userId: body.userId }))) {
       throw ConflictError("bootstrap: 已有管理员，请用企业微信登录");
     }
-    await Employee.updateOne({ userId: body.userId }, { $set: { role: "admin", scopeStoreIds: [] }, $setOnInsert: { name: body.userId } }, { upsert: true });
     await startSession(ctx, body.userId, "bootstrap", options.now());
     ctx.body = { data: { userId: body.userId, role: "admin" } };
   });
@@ -152,15 +150,9 @@ export function authRouter(options: AuthOptions): Router {
       throw NotFoundError("route");
     }
     const { body } = inputOf(ctx, DevLoginSchema);
-    const employee = await Employee.findOne({ userId: body.userId }, { role: 1, deleted: 1 }).lean();
-    if (employee?.deleted) {
-      throw NotFoundError(`userId: employee ${body.userId}`);
-    }
-    let role = employee?.role ?? "guide";
-    if (!employee) {
-      // A fresh development database has no directory yet: whoever logs in first gets to set it up.
-      role = (await claimFirstAdmin()) ? "admin" : "guide";
-      await Employee.updateOne({ userId: body.userId }, { $set: { role }, $setOnInsert: { name: body.userId } }, { upsert: true }).catch(ignoreDuplicate);
+    const role = await provisionDevEmployee(body.userId);
+    if (!role) {
+      throw new AppError(404, "not_found", "userId: 该成员已离职或被删除");
     }
     await startSession(ctx, body.userId, "dev", options.now());
     ctx.body = { data: { userId: body.userId, role } };
@@ -171,34 +163,6 @@ export function authRouter(options: AuthOptions): Router {
     ctx.body = { data: {} };
   });
   return router;
-}
-
-/**
- * Make the caller the first admin, once: the unique mark is created by exactly one request, so
- * the token bootstrap, the sandbox's first login and the development login never make two.
- *
- * @returns true for the one caller that gets to be the first admin.
- */
-async function claimFirstAdmin(): Promise<boolean> {
-  if (await Employee.exists({ role: "admin" })) {
-    return false;
-  }
-  try {
-    await Counter.create({ _id: BOOTSTRAP_MARK, value: 1 });
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) {
-      return false;
-    }
-    throw error;
-  }
-}
-
-// Two first logins of one employee race on the upsert; the loser's write is the winner's.
-function ignoreDuplicate(error: unknown): void {
-  if (!isDuplicateKeyError(error)) {
-    throw error;
-  }
 }
 
 function oauthUrl(options: AuthOptions, redirectUri: string, state: string): string {
