@@ -1,20 +1,27 @@
 // bench:callbacks — acknowledged WeCom deliveries per second through the full pipeline
 // (verify, decrypt, parse, store with a unique key, answer; the processor running behind it and
 // calling a stand-in WeCom), against a baseline that only verifies, decrypts and answers.
-// Both servers run as separate processes; autocannon runs here.
+// Both servers run as separate processes; autocannon runs here. In the same run it times the
+// database alone on the write a delivery waits for (bench/dbCeiling.ts), in the batch sizes the
+// pipeline's group commit produced, and reports where the pipeline's time went.
 //
-//   npm run bench:callbacks -- [--duration 10] [--connections 32] [--backend h2|memory] [--warmup 3] [--processor on|off]
+//   npm run bench:callbacks -- [--duration 10] [--connections 32] [--backend h2|memory] [--warmup 3] [--processor on|off] [--cpu-prof FILE]
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { MongoClient } from "mongodb";
 import { startEmbeddedMongo } from "../server/db/embeddedMongo.ts";
+import { PID_FILE, readPidFile } from "../server/db/embeddedPidFile.ts";
 import { sealMessage } from "../server/wecom/callbackCrypto.ts";
+import { benchCustomer, benchMessageXml, benchSecrets as secrets } from "./callbackMessages.ts";
+import { buildEventDocuments, measureDbCeiling } from "./dbCeiling.ts";
+import type { CommandTally, ProbeSnapshot } from "./serverProbe.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -23,14 +30,16 @@ const { values: args } = parseArgs({
     backend: { type: "string", default: "h2" },
     warmup: { type: "string", default: "3" },
     processor: { type: "string", default: "on" },
+    "cpu-prof": { type: "string" },
   },
 });
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const backend = args.backend === "memory" ? "memory" : "h2";
 const warmup = Number(args.warmup);
+const processorOn = args.processor !== "off";
 
-const secrets = { token: "BenchToken01", aesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", receiveId: "wwBenchCorp0001" };
+const PROBE = fileURLToPath(new URL("./serverProbe.ts", import.meta.url));
 
 interface Delivery {
   customer: string;
@@ -41,17 +50,10 @@ interface Delivery {
 function buildDeliveries(count: number, prefix: string): Delivery[] {
   const deliveries: Delivery[] = [];
   for (let index = 0; index < count; index += 1) {
-    const externalUserId = `wm${prefix}${String(index).padStart(10, "0")}`;
-    const xml =
-      `<xml><ToUserName><![CDATA[${secrets.receiveId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>` +
-      `<CreateTime>${1_700_000_000 + index}</CreateTime><MsgType><![CDATA[event]]></MsgType>` +
-      `<Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType>` +
-      `<UserID><![CDATA[guide_${index % 50}]]></UserID><ExternalUserID><![CDATA[${externalUserId}]]></ExternalUserID>` +
-      `<State><![CDATA[store_${index % 20}]]></State><WelcomeCode><![CDATA[WELCOME${index}]]></WelcomeCode></xml>`;
-    const sealed = sealMessage(secrets, xml);
+    const sealed = sealMessage(secrets, benchMessageXml(prefix, index));
     const query = new URLSearchParams({ msg_signature: sealed.signature, timestamp: sealed.timestamp, nonce: sealed.nonce });
     deliveries.push({
-      customer: externalUserId,
+      customer: benchCustomer(prefix, index),
       path: `/wecom/callback?${query}`,
       body: `<xml><ToUserName><![CDATA[${secrets.receiveId}]]></ToUserName><Encrypt><![CDATA[${sealed.encrypted}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>`,
     });
@@ -94,8 +96,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startProcess(script: string, argv: string[], env: Record<string, string>, ready: (url: string) => Promise<boolean>, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...argv], {
+async function startProcess(
+  script: string,
+  argv: string[],
+  env: Record<string, string>,
+  ready: (url: string) => Promise<boolean>,
+  url: string,
+  nodeFlags: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeFlags, script, ...argv], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -108,6 +117,81 @@ async function startProcess(script: string, argv: string[], env: Record<string, 
   }
   child.kill("SIGKILL");
   throw new Error(`${script} did not start`);
+}
+
+/** SIGTERM, then wait for the exit (the server drains and disconnects; a CPU profile is written then). */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Ask the server's probe for its totals and wait for the file it writes. */
+async function probeSnapshot(child: ChildProcess, file: string): Promise<ProbeSnapshot> {
+  const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ProbeSnapshot).seq : 0;
+  child.kill("SIGUSR2");
+  for (let tries = 0; tries < 200; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (fs.existsSync(file)) {
+      const snapshot = JSON.parse(fs.readFileSync(file, "utf8")) as ProbeSnapshot;
+      if (snapshot.seq > previous) {
+        return snapshot;
+      }
+    }
+  }
+  throw new Error("the server's probe did not answer");
+}
+
+/** CPU seconds a process has used (Linux /proc; user + system). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) {
+    return Number.NaN;
+  }
+  try {
+    // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+/** What the server did in the measured window, per acknowledged delivery. */
+function describeWindow(before: ProbeSnapshot, after: ProbeSnapshot, acked: number, seconds: number): string[] {
+  const sizes = after.eventInsertSizes.slice(before.eventInsertSizes.length);
+  const sorted = [...sizes].sort((a, b) => a - b);
+  const mean = sizes.reduce((sum, size) => sum + size, 0) / Math.max(1, sizes.length);
+  const lines = [
+    `  group commit: ${sizes.length} inserts into events, ${mean.toFixed(1)} documents each on average ` +
+      `(p50 ${percentile(sorted, 50)}, p90 ${percentile(sorted, 90)}, max ${sorted.at(-1) ?? 0}), up to ${after.maxEventInsertsInFlight} in flight`,
+  ];
+  const rows = Object.entries(after.commands)
+    .map(([key, total]) => {
+      const start: CommandTally = before.commands[key] ?? { commands: 0, statements: 0, ms: 0 };
+      return { key, commands: total.commands - start.commands, statements: total.statements - start.statements, ms: total.ms - start.ms };
+    })
+    .filter((row) => row.commands > 0)
+    .sort((a, b) => b.ms - a.ms);
+  lines.push(`  database commands per acked delivery (round trips, statements, ms waited; processor included):`);
+  for (const row of rows.slice(0, 14)) {
+    lines.push(
+      `    ${row.key.padEnd(28)} ${(row.commands / acked).toFixed(3).padStart(7)} ${(row.statements / acked).toFixed(3).padStart(7)} ${(row.ms / acked).toFixed(2).padStart(8)}`,
+    );
+  }
+  const active = after.loop.active - before.loop.active;
+  const idle = after.loop.idle - before.loop.idle;
+  const cpu = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6;
+  lines.push(`  server process: ${cpu.toFixed(1)} CPU s in ${seconds} s, event loop busy ${((100 * active) / (active + idle)).toFixed(0)}%`);
+  return lines;
 }
 
 interface LoadResult {
@@ -177,7 +261,7 @@ async function waitProcessed(client: MongoClient, count: number): Promise<number
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scrm-bench-"));
   process.stdout.write(
-    `bench:callbacks  duration ${duration}s  connections ${connections}  embedded backend ${backend}  processor ${args.processor}\n`,
+    `bench:callbacks  duration ${duration}s  connections ${connections}  embedded backend ${backend}  processor ${args.processor}  load average ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}\n`,
   );
   const poolSize = Math.max(50_000, duration * 25_000);
   const started = Date.now();
@@ -186,33 +270,37 @@ async function main(): Promise<void> {
   process.stdout.write(`  sealed ${poolSize * 2} deliveries in ${Date.now() - started} ms\n`);
 
   const database = await startEmbeddedMongo({ backend, dataDir, dbName: "scrm_bench" });
+  const databasePid = readPidFile(path.join(dataDir, PID_FILE));
   const wecom = await startWeComStandIn();
+  const probeFile = path.join(dataDir, "probe.json");
   const children: ChildProcess[] = [];
   try {
     const healthy = async (url: string) => (await fetch(`${url}/healthz`)).status === 200;
     const pipelinePort = await freePort();
     const pipelineUrl = `http://127.0.0.1:${pipelinePort}`;
-    children.push(
-      await startProcess(
-        "server/main.ts",
-        [],
-        {
-          NODE_ENV: "development",
-          PORT: String(pipelinePort),
-          HOST: "127.0.0.1",
-          MONGODB_URI: database.uri,
-          WECOM_CORP_ID: secrets.receiveId,
-          WECOM_CALLBACK_TOKEN: secrets.token,
-          WECOM_CALLBACK_AES_KEY: secrets.aesKey,
-          WECOM_CONTACT_SECRET: "bench-secret",
-          WECOM_API_BASE: wecom.url,
-          LOG_LEVEL: "warn",
-          EVENT_PROCESSOR: args.processor === "off" ? "0" : "1",
-        },
-        healthy,
-        pipelineUrl,
-      ),
+    const pipelineServer = await startProcess(
+      "server/main.ts",
+      [],
+      {
+        NODE_ENV: "development",
+        PORT: String(pipelinePort),
+        HOST: "127.0.0.1",
+        MONGODB_URI: database.uri,
+        WECOM_CORP_ID: secrets.receiveId,
+        WECOM_CALLBACK_TOKEN: secrets.token,
+        WECOM_CALLBACK_AES_KEY: secrets.aesKey,
+        WECOM_CONTACT_SECRET: "bench-secret",
+        WECOM_API_BASE: wecom.url,
+        LOG_LEVEL: "warn",
+        EVENT_PROCESSOR: processorOn ? "1" : "0",
+        BENCH_PROBE_FILE: probeFile,
+        ...(args["cpu-prof"] ? { BENCH_CPU_PROFILE: path.resolve(args["cpu-prof"]) } : {}),
+      },
+      healthy,
+      pipelineUrl,
+      ["--import", PROBE],
     );
+    children.push(pipelineServer);
     const baselinePort = await freePort();
     const baselineUrl = `http://127.0.0.1:${baselinePort}`;
     const probe = buildDeliveries(1, "Probe")[0] as Delivery;
@@ -230,18 +318,39 @@ async function main(): Promise<void> {
     // measured alone: the baseline first, the pipeline once its warm-up backlog is processed.
     const warmupPool = Math.max(20_000, warmup * 25_000);
     await load(baselineUrl, buildDeliveries(warmupPool, "WB"), warmup);
+    const baselinePid = children.at(-1)?.pid;
+    const baselineCpu = cpuSeconds(baselinePid);
     const baseline = await load(baselineUrl, baselineDeliveries);
+    const baselineCpuMs = (1000 * (cpuSeconds(baselinePid) - baselineCpu)) / Math.max(1, baseline.acked);
     process.stdout.write(
-      `  baseline  (verify+decrypt+answer): ${baseline.perSecond.toFixed(0)} acked/s  p99 ${baseline.p99} ms  errors ${baseline.errors}\n`,
+      `  baseline  (verify+decrypt+answer): ${baseline.perSecond.toFixed(0)} acked/s  p99 ${baseline.p99} ms  errors ${baseline.errors}  ` +
+        `${baselineCpuMs.toFixed(2)} CPU ms per delivery\n`,
     );
+    await stopProcess(children.pop() as ChildProcess);
     await load(pipelineUrl, buildDeliveries(warmupPool, "WP"), warmup);
     const warmed = await MongoClient.connect(database.uri);
     const warmupEvents = await warmed.db().collection("events").countDocuments({});
-    await waitProcessed(warmed, warmupEvents);
+    if (processorOn) {
+      await waitProcessed(warmed, warmupEvents);
+    }
     await warmed.close();
+    const before = await probeSnapshot(pipelineServer, probeFile);
+    const cpuBefore = { database: cpuSeconds(databasePid), bench: process.cpuUsage() };
     const pipeline = await load(pipelineUrl, pipelineDeliveries);
+    const cpuAfter = { database: cpuSeconds(databasePid), bench: process.cpuUsage(cpuBefore.bench) };
+    const after = await probeSnapshot(pipelineServer, probeFile);
     process.stdout.write(
       `  pipeline  (…+parse+store+process): ${pipeline.perSecond.toFixed(0)} acked/s  p99 ${pipeline.p99} ms  errors ${pipeline.errors}\n`,
+    );
+    for (const line of describeWindow(before, after, pipeline.acked, duration)) {
+      process.stdout.write(`${line}\n`);
+    }
+    const serverCpu = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+    const databaseCpu = 1000 * (cpuAfter.database - cpuBefore.database);
+    process.stdout.write(
+      `  CPU ms per acked delivery: server ${(serverCpu / pipeline.acked).toFixed(2)}, database JVM ${(databaseCpu / pipeline.acked).toFixed(2)}; ` +
+        `bench (autocannon) ${((cpuAfter.bench.user + cpuAfter.bench.system) / 1e6).toFixed(1)} CPU s; ` +
+        `${os.cpus().length} cores; load average ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}\n`,
     );
 
     const client = await MongoClient.connect(database.uri);
@@ -254,23 +363,50 @@ async function main(): Promise<void> {
       ),
     );
     const lost = [...pipeline.ackedCustomers].filter((customer) => !storedCustomers.has(customer)).length;
-    const drainStarted = Date.now();
-    const processedDuringRun = (await events.countDocuments({ status: "done" })) - warmupEvents;
-    const done = (await waitProcessed(client, stored + warmupEvents)) - warmupEvents;
-    const drainSeconds = (Date.now() - drainStarted) / 1000;
-    const customers = await client.db().collection("customers").countDocuments({});
+    if (processorOn) {
+      const drainStarted = Date.now();
+      const processedDuringRun = (await events.countDocuments({ status: "done" })) - warmupEvents;
+      const done = (await waitProcessed(client, stored + warmupEvents)) - warmupEvents;
+      const drainSeconds = (Date.now() - drainStarted) / 1000;
+      const customers = await client.db().collection("customers").countDocuments({});
+      process.stdout.write(
+        `  stored ${stored} events; processed ${processedDuringRun} during the run, all ${done} after ${drainSeconds.toFixed(1)} s more; ${customers} customers; ${wecom.calls()} WeCom reads\n`,
+      );
+    } else {
+      process.stdout.write(`  stored ${stored} events (processor off)\n`);
+    }
+    const indexes = (await events.indexes()).map((index) => `${index.name}${index.unique || index.name === "_id_" ? " (unique)" : ""}`);
     await client.close();
+    process.stdout.write(`  events indexes: ${indexes.join(", ")}\n`);
+
+    // The database alone, once the pipeline server is gone and nothing else writes to it.
+    await stopProcess(children.pop() as ChildProcess);
+    const sizes = after.eventInsertSizes.slice(before.eventInsertSizes.length);
+    const docs = buildEventDocuments("D", Math.max(duration, warmup) * 8_000);
+    const ceiling = await measureDbCeiling(docs, {
+      uri: database.uri,
+      dbName: "scrm_bench_ceiling",
+      batchSizes: sizes,
+      inFlight: Math.max(1, after.maxEventInsertsInFlight),
+      seconds: duration,
+      warmupSeconds: warmup,
+      databaseCpuSeconds: () => cpuSeconds(databasePid),
+    });
     process.stdout.write(
-      `  stored ${stored} events; processed ${processedDuringRun} during the run, all ${done} after ${drainSeconds.toFixed(1)} s more; ${customers} customers; ${wecom.calls()} WeCom reads\n`,
+      `  database alone (same documents, ${ceiling.indexes.join(", ")}; the pipeline's ${sizes.length} batch sizes replayed, ` +
+        `${Math.max(1, after.maxEventInsertsInFlight)} in flight): ${ceiling.perSecond.toFixed(0)} inserted/s in ${ceiling.inserts} inserts; ` +
+        `database JVM ${ceiling.cpuMsPerDocument.toFixed(2)} CPU ms per document\n`,
     );
+
     const ratio = pipeline.perSecond / baseline.perSecond;
     process.stdout.write(`  pipeline p99 ${pipeline.p99} ms (target < 200 ms)\n`);
     process.stdout.write(
-      `callbacks: ${pipeline.perSecond.toFixed(0)}/s baseline: ${baseline.perSecond.toFixed(0)}/s ratio: ${ratio.toFixed(2)} lost: ${lost}\n`,
+      `callbacks: ${pipeline.perSecond.toFixed(0)}/s baseline: ${baseline.perSecond.toFixed(0)}/s ratio: ${ratio.toFixed(2)} lost: ${lost} ` +
+        `db: ${ceiling.perSecond.toFixed(0)}/s of-db: ${(pipeline.perSecond / ceiling.perSecond).toFixed(2)}\n`,
     );
   } finally {
     for (const child of children) {
-      child.kill("SIGTERM");
+      await stopProcess(child);
     }
     wecom.close();
     await database.stop();
