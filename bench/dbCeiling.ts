@@ -3,7 +3,7 @@
 // plain MongoDB client into a collection with the indexes the Event model declares, in the
 // batch sizes the recorder's group commit produced under the same load, with as many inserts in
 // flight as it had. Nothing else is written: no lanes, no processor, no HTTP.
-import { MongoClient, type Document, type IndexDirection } from "mongodb";
+import { MongoClient, type CreateIndexesOptions, type Document, type IndexDirection } from "mongodb";
 import { eventDocument } from "../server/commands/eventRecorder.ts";
 import { Event } from "../server/models/Event.ts";
 import { parseCallbackEvent, withoutUnusedPersonalData } from "../server/wecom/callbackEvent.ts";
@@ -52,7 +52,7 @@ export function buildEventDocuments(prefix: string, count: number): Document[] {
 async function createModelIndexes(client: MongoClient, dbName: string): Promise<string[]> {
   const collection = client.db(dbName).collection(Event.collection.collectionName);
   for (const [fields, options] of Event.schema.indexes()) {
-    await collection.createIndex(fields as Record<string, IndexDirection>, options);
+    await collection.createIndex(fields as Record<string, IndexDirection>, options as CreateIndexesOptions);
   }
   return (await collection.indexes()).map((index) => `${index.name}${index.unique || index.name === "_id_" ? " (unique)" : ""}`);
 }
