@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { Customer } from "../../server/models/Customer.ts";
 import { CustomerNote } from "../../server/models/CustomerNote.ts";
-import { Department } from "../../server/models/Department.ts";
 import { Follow } from "../../server/models/Follow.ts";
-import { Group } from "../../server/models/Group.ts";
 import { Member } from "../../server/models/Member.ts";
 import { MemberIdentity } from "../../server/models/MemberIdentity.ts";
+import { aCustomerWithFollow, aGroup, aStore } from "../support/factories.ts";
 import { appRoutes, concretePath, PUBLIC_ROUTES } from "../support/routeTable.ts";
 import { API_TOKEN, useTestServer } from "../support/server.ts";
 import { loginAs, type SessionClient } from "../support/sessions.ts";
@@ -15,22 +13,13 @@ const ROLES: Role[] = ["admin", "operator", "manager", "guide"];
 
 // Two stores; the manager runs store 101, the guide works in it. Everything "B" belongs to store 102.
 async function seedTwoStores(): Promise<void> {
-  await Department.create([
-    { departmentId: 101, name: "上海静安店", parentId: 1 },
-    { departmentId: 102, name: "北京三里屯店", parentId: 1 },
-  ]);
-  await Customer.create([
-    { externalUserId: "wmA", name: "王小姐" },
-    { externalUserId: "wmB", name: "李先生" },
-  ]);
-  await Follow.create([
-    { externalUserId: "wmA", userId: "guideA", status: "active", addedAt: new Date() },
-    { externalUserId: "wmB", userId: "guideB", status: "active", addedAt: new Date() },
-  ]);
-  await Group.create([
-    { chatId: "chatA", name: "静安会员群", ownerId: "guideA", members: [{ id: "wmA", type: "customer", status: "in", joinScene: 3 }] },
-    { chatId: "chatB", name: "三里屯会员群", ownerId: "guideB", members: [{ id: "wmB", type: "customer", status: "in", joinScene: 3 }] },
-  ]);
+  await aStore(101, "上海静安店");
+  await aStore(102, "北京三里屯店");
+  await aCustomerWithFollow("wmA", "guideA", { name: "王小姐" });
+  await aCustomerWithFollow("wmB", "guideB", { name: "李先生" });
+  await aGroup("chatA", "guideA", ["wmA"], "静安会员群");
+  await aGroup("chatB", "guideB", ["wmB"], "三里屯会员群");
+  // Members written directly: the test needs their scope fields (guides, home store) exactly.
   const [memberA, memberB] = await Member.create([
     { memberNo: "M00000001", name: "王小姐", levelCode: "normal", guideUserIds: ["guideA"], homeStoreId: "101", externalUserIds: ["wmA"] },
     { memberNo: "M00000002", name: "李先生", levelCode: "normal", guideUserIds: ["guideB"], homeStoreId: "102", externalUserIds: ["wmB"] },
