@@ -68,8 +68,11 @@ async function main(): Promise<void> {
   if (!callbackSecrets) {
     log.warn("WeCom callback not configured: /wecom/callback answers 503 until WECOM_* variables are set");
   }
-  if (!env.SCRM_API_TOKEN) {
-    log.warn("SCRM_API_TOKEN not set: scripts cannot use the console API and the first admin cannot be bootstrapped");
+  // One first-admin story, told the same way here, on the login page and in README.
+  if (sandbox) {
+    log.info("首位管理员：沙箱中第一个在控制台扫码登录的人成为管理员 (the first console login in the sandbox becomes admin)");
+  } else if (!env.SCRM_API_TOKEN) {
+    log.warn("SCRM_API_TOKEN not set: scripts cannot use the console API, and no first admin can be made (set it, then 控制台登录页 → 首次初始化管理员)");
   }
   if (env.realCredentials && env.NODE_ENV !== "production") {
     log.warn(`NODE_ENV=${env.NODE_ENV} with WeCom credentials set: development aids (development login, JS-SDK stand-in) are off`);
