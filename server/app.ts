@@ -8,6 +8,7 @@ import { securityHeaders } from "./middlewares/securityHeaders.ts";
 import { authRouter, WECOM_LOGIN_URLS } from "./routes/auth.ts";
 import { consoleRouter } from "./routes/console/index.ts";
 import { frontend } from "./routes/frontend.ts";
+import type { ChangeStreamOptions } from "./routes/sidebar/changes.ts";
 import { sidebarRouter } from "./routes/sidebar/index.ts";
 import { healthRouter } from "./routes/health.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
@@ -43,6 +44,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** PUBLIC_URL: the site's origin; login redirects and the cross-site check use it, not request headers. */
   publicUrl?: string | undefined;
+  /** The sidebar's change stream: how often it re-reads the open chat (tests shorten it). */
+  changes?: ChangeStreamOptions;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -72,7 +75,7 @@ export function createApp(options: AppOptions): Koa {
     }),
     authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, publicUrl, firstLoginAdmin: options.firstLoginAdmin ?? false }),
     consoleRouter(common),
-    sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn }),
+    sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn, changes: options.changes }),
   ];
   app.use(requestLogger());
   app.use(errorHandler());

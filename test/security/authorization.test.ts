@@ -135,6 +135,7 @@ const ROUTE_POLICY: Record<string, string> = {
   "GET /api/sidebar/jssdk/dev-contexts": "AOMG",
   "GET /api/sidebar/quick-reply-folders": "AOMG",
   "GET /api/sidebar/quick-replies": "AOMG",
+  "GET /api/sidebar/changes": "AOMG",
 };
 // Store 101's records (see seedTwoStores); ids that exist nowhere for the rest.
 const PARAMS = { externalUserId: "wmA", chatId: "chatA", memberNo: "M00000001", userId: "guideA" };

@@ -5,6 +5,7 @@ import { allow } from "../../middlewares/authenticate.ts";
 import { jsonBody } from "../../middlewares/jsonBody.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import type { JsApiTickets } from "../../wecom/jsapiTickets.ts";
+import { sidebarChangesRouter, type ChangeStreamOptions } from "./changes.ts";
 import { sidebarCustomersRouter } from "./customers.ts";
 import { sidebarGroupsRouter } from "./groups.ts";
 import { sidebarJsSdkRouter } from "./jssdk.ts";
@@ -17,10 +18,10 @@ import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
  * @param options the WeCom client, JS-SDK tickets, the SCRM_API_TOKEN, the stand-in switch and the clock.
  * @returns the router.
  */
-export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date }): Router {
+export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date; changes?: ChangeStreamOptions }): Router {
   const router = createRouter({ prefix: "/api/sidebar" });
   router.use(apiResponse(), allow("sidebar"), jsonBody({ limit: "64kb" }));
-  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter()]) {
+  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter(), sidebarChangesRouter(options.changes)]) {
     router.use(child.routes(), child.allowedMethods());
   }
   return router;
