@@ -8,13 +8,15 @@ import { defineConfig } from "vite";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-// Two pages from one project: the narrow chat sidebar (Vant) and the desktop console (Element
-// Plus). Components are imported on demand so the sidebar's first screen stays small.
+// Pages from one project: the narrow chat sidebar (Vant), the desktop console (Element Plus) and
+// the sandbox. Components are imported on demand so the sidebar's first screen stays small.
+// @server/presenters is the server's answer shapes: the pages import its types, and only
+// labels.ts by value (eslint.config.js enforces both).
 export default defineConfig({
   root,
   base: "/",
   plugins: [vue(), Components({ dts: false, resolvers: [VantResolver(), ElementPlusResolver({ importStyle: "css" })] })],
-  resolve: { alias: { "@shared": path.join(root, "src", "shared") } },
+  resolve: { alias: { "@shared": path.join(root, "src", "shared"), "@server/presenters": path.join(root, "..", "server", "presenters") } },
   build: {
     outDir: path.join(root, "dist"),
     emptyOutDir: true,

@@ -1,5 +1,7 @@
 import type { Role } from "../models/Employee.ts";
 
+export type { Role };
+
 /** `GET /api/auth/me`: who is signed in. */
 export interface PresentedMe {
   userId: string | null;

@@ -1,26 +1,11 @@
 // The signed-in user of the console, shared by the router guard, the layout and the pages.
+import type { PresentedMe, Role } from "@server/presenters/session";
+import { ApiError } from "@shared/api";
 import { reactive, readonly } from "vue";
-import { api, ApiError } from "@shared/api";
+import { fetchMe, logoutSession } from "./api/auth";
 
-export type Role = "admin" | "operator" | "manager" | "guide";
-
-/** What `GET /api/auth/me` answers. */
-export interface SessionUser {
-  userId: string;
-  name: string;
-  role: Role;
-  storeIds: string[];
-  devLogin?: boolean;
-}
-
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: "管理员",
-  operator: "运营",
-  manager: "店长",
-  guide: "导购",
-};
-
-export const ROLES: Role[] = ["admin", "operator", "manager", "guide"];
+export type { Role };
+export type SessionUser = PresentedMe;
 
 const state = reactive({
   /** null when nobody is signed in. */
@@ -40,7 +25,7 @@ export const session = readonly(state);
  */
 export async function loadSession(): Promise<SessionUser | null> {
   try {
-    state.user = await api.get<SessionUser>("/api/auth/me");
+    state.user = await fetchMe();
     state.error = null;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -59,7 +44,7 @@ export async function loadSession(): Promise<SessionUser | null> {
 /** Ends the session on the server and forgets the user here (even if the server call fails). */
 export async function logout(): Promise<void> {
   try {
-    await api.post("/api/auth/logout");
+    await logoutSession();
   } finally {
     state.user = null;
   }

@@ -1,23 +1,48 @@
-// The one way both pages talk to the server: same-origin fetch with the session cookie, JSON in
-// and out, and errors turned into ApiError carrying the server's message (already Chinese or
-// naming the field).
+// The one way the pages talk to the server: same-origin fetch with the session cookie, JSON in
+// and out, the `{ ok, data, pagination }` envelope unwrapped, and every refusal turned into an
+// ApiError whose message is a Chinese sentence (shared/errors.ts) and whose `field` names the
+// form field it is about.
+import { describeFailure } from "./errors";
 
 export class ApiError extends Error {
+  /** The field the server named ("levels.2.threshold"), for showing the message at that field. */
+  readonly field: string | null;
+  /** What the server said, as it said it (for logs and bug reports, not for people). */
+  readonly serverMessage: string;
+
+  /**
+   * @param status the HTTP status (0: no answer).
+   * @param code the server's stable error id (`validation_error`, `not_found`, …).
+   * @param serverMessage the server's message.
+   */
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    serverMessage: string,
   ) {
-    super(message);
+    const described = describeFailure(status, code, serverMessage);
+    super(described.text);
+    this.name = "ApiError";
+    this.field = described.field;
+    this.serverMessage = serverMessage;
   }
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  total: number;
 }
 
 export interface Paged<T> {
   data: T[];
-  pagination: { page: number; pageSize: number; total: number };
+  pagination: Pagination;
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<{ data: T; pagination?: Paged<unknown>["pagination"] }> {
+/** The success envelope; a few answers carry more beside `data` (the ledger's `levelChanges`). */
+export type Answer<T, Extra extends object = object> = { data: T; pagination?: Pagination } & Partial<Extra>;
+
+async function request<T, Extra extends object = object>(method: string, url: string, body?: unknown): Promise<Answer<T, Extra>> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -27,13 +52,13 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, "network_error", "网络异常，点击重试");
+    throw new ApiError(0, "network_error", "network error");
   }
-  const payload = (await response.json().catch(() => null)) as { ok?: boolean; data?: T; pagination?: Paged<unknown>["pagination"]; error?: string; message?: string } | null;
+  const payload = (await response.json().catch(() => null)) as (Answer<T, Extra> & { ok?: boolean; error?: string; message?: string }) | null;
   if (!response.ok || !payload || payload.ok === false) {
-    throw new ApiError(response.status, payload?.error ?? "http_error", payload?.message ?? (response.status >= 500 ? "服务器异常，请稍后重试" : `请求失败（${response.status}）`));
+    throw new ApiError(response.status, payload?.error ?? "http_error", payload?.message ?? `请求失败（${response.status}）`);
   }
-  return { data: payload.data as T, pagination: payload.pagination };
+  return payload;
 }
 
 export const api = {
@@ -42,6 +67,8 @@ export const api = {
     const result = await request<T[]>("GET", url);
     return { data: result.data, pagination: result.pagination ?? { page: 1, pageSize: result.data.length, total: result.data.length } };
   },
+  /** GET the whole envelope, for the answers that carry more than `data` and `pagination`. */
+  answer: <T, Extra extends object>(url: string): Promise<Answer<T, Extra>> => request<T, Extra>("GET", url),
   post: async <T>(url: string, body: unknown = {}): Promise<T> => (await request<T>("POST", url, body)).data,
   put: async <T>(url: string, body: unknown = {}): Promise<T> => (await request<T>("PUT", url, body)).data,
   patch: async <T>(url: string, body: unknown = {}): Promise<T> => (await request<T>("PATCH", url, body)).data,

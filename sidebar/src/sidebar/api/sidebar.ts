@@ -1,38 +1,33 @@
-// One typed function per endpoint the sidebar calls (docs/sidebar-api.md).
+// One typed function per endpoint the sidebar calls (docs/sidebar-api.md); the shapes are the
+// server's presenters', imported as types.
+import type { PresentedRedemption } from "@server/presenters/benefit";
+import type { PresentedQuickReply, PresentedQuickReplyFolder } from "@server/presenters/quickReply";
+import type { PresentedAuthOptions, PresentedMe } from "@server/presenters/session";
+import type { SidebarCustomer, SidebarNote } from "@server/presenters/sidebarCustomer";
+import type { SidebarGroup } from "@server/presenters/sidebarGroup";
+import type { PresentedDevContexts } from "@server/presenters/standIn";
+import type { NamedTag, SidebarTagGroup } from "@server/presenters/tag";
 import { api, query, type Paged } from "@shared/api";
-import type {
-  AuthOptions,
-  CustomerNote,
-  CustomerProfile,
-  DevContexts,
-  GroupProfile,
-  Me,
-  QuickReply,
-  QuickReplyFolder,
-  TagEditResult,
-  TagGroup,
-} from "./types";
 
 const customerPath = (externalUserId: string) => `/api/sidebar/customers/${encodeURIComponent(externalUserId)}`;
 
 /** Login and the server's options (no session needed for options). */
 export const authApi = {
-  options: () => api.get<AuthOptions>("/api/auth/options"),
-  me: () => api.get<Me>("/api/auth/me"),
-  devLogin: (userId: string) => api.post<Me>("/api/auth/dev-login", { userId }),
+  options: () => api.get<PresentedAuthOptions>("/api/auth/options"),
+  me: () => api.get<PresentedMe>("/api/auth/me"),
+  devLogin: (userId: string) => api.post<unknown>("/api/auth/dev-login", { userId }),
 };
 
 /** The chat sidebar's data; every call is scoped by the server to the logged-in guide. */
 export const sidebarApi = {
-  customer: (externalUserId: string) => api.get<CustomerProfile>(customerPath(externalUserId)),
-  editTags: (externalUserId: string, add: string[], remove: string[]) =>
-    api.post<TagEditResult>(`${customerPath(externalUserId)}/tags`, { add, remove }),
-  addNote: (externalUserId: string, text: string) => api.post<CustomerNote>(`${customerPath(externalUserId)}/notes`, { text }),
-  redeemBenefit: (code: string) => api.post<{ memberNo: string; benefitCode: string; redeemedAt: string }>("/api/sidebar/benefits/redeem", { code }),
-  tagGroups: () => api.get<TagGroup[]>("/api/sidebar/tags"),
-  group: (chatId: string) => api.get<GroupProfile>(`/api/sidebar/groups/${encodeURIComponent(chatId)}`),
-  quickReplyFolders: () => api.get<QuickReplyFolder[]>("/api/sidebar/quick-reply-folders"),
-  quickReplies: (params: { q?: string; folderId?: string; page: number; pageSize: number }): Promise<Paged<QuickReply>> =>
-    api.paged<QuickReply>(`/api/sidebar/quick-replies${query(params)}`),
-  devContexts: () => api.get<DevContexts>("/api/sidebar/jssdk/dev-contexts"),
+  customer: (externalUserId: string) => api.get<SidebarCustomer>(customerPath(externalUserId)),
+  editTags: (externalUserId: string, add: string[], remove: string[]) => api.post<{ tagIds: string[]; tags: NamedTag[] }>(`${customerPath(externalUserId)}/tags`, { add, remove }),
+  addNote: (externalUserId: string, text: string) => api.post<SidebarNote>(`${customerPath(externalUserId)}/notes`, { text }),
+  redeemBenefit: (code: string) => api.post<PresentedRedemption>("/api/sidebar/benefits/redeem", { code }),
+  tagGroups: () => api.get<SidebarTagGroup[]>("/api/sidebar/tags"),
+  group: (chatId: string) => api.get<SidebarGroup>(`/api/sidebar/groups/${encodeURIComponent(chatId)}`),
+  quickReplyFolders: () => api.get<PresentedQuickReplyFolder[]>("/api/sidebar/quick-reply-folders"),
+  quickReplies: (params: { q?: string; folderId?: string; page: number; pageSize: number }): Promise<Paged<PresentedQuickReply>> =>
+    api.paged<PresentedQuickReply>(`/api/sidebar/quick-replies${query(params)}`),
+  devContexts: () => api.get<PresentedDevContexts>("/api/sidebar/jssdk/dev-contexts"),
 };

@@ -5,7 +5,7 @@ import { createBridge, isInsideWeCom, type WeComBridge } from "@shared/ww";
 import { shallowRef } from "vue";
 import { authApi } from "../api/sidebar";
 import { router } from "../router";
-import type { AuthOptions, Me } from "../api/types";
+import type { PresentedAuthOptions as AuthOptions, PresentedMe as Me } from "@server/presenters/session";
 import { toApiError } from "./useRequest";
 
 export type BootState =

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "@shared/ww";
-import type { QuickReply } from "../api/types";
+import type { PresentedQuickReply as QuickReply } from "@server/presenters/quickReply";
 
 /**
  * The JS-SDK message for a quick reply. Our content keys are camelCase (`mediaId`, `url`); the
@@ -25,4 +25,4 @@ export function chatMessageOf(reply: QuickReply): ChatMessage {
 }
 
 /** Quick-reply kinds as the guide reads them. */
-export const KIND_NAMES: Record<QuickReply["kind"], string> = { text: "文本", image: "图片", link: "链接", miniprogram: "小程序" };
+export { QUICK_REPLY_KIND_LABELS as KIND_NAMES } from "@server/presenters/labels";

@@ -1,8 +1,29 @@
 // The segment rule builder's form state, and its conversion to and from the rule the server
 // takes (server/domain/segmentRule.ts). Empty pickers are left out of the rule: on the server an
 // empty list means "no condition", and leaving it out keeps saved rules small and readable.
-import { channelLabel, yuan } from "./format";
-import type { Range, SegmentRule } from "./types";
+import type { SegmentRule } from "@server/presenters/segment";
+import { channelLabel, yuan } from "../../format";
+
+type Range = NonNullable<SegmentRule["points"]>;
+
+/** The paths of a saved segment's rule that the builder has a field for. */
+export const RULE_FIELDS = [
+  "rule.tags.any",
+  "rule.tags.all",
+  "rule.tags.none",
+  "rule.levels",
+  "rule.minLevel",
+  "rule.points",
+  "rule.spentFen",
+  "rule.lastPurchaseWithinDays",
+  "rule.noPurchaseForDays",
+  "rule.rfm",
+  "rule.birthdayMonth",
+  "rule.channels",
+  "rule.stores",
+  "rule.guides",
+  "rule.groups",
+] as const;
 
 /** What the builder edits. Money in yuan; null = not set. */
 export interface SegmentDraft {
@@ -78,7 +99,9 @@ export function ruleFromDraft(draft: SegmentDraft): SegmentRule {
   const entries: Array<[keyof SegmentRule, unknown]> = [
     ["tags", tags.any || tags.all || tags.none ? stripUndefined(tags) : undefined],
     ["levels", draft.levelMode === "levels" ? list(draft.levels) : undefined],
-    ["minLevel", draft.levelMode === "minLevel" && draft.minLevel ? draft.minLevel : undefined],
+    // Sent even when no level is picked, so the server says the level is missing instead of the
+    // rule silently meaning every member.
+    ["minLevel", draft.levelMode === "minLevel" ? draft.minLevel : undefined],
     ["points", range(draft.pointsMin, draft.pointsMax)],
     ["rfm", rfm.r || rfm.f || rfm.m ? stripUndefined(rfm) : undefined],
     ["spentFen", range(draft.spentMinYuan, draft.spentMaxYuan, 100)],

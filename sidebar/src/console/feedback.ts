@@ -1,9 +1,10 @@
-// Toasts and confirmations. ElMessage / ElMessageBox are called from scripts, which the
-// component resolver does not see, so they and their styles are imported here.
+// The console's one feedback helper: toasts, confirmations and prompts. ElMessage and
+// ElMessageBox are called from scripts, which the component resolver does not see, so their
+// styles come in here (and main.ts).
 import { ElMessage, ElMessageBox } from "element-plus";
 import "element-plus/es/components/message/style/css";
 import "element-plus/es/components/message-box/style/css";
-import { errorMessage } from "./format";
+import { toApiError } from "./composables/useRequest";
 
 /**
  * @param text what went well.
@@ -13,11 +14,11 @@ export function toastSuccess(text: string): void {
 }
 
 /**
- * @param error anything an API call threw.
+ * @param error anything an API call threw (its message is already a Chinese sentence).
  * @param prefix what was being done, e.g. "保存失败".
  */
 export function toastError(error: unknown, prefix = "操作失败"): void {
-  ElMessage({ type: "error", message: `${prefix}：${errorMessage(error)}`, duration: 6000, showClose: true });
+  ElMessage({ type: "error", message: `${prefix}：${toApiError(error).message}`, duration: 6000, showClose: true });
 }
 
 /**
@@ -39,7 +40,7 @@ export async function confirmDanger(text: string, title = "请确认", confirmTe
  * Ask for one line of text.
  *
  * @param title the box title.
- * @param options the current value, the label and a validator returning an error or true.
+ * @param options the current value, the label and the longest text accepted.
  * @returns the trimmed text, or null when cancelled.
  */
 export async function promptText(title: string, options: { value?: string; label: string; max?: number }): Promise<string | null> {

@@ -1,0 +1,57 @@
+// A server refusal that names a field of the form is shown at that field (el-form-item's
+// `error`), not only in a toast: "levels.2.threshold: …" lands under the third level's threshold.
+import { ApiError } from "@shared/api";
+import { reactive } from "vue";
+
+export interface FieldErrors {
+  /** Field path → the Chinese sentence shown there. */
+  readonly messages: Readonly<Record<string, string>>;
+  /**
+   * The message for a form item that edits these paths (a path covers what is under it:
+   * "growth" covers "growth.perTask").
+   */
+  at: (...paths: string[]) => string;
+  /** The message for exactly this path (a list's own refusal, not one of its items'). */
+  exactly: (path: string) => string;
+  /**
+   * Put a failure at its field when the form has one.
+   *
+   * @returns whether it was placed (otherwise the caller shows it elsewhere).
+   */
+  place: (caught: unknown, options?: { prefix?: string }) => boolean;
+  clear: () => void;
+}
+
+const covers = (path: string, field: string) => field === path || field.startsWith(`${path}.`);
+
+/**
+ * @param fields the paths this form edits (as the server names them).
+ * @returns the form's field errors.
+ */
+export function useFieldErrors(fields: readonly string[]): FieldErrors {
+  const messages = reactive<Record<string, string>>({});
+  function clear(): void {
+    for (const key of Object.keys(messages)) {
+      delete messages[key];
+    }
+  }
+  function place(caught: unknown, options: { prefix?: string } = {}): boolean {
+    clear();
+    if (!(caught instanceof ApiError) || !caught.field) {
+      return false;
+    }
+    // The same rule is sent alone (a preview: "levels.1") and inside a body ("rule.levels.1").
+    const field = `${options.prefix ?? ""}${caught.field}`;
+    if (!fields.some((path) => covers(path, field))) {
+      return false;
+    }
+    messages[field] = caught.message;
+    return true;
+  }
+  function at(...paths: string[]): string {
+    const field = Object.keys(messages).find((key) => paths.some((path) => covers(path, key)));
+    return field ? (messages[field] ?? "") : "";
+  }
+  const exactly = (path: string) => messages[path] ?? "";
+  return { messages, at, exactly, place, clear };
+}
