@@ -7,23 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-
-interface DemoStatus {
-  running: boolean;
-  step: string | null;
-  done: number;
-  total: number;
-  message: string;
-  error: string | null;
-  summary: {
-    customersAdded: number;
-    groupJoins: number;
-    orders: { created: number; duplicate: number; rejected: number };
-    product: { customers: number; members: number; orders: number; levels: Record<string, number> };
-    pendingEvents: number;
-    seconds: number;
-  } | null;
-}
+import type { DemoStatus } from "../server/sandbox/demo/runner.ts";
 
 const STEP_NAMES: Record<string, string> = {
   seed: "准备企业",
