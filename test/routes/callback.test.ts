@@ -9,28 +9,50 @@ import { SAMPLE } from "../support/wecomSecrets.ts";
 const addEvent = (externalUserId = "wmCustomer0001") =>
   contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: externalUserId, State: "store_001" });
 
+const HOUR = 3600;
+// The official URL-verification vector, encoded exactly as it appears on the wire (wecom-reference §1.7).
+const VECTOR_TIME = 1409659589;
+const VECTOR_QUERY =
+  `msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=${VECTOR_TIME}&nonce=263014780` +
+  "&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D";
+
 describe("GET|POST /wecom/callback", () => {
   let server: TestServer;
   let stored = 0;
+  // The app's clock; null follows the real one.
+  let clock: Date | null = null;
+  const seconds = () => Math.floor((clock ?? new Date()).getTime() / 1000);
 
   before(async () => {
-    server = await startTestServer({ onEventStored: () => (stored += 1) });
+    server = await startTestServer({ onEventStored: () => (stored += 1), now: () => clock ?? new Date() });
   });
   after(() => server.close());
   beforeEach(async () => {
     stored = 0;
+    clock = null;
     await resetDatabase();
   });
 
   describe("URL verification", () => {
+    beforeEach(() => {
+      clock = new Date(VECTOR_TIME * 1000);
+    });
+
     it("should answer the decrypted echostr of the official vector as the plain body", async () => {
-      // Encoded exactly as it appears on the wire (wecom-reference §1.7).
-      const query =
-        "msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780" +
-        "&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D";
-      const response = await fetch(`${server.url}/wecom/callback?${query}`);
+      const response = await fetch(`${server.url}/wecom/callback?${VECTOR_QUERY}`);
       assert.equal(response.status, 200);
       assert.equal(await response.text(), "1616140317555161061");
+    });
+
+    it("should answer the vector up to 2 hours either side of its timestamp, and refuse it (a replay) after", async () => {
+      const answers: number[] = [];
+      for (const offset of [-2 * HOUR, 2 * HOUR, 2 * HOUR + 1, -2 * HOUR - 1, 30 * 24 * HOUR]) {
+        clock = new Date((VECTOR_TIME + offset) * 1000);
+        answers.push((await fetch(`${server.url}/wecom/callback?${VECTOR_QUERY}`)).status);
+      }
+      assert.deepEqual(answers, [200, 200, 400, 400, 400]);
+      const body = (await (await fetch(`${server.url}/wecom/callback?${VECTOR_QUERY}`)).json()) as { error: string; message: string };
+      assert.deepEqual([body.error, body.message], ["callback_rejected", "timestamp: more than 2 hours from the server's clock"]);
     });
 
     it("should refuse a bad signature with 400", async () => {
@@ -75,6 +97,33 @@ describe("GET|POST /wecom/callback", () => {
       assert.deepEqual([first.status, retry.status, identical.status], [200, 200, 200]);
       assert.equal(await Event.countDocuments(), 1);
       assert.equal(stored, 1);
+    });
+
+    it("should refuse, and store nothing of, a delivery timestamped more than 2 hours from the app's clock", async () => {
+      clock = new Date("2030-01-01T00:00:00Z");
+      const now = seconds();
+      const answers: number[] = [];
+      for (const [index, offset] of [-2 * HOUR - 1, 2 * HOUR + 1, -30 * 24 * HOUR].entries()) {
+        const answer = await deliver(server.url, addEvent(`wmLate${index}`), { timestamp: String(now + offset) });
+        answers.push(answer.status);
+        assert.match(answer.text, /"message":"timestamp: /);
+      }
+      // Sealed on the machine's clock, years before the app's.
+      answers.push((await deliver(server.url, addEvent("wmMachineClock"))).status);
+      assert.deepEqual(answers, [400, 400, 400, 400]);
+      assert.equal(await Event.countDocuments(), 0);
+      assert.equal(stored, 0);
+    });
+
+    it("should accept a delivery within 2 hours of the app's clock: retries and skewed clocks", async () => {
+      clock = new Date("2030-01-01T00:00:00Z");
+      const now = seconds();
+      const answers = [];
+      for (const [index, offset] of [0, -2 * HOUR, 2 * HOUR, -90].entries()) {
+        answers.push((await deliver(server.url, addEvent(`wmOnTime${index}`), { timestamp: String(now + offset) })).status);
+      }
+      assert.deepEqual(answers, [200, 200, 200, 200]);
+      assert.equal(await Event.countDocuments(), 4);
     });
 
     it("should store concurrent retries of one event once", async () => {

@@ -12,6 +12,16 @@ import { CallbackDeliverSchema, CallbackVerifySchema } from "./schema.ts";
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
+/**
+ * How far a delivery's signed timestamp may be from the app's clock, either way. WeCom retries a
+ * delivery within seconds to minutes (wecom-reference §1.6), whether a retry keeps its first
+ * timestamp or gets a new one, and both sides keep network time; two hours leaves room for any
+ * retry schedule and a badly skewed clock. Past it, a captured request is not taken again: a
+ * replayed URL check would be answered, and a replayed event whose stored copy is gone would be
+ * stored and processed anew (the dedupe key only remembers what is kept).
+ */
+export const TIMESTAMP_WINDOW_SECONDS = 2 * 60 * 60;
+
 interface Options {
   /** Null when WeCom is not configured: the endpoint then answers 503. */
   secrets: CallbackSecrets | null;
@@ -38,7 +48,9 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
 
   router.get("/wecom/callback", validate(CallbackVerifySchema), async (ctx) => {
     const { query } = inputOf(ctx, CallbackVerifySchema);
-    const echo = openSealedMessage(requireSecrets(), {
+    const active = requireSecrets();
+    assertRecent(query.timestamp, now());
+    const echo = openSealedMessage(active, {
       signature: query.msg_signature,
       timestamp: query.timestamp,
       nonce: query.nonce,
@@ -52,6 +64,8 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
   router.post("/wecom/callback", validate(CallbackDeliverSchema), async (ctx) => {
     const { query } = inputOf(ctx, CallbackDeliverSchema);
     const active = requireSecrets();
+    // Before reading the body: a stale request costs neither the read nor the decryption.
+    assertRecent(query.timestamp, now());
     const body = await readBody(ctx);
     const opened = openSealedMessage(active, {
       signature: query.msg_signature,
@@ -79,6 +93,13 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
   });
 
   return router;
+}
+
+function assertRecent(timestamp: string, now: Date): void {
+  const skewSeconds = Math.abs(Number(timestamp) - now.getTime() / 1000);
+  if (!(skewSeconds <= TIMESTAMP_WINDOW_SECONDS)) {
+    throw CallbackRejectedError(`timestamp: more than ${TIMESTAMP_WINDOW_SECONDS / 3600} hours from the server's clock`);
+  }
 }
 
 async function readBody(ctx: Context): Promise<string> {
