@@ -2,7 +2,6 @@
 // (what a person does: scan, join a group, chat, buy; the demo), and `/sandbox/oauth/*`, the
 // stand-in for WeCom's login pages (OAuth inside the client and web login by QR), which names
 // the guide chosen on the sandbox page and sends the browser back with a one-use code.
-import { bodyParser } from "@koa/bodyparser";
 import type Router from "@koa/router";
 import { createRouter } from "../routes/router.ts";
 import type { Context } from "koa";
@@ -10,7 +9,8 @@ import { z } from "zod";
 import { LIMIT_MESSAGES, LIMITS } from "../domain/program.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { apiResponse } from "../middlewares/apiResponse.ts";
-import { validate } from "../middlewares/validate.ts";
+import { jsonBody } from "../middlewares/jsonBody.ts";
+import { inputOf, validate } from "../middlewares/validate.ts";
 import { buy } from "./actions/buy.ts";
 import { chat, transcript } from "./actions/chat.ts";
 import type { SandboxContext } from "./actions/context.ts";
@@ -113,7 +113,7 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   const router = createRouter({ prefix: "/sandbox" });
 
   const api = createRouter();
-  api.use(apiResponse(), bodyParser({ enableTypes: ["json"], jsonLimit: "64kb" }));
+  api.use(apiResponse(), jsonBody({ limit: "64kb" }));
 
   api.get("/state", async (ctx) => {
     ctx.body = { data: await sandboxState({ consoleUrl: options.consoleUrl ?? "/console/", sidebarUrl: options.sidebarUrl ?? "/sidebar/", wecomApiBase: resolve(options.wecomApiBase) }) };
@@ -124,36 +124,36 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   });
 
   api.post("/scan", validate(ScanSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof ScanSchema>;
+    const { body } = inputOf(ctx, ScanSchema);
     ctx.status = 201;
     ctx.body = { data: await scan(context(), { configId: body.configId, ...(body.name ? { name: body.name } : {}) }) };
   });
 
   api.post("/join-group", validate(JoinGroupSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof JoinGroupSchema>;
+    const { body } = inputOf(ctx, JoinGroupSchema);
     ctx.body = { data: await joinGroup(context(), body) };
   });
 
   api.post("/chat", validate(ChatSendSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof ChatSendSchema>;
+    const { body } = inputOf(ctx, ChatSendSchema);
     ctx.status = 201;
     ctx.body = { data: await chat(context(), body) };
   });
 
   api.get("/chat", validate(ChatReadSchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof ChatReadSchema>;
+    const { query } = inputOf(ctx, ChatReadSchema);
     ctx.body = { data: await transcript(query.externalUserId, query.userId) };
   });
 
   api.post("/buy", validate(BuySchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof BuySchema>;
+    const { body } = inputOf(ctx, BuySchema);
     const outcome = await buy(context(), body);
     ctx.status = outcome.result === "rejected" ? 422 : outcome.result === "created" ? 201 : 200;
     ctx.body = { data: outcome };
   });
 
   api.post("/demo", validate(DemoSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof DemoSchema>;
+    const { body } = inputOf(ctx, DemoSchema);
     const started = demo.start({ ...context(), customers: body.customers ?? options.demo?.customers, orders: body.orders ?? options.demo?.orders });
     if (!started) {
       throw ConflictError("demo: 演示数据正在生成中");
@@ -167,7 +167,7 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   });
 
   api.post("/guide", validate(GuideSchema), async (ctx) => {
-    const { body } = ctx.state.input as z.infer<typeof GuideSchema>;
+    const { body } = inputOf(ctx, GuideSchema);
     const user = await activeUser(body.userid);
     if (!user) {
       throw NotFoundError(`userid: member ${body.userid}`);
@@ -178,15 +178,15 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
 
   const oauth = createRouter();
   oauth.get("/authorize", validate(AuthorizeSchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof AuthorizeSchema>;
+    const { query } = inputOf(ctx, AuthorizeSchema);
     await login(ctx, query.redirect_uri, query.state, "企业微信授权登录", now);
   });
   oauth.get("/qr", validate(QrLoginSchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof QrLoginSchema>;
+    const { query } = inputOf(ctx, QrLoginSchema);
     await login(ctx, query.redirect_uri, query.state, "企业微信扫码登录", now);
   });
   oauth.get("/choose", validate(ChooseSchema), async (ctx) => {
-    const { query } = ctx.state.input as z.infer<typeof ChooseSchema>;
+    const { query } = inputOf(ctx, ChooseSchema);
     const user = await activeUser(query.userid);
     if (!user) {
       throw NotFoundError(`userid: member ${query.userid}`);
