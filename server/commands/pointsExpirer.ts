@@ -1,3 +1,4 @@
+import { chinaDate } from "../domain/chinaTime.ts";
 import type { Types } from "mongoose";
 import { LedgerEntry } from "../models/LedgerEntry.ts";
 import { Member } from "../models/Member.ts";
@@ -27,7 +28,8 @@ export async function expirePoints(now: Date): Promise<{ members: number; points
   ]);
   let members = 0;
   let points = 0;
-  const day = now.toISOString().slice(0, 10);
+  // The job runs at 01:30 China time, still the previous day in UTC: key the run by China's day.
+  const day = chinaDate(now);
   for (const { _id: memberId, earned } of due) {
     const [used] = await LedgerEntry.aggregate<{ _id: null; used: number }>([
       { $match: { account: "points", memberId, delta: { $lt: 0 } } },
