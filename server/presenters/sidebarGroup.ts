@@ -28,10 +28,14 @@ export interface SidebarGroup {
  * Who owns the group, how people joined, and which of its customers are members.
  *
  * @param group the stored group.
- * @param parts the owner's name (their userid when unknown) and, per customer id, the member.
+ * @param parts the owner's name (their userid when unknown); per customer id, the member and the
+ *   customer's own name (for people the group knows by no nickname or name).
  * @returns the public shape.
  */
-export function presentSidebarGroup(group: GroupAttrs, parts: { ownerName: string | undefined; members: ReadonlyMap<string, { memberNo: string; levelName: string }> }): SidebarGroup {
+export function presentSidebarGroup(
+  group: GroupAttrs,
+  parts: { ownerName: string | undefined; members: ReadonlyMap<string, { memberNo: string; levelName: string }>; customerNames: ReadonlyMap<string, string> },
+): SidebarGroup {
   const present = group.members.filter((member) => member.status === "in");
   const customers = present.filter((member) => member.type === "customer");
   const joinScenes: Record<string, number> = {};
@@ -50,7 +54,7 @@ export function presentSidebarGroup(group: GroupAttrs, parts: { ownerName: strin
     funnel: null,
     members: customers.map((customer) => ({
       externalUserId: customer.id,
-      name: customer.groupNickname || customer.name,
+      name: customer.groupNickname || customer.name || parts.customerNames.get(customer.id) || "",
       joinScene: customer.joinScene ?? null,
       joinedAt: customer.joinedAt ? customer.joinedAt.toISOString() : null,
       member: parts.members.get(customer.id) ?? null,

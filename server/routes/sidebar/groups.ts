@@ -5,6 +5,7 @@ import { currentProgram } from "../../commands/programStore.ts";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
+import { Customer } from "../../models/Customer.ts";
 import { Employee } from "../../models/Employee.ts";
 import { Group } from "../../models/Group.ts";
 import { Member } from "../../models/Member.ts";
@@ -29,11 +30,14 @@ export function sidebarGroupsRouter(): Router {
       throw NotFoundError("group");
     }
     const customers = group.members.filter((member) => member.status === "in" && member.type === "customer");
-    const [owner, { program }, identities] = await Promise.all([
+    const unnamed = customers.filter((member) => !member.groupNickname && !member.name).map((member) => member.id);
+    const [owner, { program }, identities, named] = await Promise.all([
       Employee.findOne({ userId: group.ownerId }, { name: 1 }).lean(),
       currentProgram(),
       // One unique-key read per customer: the embedded database serves those from its index.
       Promise.all(customers.map((member) => MemberIdentity.findById(`customer:${member.id}`, { memberId: 1 }).lean())),
+      // Group events often carry no name; the customer record has the one WeCom gave.
+      unnamed.length > 0 ? Customer.find({ externalUserId: { $in: unnamed } }, { externalUserId: 1, name: 1 }).lean() : [],
     ]);
     const memberIds = [...new Set(identities.flatMap((identity) => (identity ? [String(identity.memberId)] : [])))];
     const members = await Promise.all(memberIds.map((id) => Member.findById(id, { memberNo: 1, levelCode: 1 }).lean()));
@@ -46,7 +50,8 @@ export function sidebarGroupsRouter(): Router {
         byCustomer.set(customer.id, { memberNo: member.memberNo, levelName: levelName(member.levelCode) });
       }
     });
-    ctx.body = { data: presentSidebarGroup(group, { ownerName: owner?.name, members: byCustomer }) };
+    const customerNames = new Map(named.map((customer) => [customer.externalUserId, customer.name]));
+    ctx.body = { data: presentSidebarGroup(group, { ownerName: owner?.name, members: byCustomer, customerNames }) };
   });
   return router;
 }
