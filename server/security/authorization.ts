@@ -33,6 +33,8 @@ export type Area =
   | "org"
   | "roles"
   | "quick_replies"
+  | "funnels"
+  | "losses"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -55,6 +57,10 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   org: { admin: RW, operator: R, manager: R },
   roles: { admin: RW },
   quick_replies: { admin: RW, operator: RW, manager: R, guide: R },
+  // Operators run the group-code funnels (群活码); managers see how they do.
+  funnels: { admin: RW, operator: RW, manager: R },
+  // Customers lost by guides: managers follow up on their stores' (cut by lossScopeFilter).
+  losses: { admin: R, operator: R, manager: R },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
@@ -214,6 +220,55 @@ export function employeeScopeFilter(actor: Actor): Record<string, unknown> {
   }
   if (actor.role === "manager") {
     return { departmentIds: { $in: actor.scopeStoreIds.map(Number).filter(Number.isInteger) } };
+  }
+  return { userId: actor.userId ?? "" };
+}
+
+/**
+ * The follows that put a customer in the actor's sight, as assertCustomer decides for one customer:
+ * an active follow by a guide of a manager's stores.
+ *
+ * @param actor who asks.
+ * @returns a MongoDB filter on follows, or null for admins and operators (every customer).
+ */
+export async function customerScopeFollowFilter(actor: Actor): Promise<Record<string, unknown> | null> {
+  if (seesAll(actor)) {
+    return null;
+  }
+  if (actor.role === "manager") {
+    return { userId: { $in: await employeesInScope(actor) }, status: "active" };
+  }
+  return { userId: actor.userId ?? "", status: "active" };
+}
+
+/**
+ * The filter that narrows a list of groups to what the actor may see, as assertGroup does for one.
+ *
+ * @param actor who asks.
+ * @returns a MongoDB filter on groups ({} for admins and operators).
+ */
+export async function groupScopeFilter(actor: Actor): Promise<Record<string, unknown>> {
+  if (seesAll(actor)) {
+    return {};
+  }
+  if (actor.role === "manager") {
+    return { ownerId: { $in: await employeesInScope(actor) } };
+  }
+  return { $or: [{ ownerId: actor.userId ?? "" }, { members: { $elemMatch: { id: actor.userId ?? "", status: "in" } } }] };
+}
+
+/**
+ * The filter that narrows a list of losses to the actor's stores.
+ *
+ * @param actor who asks.
+ * @returns a MongoDB filter on losses ({} for admins and operators).
+ */
+export function lossScopeFilter(actor: Actor): Record<string, unknown> {
+  if (seesAll(actor)) {
+    return {};
+  }
+  if (actor.role === "manager") {
+    return { storeId: { $in: actor.scopeStoreIds } };
   }
   return { userId: actor.userId ?? "" };
 }

@@ -4,10 +4,10 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { assertCustomer } from "../../security/authorization.ts";
 import { NotFoundError } from "../../errors.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
-import { Customer } from "../../models/Customer.ts";
-import { Follow } from "../../models/Follow.ts";
 import { TagApplication } from "../../models/TagApplication.ts";
-import { presentCustomer } from "../../presenters/customer.ts";
+import { customerDetail } from "./customerDetail.ts";
+import { listCustomers } from "./customerList.ts";
+import { CustomerListSchema } from "./customersSchema.ts";
 import { CustomerInfoSchema } from "./schema.ts";
 
 /**
@@ -17,15 +17,19 @@ import { CustomerInfoSchema } from "./schema.ts";
  */
 export function customersRouter(): Router {
   const router = createRouter();
+  router.get("/customers", validate(CustomerListSchema), async (ctx) => {
+    const { query } = inputOf(ctx, CustomerListSchema);
+    const { rows, total } = await listCustomers(actorOf(ctx), query);
+    ctx.body = { data: rows, pagination: { page: query.page, pageSize: query.pageSize, total } };
+  });
   router.get("/customers/:externalUserId", validate(CustomerInfoSchema), async (ctx) => {
     const { params } = inputOf(ctx, CustomerInfoSchema);
     await assertCustomer(actorOf(ctx), params.externalUserId);
-    const customer = await Customer.findOne({ externalUserId: params.externalUserId }).lean();
-    if (!customer) {
+    const detail = await customerDetail(params.externalUserId);
+    if (!detail) {
       throw NotFoundError("customer");
     }
-    const follows = await Follow.find({ externalUserId: params.externalUserId }).sort({ addedAt: 1, _id: 1 }).lean();
-    ctx.body = { data: presentCustomer(customer, follows) };
+    ctx.body = { data: detail };
   });
   // Why each auto-tag was applied says which guides follow the customer and what they did, so it
   // is scoped like the customer itself. The customers router is mounted before the tag routes, so

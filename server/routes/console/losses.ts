@@ -1,0 +1,60 @@
+import type Router from "@koa/router";
+import { createRouter } from "../router.ts";
+import { actorOf } from "../../middlewares/authenticate.ts";
+import { inputOf, validate } from "../../middlewares/validate.ts";
+import { ValidationError } from "../../errors.ts";
+import { CustomerLoss } from "../../models/CustomerLoss.ts";
+import { Department } from "../../models/Department.ts";
+import { Employee } from "../../models/Employee.ts";
+import { presentLoss } from "../../presenters/loss.ts";
+import { lossScopeFilter } from "../../security/authorization.ts";
+import { LossListSchema } from "./customersSchema.ts";
+import { assertGuideExists, chinaDayBound } from "./customerList.ts";
+
+/**
+ * Console loss routes (流失记录): customers who deleted a guide.
+ *
+ * @returns the router (mounted under /api/console).
+ */
+export function lossesRouter(): Router {
+  const router = createRouter();
+  router.get("/losses", validate(LossListSchema), async (ctx) => {
+    const { query } = inputOf(ctx, LossListSchema);
+    const conditions: Record<string, unknown>[] = [lossScopeFilter(actorOf(ctx))];
+    if (query.guide) {
+      await assertGuideExists(query.guide, "guide");
+      conditions.push({ userId: query.guide });
+    }
+    if (query.storeId) {
+      if (!(await Department.exists({ departmentId: Number(query.storeId) }))) {
+        throw ValidationError("storeId: 找不到该门店");
+      }
+      // The store is the guide's when the loss happened, kept on the loss.
+      conditions.push({ storeId: query.storeId });
+    }
+    if (query.state) {
+      conditions.push({ state: query.state });
+    }
+    if (query.from && query.to && query.from > query.to) {
+      throw ValidationError("to: 结束日期不能早于开始日期");
+    }
+    if (query.from || query.to) {
+      conditions.push({ deletedAt: { ...(query.from ? { $gte: chinaDayBound(query.from) } : {}), ...(query.to ? { $lt: chinaDayBound(query.to, true) } : {}) } });
+    }
+    const filter = { $and: conditions };
+    const [losses, total] = await Promise.all([
+      CustomerLoss.find(filter).sort({ deletedAt: -1, _id: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean(),
+      CustomerLoss.countDocuments(filter),
+    ]);
+    const [guides, stores] = await Promise.all([
+      Employee.find({ userId: { $in: [...new Set(losses.map((loss) => loss.userId))] } }, { userId: 1, name: 1 }).lean(),
+      Department.find({ departmentId: { $in: [...new Set(losses.flatMap((loss) => (loss.storeId ? [Number(loss.storeId)] : [])))] } }, { departmentId: 1, name: 1 }).lean(),
+    ]);
+    const names = {
+      guides: new Map(guides.map((guide) => [guide.userId, guide.name])),
+      stores: new Map(stores.map((store) => [String(store.departmentId), store.name])),
+    };
+    ctx.body = { data: losses.map((loss) => presentLoss(loss, names)), pagination: { page: query.page, pageSize: query.pageSize, total } };
+  });
+  return router;
+}
