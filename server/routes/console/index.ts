@@ -8,7 +8,6 @@ import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
-import { funnelsRouter } from "./funnels.ts";
 import { groupsRouter } from "./groups.ts";
 import { kpisRouter } from "./kpis.ts";
 import { lossesRouter } from "./losses.ts";
@@ -32,7 +31,7 @@ const PREFIX = "/api/console";
  * @param options the SCRM_API_TOKEN that grants admin access, the WeCom client and the clock.
  * @returns the router.
  */
-export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient; publicUrl?: string | undefined }): Router {
+export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient }): Router {
   const router = createRouter({ prefix: PREFIX });
   router.use(apiResponse(), jsonBody({ limit: "8mb" }));
   const children: [Area, Router][] = [
@@ -52,7 +51,6 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["org", orgRouter(options)],
     ["roles", rolesRouter(options)],
     ["quick_replies", quickRepliesRouter()],
-    ["funnels", funnelsRouter(options)],
   ];
   for (const [area, child] of children) {
     // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes
