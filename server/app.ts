@@ -11,6 +11,7 @@ import { frontend } from "./routes/frontend.ts";
 import type { ChangeStreamOptions } from "./routes/sidebar/changes.ts";
 import { sidebarRouter } from "./routes/sidebar/index.ts";
 import { healthRouter } from "./routes/health.ts";
+import { landingRouter } from "./routes/landing/index.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
 import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
 import type { WeComClient } from "./wecom/client.ts";
@@ -68,13 +69,14 @@ export function createApp(options: AppOptions): Koa {
   const common = { apiToken: options.apiToken, wecom: options.wecom, now };
   const routers = [
     healthRouter(),
+    landingRouter({ now }),
     callbackRouter({
       secrets: options.callbackSecrets,
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
     }),
     authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, publicUrl, firstLoginAdmin: options.firstLoginAdmin ?? false }),
-    consoleRouter(common),
+    consoleRouter({ ...common, publicUrl }),
     sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn, changes: options.changes }),
   ];
   app.use(requestLogger());

@@ -7,9 +7,10 @@ import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
+import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob];
 
 export interface Scheduler {
   agenda: Agenda;

@@ -33,6 +33,7 @@ export type Area =
   | "org"
   | "roles"
   | "quick_replies"
+  | "funnels"
   | "losses"
   | "sidebar";
 
@@ -56,6 +57,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   org: { admin: RW, operator: R, manager: R },
   roles: { admin: RW },
   quick_replies: { admin: RW, operator: RW, manager: R, guide: R },
+  // Operators run the group-code funnels (群活码); managers see how they do.
+  funnels: { admin: RW, operator: RW, manager: R },
   // Customers lost by guides: managers follow up on their stores' (cut by lossScopeFilter).
   losses: { admin: R, operator: R, manager: R },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },

@@ -4,6 +4,7 @@ import customerMemberLinker from "../commands/customerMemberLinker.ts";
 import customerSyncer from "../commands/customerSyncer.ts";
 import directoryUpdater from "../commands/directoryUpdater.ts";
 import followStatusUpdater from "../commands/followStatusUpdater.ts";
+import funnelJoinRecorder from "../commands/funnelJoinRecorder.ts";
 import groupDailyCounter from "../commands/groupDailyCounter.ts";
 import groupUpdater from "../commands/groupUpdater.ts";
 import lossRecorder from "../commands/lossRecorder.ts";
@@ -53,6 +54,7 @@ const registry: Registry = {
     update: async ({ payload }, { wecom, now }) => {
       await groupUpdater({ wecom, event: payload, now: now() });
       await groupDailyCounter({ event: payload });
+      await funnelJoinRecorder({ wecom, event: payload, now: now() });
     },
     dismiss: ({ payload }, { wecom, now }) => groupUpdater({ wecom, event: payload, now: now() }),
   },

@@ -65,6 +65,10 @@ export const PUBLIC_ROUTES = new Set([
   "POST /api/auth/bootstrap",
   "POST /api/auth/dev-login",
   "POST /api/auth/logout",
+  // A funnel's landing page and its group QRs: customers' phones open them from a printed poster,
+  // inside WeChat's browser, with no account here (server/routes/landing).
+  "GET /g/:slug",
+  "GET /g/:slug/qr/:imageId",
 ]);
 
 /**

@@ -8,6 +8,7 @@ import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
+import { funnelsRouter } from "./funnels.ts";
 import { groupsRouter } from "./groups.ts";
 import { kpisRouter } from "./kpis.ts";
 import { lossesRouter } from "./losses.ts";
@@ -31,7 +32,7 @@ const PREFIX = "/api/console";
  * @param options the SCRM_API_TOKEN that grants admin access, the WeCom client and the clock.
  * @returns the router.
  */
-export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient }): Router {
+export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient; publicUrl?: string | undefined }): Router {
   const router = createRouter({ prefix: PREFIX });
   router.use(apiResponse(), jsonBody({ limit: "8mb" }));
   const children: [Area, Router][] = [
@@ -51,6 +52,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["org", orgRouter(options)],
     ["roles", rolesRouter(options)],
     ["quick_replies", quickRepliesRouter()],
+    ["funnels", funnelsRouter(options)],
   ];
   for (const [area, child] of children) {
     // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes
