@@ -8,9 +8,10 @@ import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
 import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
+import { SwitchChannelCodeJob } from "./SwitchChannelCodeJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob];
 
 export interface Scheduler {
   agenda: Agenda;

@@ -35,6 +35,7 @@ export type Area =
   | "quick_replies"
   | "funnels"
   | "losses"
+  | "channel_codes"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -61,6 +62,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   funnels: { admin: RW, operator: RW, manager: R },
   // Customers lost by guides: managers follow up on their stores' (cut by lossScopeFilter).
   losses: { admin: R, operator: R, manager: R },
+  // Operators run channel codes (渠道活码); managers see their stores' (channelCodeScopeFilter).
+  channel_codes: { admin: RW, operator: RW, manager: R },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
@@ -271,4 +274,19 @@ export function lossScopeFilter(actor: Actor): Record<string, unknown> {
     return { storeId: { $in: actor.scopeStoreIds } };
   }
   return { userId: actor.userId ?? "" };
+}
+
+/**
+ * The channel codes a manager may see: their stores' store codes and codes answered by their
+ * stores' guides.
+ *
+ * @param actor who asks.
+ * @returns a MongoDB filter on channel codes, or null for admins and operators (every code).
+ */
+export async function channelCodeScopeFilter(actor: Actor): Promise<Record<string, unknown> | null> {
+  if (seesAll(actor)) {
+    return null;
+  }
+  const userIds = actor.role === "manager" ? await employeesInScope(actor) : [actor.userId ?? ""];
+  return { $or: [{ storeId: { $in: actor.role === "manager" ? actor.scopeStoreIds : [] } }, { "guides.userId": { $in: userIds } }, { backupGuides: { $in: userIds } }] };
 }

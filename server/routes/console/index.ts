@@ -6,6 +6,7 @@ import { jsonBody } from "../../middlewares/jsonBody.ts";
 import type { Area } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
+import { channelCodesRouter } from "./channelCodes.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
 import { funnelsRouter } from "./funnels.ts";
@@ -53,6 +54,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["roles", rolesRouter(options)],
     ["quick_replies", quickRepliesRouter()],
     ["funnels", funnelsRouter(options)],
+    ["channel_codes", channelCodesRouter(options)],
   ];
   for (const [area, child] of children) {
     // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes
