@@ -20,8 +20,6 @@ interface CodeConfig {
   skipVerify?: { mode: "always" | "never" | "window"; start?: string | null; end?: string | null } | null;
 }
 
-const log = getLogger("job");
-
 /**
  * A code's schedule with a store code's guides filled in: the store's employees, each with the
  * slots the operator gave them (none = always on duty).
@@ -121,7 +119,7 @@ export default async function channelCodeSwitcher({ wecom, codeId, now }: { weco
   await ChannelCode.updateOne({ _id: code._id }, { $set: { nextSwitchAt: next } });
   await scheduleSwitch(String(code._id), next);
   if (changed) {
-    log.info({ codeId, guides: effective.userIds.length, skipVerify: effective.skipVerify }, "channel code switched");
+    getLogger("job").info({ codeId, guides: effective.userIds.length, skipVerify: effective.skipVerify }, "channel code switched");
   }
   return { changed };
 }

@@ -1,4 +1,5 @@
 import autoTagger from "../commands/autoTagger.ts";
+import channelCodeAddHandler from "../commands/channelCodeAddHandler.ts";
 import corpTagMirror from "../commands/corpTagMirror.ts";
 import customerMemberLinker from "../commands/customerMemberLinker.ts";
 import customerSyncer from "../commands/customerSyncer.ts";
@@ -10,7 +11,7 @@ import groupUpdater from "../commands/groupUpdater.ts";
 import lossRecorder from "../commands/lossRecorder.ts";
 import { WeComApiError } from "../errors.ts";
 import type { EventAttrs } from "../models/Event.ts";
-import { readStoredEvent, type KnownCallbackEvent } from "../wecom/callbackEvent.ts";
+import { dedupeKeyOf, readStoredEvent, type KnownCallbackEvent } from "../wecom/callbackEvent.ts";
 import type { WeComClient } from "../wecom/client.ts";
 
 /** What a handler may use besides the event. */
@@ -32,8 +33,8 @@ type Registry = { [T in KnownCallbackEvent["type"]]: Partial<Record<Payload<T>["
 
 const registry: Registry = {
   change_external_contact: {
-    add_external_contact: ({ payload }, context) => syncCustomer(payload, context, true),
-    add_half_external_contact: ({ payload }, context) => syncCustomer(payload, context, true),
+    add_external_contact: ({ payload, createTime }, context) => syncCustomer(payload, context, true, createTime),
+    add_half_external_contact: ({ payload, createTime }, context) => syncCustomer(payload, context, true, createTime),
     edit_external_contact: ({ payload }, context) => syncCustomer(payload, context, false),
     del_follow_user: async ({ payload, createTime }, context) => {
       await markFollow(payload, "deleted_by_customer", createTime, context);
@@ -127,13 +128,17 @@ export function isPermanentError(error: unknown): boolean {
   return error instanceof WeComApiError && PERMANENT_ERRCODES.has(error.errcode);
 }
 
-async function syncCustomer(event: Payload<"change_external_contact">, { wecom, now }: HandlerContext, isAdd: boolean): Promise<void> {
+async function syncCustomer(event: Payload<"change_external_contact">, { wecom, now }: HandlerContext, isAdd: boolean, createTime?: number): Promise<void> {
   const customer = await customerSyncer({
     wecom,
     externalUserId: event.ExternalUserID,
     expectFollowOf: isAdd ? event.UserID : undefined,
     now: now(),
   });
+  // Right after the customer is known (the welcome names them) and before the rest: WeCom takes a welcome for 20 s only.
+  if (isAdd && createTime !== undefined) {
+    await channelCodeAddHandler({ wecom, event, dedupeKey: dedupeKeyOf({ type: "change_external_contact", payload: event }), createTime, now });
+  }
   await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: customer.unionid ?? null, now: now() });
   if (isAdd && event.State) {
     await autoTagger({ wecom, externalUserId: event.ExternalUserID, fact: { kind: "channel_state", state: event.State, userId: event.UserID }, now: now() });
