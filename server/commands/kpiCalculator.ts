@@ -1,3 +1,4 @@
+import type { MembershipKpis } from "../domain/kpis.ts";
 import type { Program } from "../domain/program.ts";
 import { BenefitClaim } from "../models/BenefitClaim.ts";
 import { Member } from "../models/Member.ts";
@@ -5,18 +6,6 @@ import { NonMemberOrder } from "../models/NonMemberOrder.ts";
 import { Order } from "../models/Order.ts";
 
 const DAY = 86_400_000;
-
-/** The membership KPIs on the console home, for a period. Money in fen; rates 0–1 (null: nothing to divide by). */
-export interface MembershipKpis {
-  period: { from: Date; to: Date };
-  /** The stores the figures are cut to; null for the whole brand. */
-  storeIds: string[] | null;
-  memberShare: { orders: number | null; gmv: number | null; memberOrders: number; allOrders: number; memberGmvFen: number; allGmvFen: number };
-  newMembersByChannel: { channel: string; count: number }[];
-  repurchase: { windowDays: number; buyers: number; repeatBuyers: number; rate: number | null };
-  upgrade: { members: number; upgraded: number; rate: number | null };
-  benefits: { claims: number; redeemed: number; claimingMembers: number; eligibleMembers: number; claimRate: number | null; redemptionRate: number | null };
-}
 
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 

@@ -6,6 +6,7 @@ import { currentProgram } from "../../commands/programStore.ts";
 import { AuthorizationError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
+import { presentKpis } from "../../presenters/kpis.ts";
 import type { Actor } from "../../security/authorization.ts";
 
 const DAY = 86_400_000;
@@ -37,7 +38,7 @@ export function kpisRouter(options: { now: () => Date }): Router {
     const from = query.from ?? new Date(to.getTime() - 30 * DAY);
     const { program } = await currentProgram();
     const kpis = await kpiCalculator({ from, to, windowDays: query.window, program, storeIds: kpiStores(actorOf(ctx), query.storeId) });
-    ctx.body = { data: { ...kpis, period: { from: from.toISOString(), to: to.toISOString() } } };
+    ctx.body = { data: presentKpis(kpis) };
   });
   return router;
 }
