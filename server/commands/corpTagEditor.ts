@@ -12,13 +12,29 @@ interface WeComTagGroup {
 
 const toDate = (seconds?: number) => (seconds ? new Date(seconds * 1000) : null);
 
+/** What an add_corp_tag call did, as told to the person who asked. */
+export interface TagCreation {
+  groupId: string;
+  groupName: string;
+  /** A new group was asked for by a name an existing group has: WeCom put the tags in that group. */
+  merged: boolean;
+  /** Names of the tags WeCom created. */
+  created: string[];
+  /** Names already in the group: WeCom answers them and creates nothing. */
+  existing: string[];
+}
+
 /**
  * Create tags in WeCom (in a new group by name, or in an existing group) and mirror WeCom's
  * answer. Changes made through the API fire no callback (wecom-reference §1.1), so the mirror is
  * written here, from what WeCom returned.
  *
+ * WeCom puts tags for a group name that exists into that group, and answers a tag name the group
+ * already has with the existing tag, both without an error; the mirror, read before the call,
+ * tells those apart from real creations so the console can say what happened.
+ *
  * @param props the client, the group (id or new name) and the tag names.
- * @returns the group id.
+ * @returns the group and what was created, merged or already there.
  */
 export async function corpTagCreator(props: {
   wecom: WeComClient;
@@ -26,7 +42,7 @@ export async function corpTagCreator(props: {
   groupName?: string;
   tags: { name: string; order?: number }[];
   now: Date;
-}): Promise<string> {
+}): Promise<TagCreation> {
   const body = props.groupId
     ? { group_id: props.groupId, tag: props.tags }
     : { group_name: props.groupName, tag: props.tags };
@@ -39,6 +55,7 @@ export async function corpTagCreator(props: {
     deleted: false,
   }));
   const existing = await TagGroup.findOne({ groupId: group.group_id }).lean();
+  const before = new Set((existing?.tags ?? []).filter((tag) => !tag.deleted).map((tag) => tag.id));
   const kept = (existing?.tags ?? []).filter((tag) => !created.some((fresh) => fresh.id === tag.id));
   await TagGroup.updateOne(
     { groupId: group.group_id },
@@ -54,7 +71,13 @@ export async function corpTagCreator(props: {
     },
     { upsert: true },
   );
-  return group.group_id;
+  return {
+    groupId: group.group_id,
+    groupName: group.group_name,
+    merged: !props.groupId && existing !== null && !existing.deleted,
+    created: created.filter((tag) => !before.has(tag.id)).map((tag) => tag.name),
+    existing: created.filter((tag) => before.has(tag.id)).map((tag) => tag.name),
+  };
 }
 
 /**

@@ -15,6 +15,26 @@ export interface PresentedTagGroup {
   tags: { id: string; name: string; order: number }[];
 }
 
+/** The answer to creating a tag group or adding tags: what WeCom really did. */
+export interface PresentedTagCreation {
+  groupId: string;
+  groupName: string;
+  /** The group name existed, so the tags went into that group instead of a new one. */
+  merged: boolean;
+  /** Tags created now. */
+  created: string[];
+  /** Tags the group already had (nothing added for them). */
+  existing: string[];
+}
+
+/**
+ * @param creation what corpTagCreator found (commands/corpTagEditor.ts TagCreation).
+ * @returns the public shape.
+ */
+export function presentTagCreation(creation: PresentedTagCreation): PresentedTagCreation {
+  return { groupId: creation.groupId, groupName: creation.groupName, merged: creation.merged, created: [...creation.created], existing: [...creation.existing] };
+}
+
 /** The sidebar's picker: group names under `groupName`, no ordering numbers (docs/sidebar-api.md). */
 export interface SidebarTagGroup {
   groupId: string;

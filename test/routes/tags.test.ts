@@ -40,6 +40,42 @@ describe("corp tags through WeCom, and tagging a customer", () => {
     ]);
   });
 
+  it("should say a new group name that exists was merged into that group, and which tags were already there", async () => {
+    await TagGroup.create({ groupId: "etG_skin", name: "肤质", tags: [{ id: "etT_dry", name: "干皮" }] });
+    // WeCom answers a taken group name with that group, and a tag it has with the existing tag.
+    wecomApi()
+      .post("/cgi-bin/externalcontact/add_corp_tag", { group_name: "肤质", tag: [{ name: "干皮" }, { name: "混合皮" }] })
+      .query(true)
+      .reply(200, {
+        errcode: 0,
+        errmsg: "ok",
+        tag_group: { group_id: "etG_skin", group_name: "肤质", tag: [{ id: "etT_dry", name: "干皮" }, { id: "etT_mix", name: "混合皮" }] },
+      });
+    const response = await consoleSend(context.server, "POST", "/api/console/tag-groups", { groupName: "肤质", tags: [{ name: "干皮" }, { name: "混合皮" }] });
+    assert.equal(response.status, 201);
+    assert.deepEqual(response.body.data, { groupId: "etG_skin", groupName: "肤质", merged: true, created: ["混合皮"], existing: ["干皮"] });
+    assert.equal(await TagGroup.countDocuments({}), 1);
+  });
+
+  it("should say a created group is new, and that adding a tag the group has added nothing", async () => {
+    wecomApi()
+      .post("/cgi-bin/externalcontact/add_corp_tag", { group_name: "渠道", tag: [{ name: "天猫" }] })
+      .query(true)
+      .reply(200, { errcode: 0, errmsg: "ok", tag_group: { group_id: "etG_ch", group_name: "渠道", tag: [{ id: "etA", name: "天猫" }] } });
+    const created = await consoleSend(context.server, "POST", "/api/console/tag-groups", { groupName: "渠道", tags: [{ name: "天猫" }] });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body.data, { groupId: "etG_ch", groupName: "渠道", merged: false, created: ["天猫"], existing: [] });
+
+    wecomApi()
+      .post("/cgi-bin/externalcontact/add_corp_tag", { group_id: "etG_ch", tag: [{ name: "天猫" }] })
+      .query(true)
+      .reply(200, { errcode: 0, errmsg: "ok", tag_group: { group_id: "etG_ch", group_name: "渠道", tag: [{ id: "etA", name: "天猫" }] } });
+    const again = await consoleSend(context.server, "POST", "/api/console/tag-groups/etG_ch/tags", { tags: [{ name: "天猫" }] });
+    assert.equal(again.status, 200, "nothing was created");
+    assert.deepEqual(again.body.data, { groupId: "etG_ch", groupName: "渠道", merged: false, created: [], existing: ["天猫"] });
+    assert.deepEqual((await TagGroup.findOne({ groupId: "etG_ch" }).lean())?.tags.map((tag) => tag.name), ["天猫"]);
+  });
+
   it("should rename a tag and delete one in WeCom, then in the mirror", async () => {
     await TagGroup.create({ groupId: "etG1", name: "渠道", tags: [{ id: "etA", name: "天猫" }, { id: "etB", name: "京东" }] });
     const edit = wecomApi().post("/cgi-bin/externalcontact/edit_corp_tag", { id: "etA", name: "天猫旗舰店" }).query(true).reply(200, { errcode: 0, errmsg: "ok" });

@@ -4,6 +4,7 @@ import { corpTagCreator, corpTagDeleter, corpTagEditor } from "../../commands/co
 import followTagger from "../../commands/followTagger.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { TagGroup } from "../../models/TagGroup.ts";
+import { presentTagCreation } from "../../presenters/tag.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import {
   FollowMarkSchema,
@@ -38,16 +39,17 @@ export function tagsRouter(options: { wecom: WeComClient; now: () => Date }): Ro
 
   router.post("/tag-groups", validate(TagGroupCreateSchema), async (ctx) => {
     const { body } = inputOf(ctx, TagGroupCreateSchema);
-    const groupId = await corpTagCreator({ wecom, groupName: body.groupName, tags: body.tags, now: now() });
-    ctx.status = 201;
-    ctx.body = { data: { groupId } };
+    const creation = await corpTagCreator({ wecom, groupName: body.groupName, tags: body.tags, now: now() });
+    // 200, not 201, when nothing new exists: the name was taken and every tag was already there.
+    ctx.status = creation.merged && creation.created.length === 0 ? 200 : 201;
+    ctx.body = { data: presentTagCreation(creation) };
   });
 
   router.post("/tag-groups/:groupId/tags", validate(TagCreateSchema), async (ctx) => {
     const { params, body } = inputOf(ctx, TagCreateSchema);
-    await corpTagCreator({ wecom, groupId: params.groupId, tags: body.tags, now: now() });
-    ctx.status = 201;
-    ctx.body = { data: { groupId: params.groupId } };
+    const creation = await corpTagCreator({ wecom, groupId: params.groupId, tags: body.tags, now: now() });
+    ctx.status = creation.created.length > 0 ? 201 : 200;
+    ctx.body = { data: presentTagCreation(creation) };
   });
 
   router.patch("/tags/:id", validate(TagUpdateSchema), async (ctx) => {

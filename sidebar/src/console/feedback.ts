@@ -14,6 +14,13 @@ export function toastSuccess(text: string): void {
 }
 
 /**
+ * @param text what happened but was not what was asked (e.g. a tag that already existed).
+ */
+export function toastWarning(text: string): void {
+  ElMessage({ type: "warning", message: text, duration: 5000, showClose: true });
+}
+
+/**
  * @param error anything an API call threw (its message is already a Chinese sentence).
  * @param prefix what was being done, e.g. "保存失败".
  */

@@ -1,6 +1,6 @@
 // Corp tags (edited in WeCom through the server) and auto-tag rules.
 import type { PresentedDeletion } from "@server/presenters/deletion";
-import type { PresentedTagGroup } from "@server/presenters/tag";
+import type { PresentedTagCreation, PresentedTagGroup } from "@server/presenters/tag";
 import type { PresentedTagRule } from "@server/presenters/tagRule";
 import { api } from "@shared/api";
 import { consoleUrl, segment } from "./base";
@@ -11,11 +11,11 @@ export type TagRuleBody = Omit<PresentedTagRule, "id">;
 /** Corp tag groups and their tags. */
 export const fetchTagGroups = () => api.get<PresentedTagGroup[]>(consoleUrl("/tag-groups"));
 
-/** Create a tag group with its first tags. */
-export const createTagGroup = (groupName: string, tags: string[]) => api.post<{ groupId: string }>(consoleUrl("/tag-groups"), { groupName, tags: tags.map((name) => ({ name })) });
+/** Create a tag group with its first tags (a taken name merges into that group: see `merged`). */
+export const createTagGroup = (groupName: string, tags: string[]) => api.post<PresentedTagCreation>(consoleUrl("/tag-groups"), { groupName, tags: tags.map((name) => ({ name })) });
 
-/** Add tags to a group. */
-export const addTags = (groupId: string, tags: string[]) => api.post<{ groupId: string }>(consoleUrl(`/tag-groups/${segment(groupId)}/tags`), { tags: tags.map((name) => ({ name })) });
+/** Add tags to a group (names it has already come back in `existing`). */
+export const addTags = (groupId: string, tags: string[]) => api.post<PresentedTagCreation>(consoleUrl(`/tag-groups/${segment(groupId)}/tags`), { tags: tags.map((name) => ({ name })) });
 
 /** Rename a tag or a tag group. */
 export const renameTag = (id: string, name: string) => api.patch<{ id: string }>(consoleUrl(`/tags/${segment(id)}`), { name });
