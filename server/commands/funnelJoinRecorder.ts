@@ -10,6 +10,8 @@ interface Props {
   wecom: WeComClient;
   event: ExternalChatEvent;
   now: Date;
+  /** The self-built app's agentid, for the pool-low message. */
+  agentId?: string | undefined;
 }
 
 // change_external_chat's JoinScene: 3 = scanned the group QR (wecom-reference 2.2).
@@ -23,11 +25,11 @@ const JOIN_SCENE_QR = 3;
  * @param props the client, the event and the clock.
  * @returns nothing.
  */
-export default async function funnelJoinRecorder({ wecom, event, now }: Props): Promise<void> {
+export default async function funnelJoinRecorder({ wecom, event, now, agentId }: Props): Promise<void> {
   if (event.UpdateDetail !== "add_member" && event.UpdateDetail !== "del_member" && event.ChangeType !== "dismiss") {
     return;
   }
-  const link = await FunnelChat.findById(event.ChatId).lean();
+  const link = (await FunnelChat.findById(event.ChatId).lean()) ?? (event.UpdateDetail === "add_member" ? await adoptCreatedRoom(event.ChatId) : null);
   if (!link) {
     return;
   }
@@ -49,7 +51,7 @@ export default async function funnelJoinRecorder({ wecom, event, now }: Props): 
       await Funnel.updateOne({ _id: link.funnelId, "groups.chatId": event.ChatId }, { $inc: { "stats.joins": counted, "groups.$.joins": counted } });
     }
   }
-  await funnelRotator({ wecom, funnelId: link.funnelId, now });
+  await funnelRotator({ wecom, funnelId: link.funnelId, now, agentId });
 }
 
 /**
@@ -67,4 +69,36 @@ export async function setGroupCount(funnelId: Types.ObjectId, chatId: string): P
     { $set: { "groups.$.memberCount": memberCount, "groups.$.dismissed": group?.status === "dismissed" } },
   );
   return memberCount;
+}
+
+/**
+ * With auto_create_room WeCom opens a new group itself when the listed ones are full; its members
+ * carry the join way's state (groupchat/get, stored by the group's create event), which names the
+ * funnel. Such a group joins the funnel's pool, so it is counted and rotated like the others.
+ *
+ * @param chatId a group that is in no funnel yet.
+ * @returns the new link, or null when the group did not come from a funnel's join way.
+ */
+async function adoptCreatedRoom(chatId: string): Promise<{ _id: string; funnelId: Types.ObjectId } | null> {
+  const group = await Group.findOne({ chatId }, { name: 1, members: 1 }).lean();
+  const states = [...new Set((group?.members ?? []).map((member) => member.state ?? "").filter((state) => state !== ""))];
+  for (const state of states) {
+    const funnel = await Funnel.findOne({ state }, { joinWay: 1 }).lean();
+    if (!funnel?.joinWay?.autoCreateRoom) {
+      continue;
+    }
+    try {
+      await FunnelChat.create({ _id: chatId, funnelId: funnel._id });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
+    await Funnel.updateOne(
+      { _id: funnel._id, "groups.chatId": { $ne: chatId } },
+      { $push: { groups: { key: chatId, kind: "wecom", chatId, name: group?.name ?? "", memberCount: 0, joins: 0 } } },
+    );
+    return { _id: chatId, funnelId: funnel._id };
+  }
+  return null;
 }

@@ -4,6 +4,7 @@ import { getLogger } from "../logging/logger.ts";
 import { Funnel, type StoredFunnel } from "../models/Funnel.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import { updateJoinWay } from "./funnelJoinWay.ts";
+import funnelWarning from "./funnelWarning.ts";
 import { invalidateLanding } from "./landingCache.ts";
 
 interface Props {
@@ -12,6 +13,8 @@ interface Props {
   now: Date;
   /** The safety-net job also re-sends a join way WeCom has not accepted yet (a failed call). */
   syncOwed?: boolean;
+  /** The self-built app's agentid: a new pool-low warning goes to the operators as an app message. */
+  agentId?: string | undefined;
 }
 
 /** What a rotation did. */
@@ -32,7 +35,7 @@ const same = (a: string[], b: string[]) => a.length === b.length && a.every((id,
  * @param props the client, the funnel and the clock.
  * @returns whether this call rotated, and whether it sent the join way to WeCom.
  */
-export default async function funnelRotator({ wecom, funnelId, now, syncOwed = false }: Props): Promise<RotationResult> {
+export default async function funnelRotator({ wecom, funnelId, now, syncOwed = false, agentId }: Props): Promise<RotationResult> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const funnel = await Funnel.findById(funnelId).lean<StoredFunnel>();
     if (!funnel) {
@@ -68,6 +71,7 @@ export default async function funnelRotator({ wecom, funnelId, now, syncOwed = f
     invalidateLanding(funnel.slug);
     if (low && !funnel.warning) {
       getLogger("job").warn({ funnelId: String(funnel._id), usable }, "funnel pool running low");
+      await funnelWarning(wecom, claimed, agentId, now);
     }
     return { rotated: listChanged || imageChanged, synced: listChanged && claimed.joinWay?.configId ? await syncJoinWay(wecom, claimed) : false };
   }

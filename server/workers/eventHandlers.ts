@@ -52,10 +52,10 @@ const registry: Registry = {
   },
   change_external_chat: {
     create: ({ payload }, { wecom, now }) => groupUpdater({ wecom, event: payload, now: now() }),
-    update: async ({ payload }, { wecom, now }) => {
+    update: async ({ payload }, { wecom, now, agentId }) => {
       await groupUpdater({ wecom, event: payload, now: now() });
       await groupDailyCounter({ event: payload });
-      await funnelJoinRecorder({ wecom, event: payload, now: now() });
+      await funnelJoinRecorder({ wecom, event: payload, now: now(), agentId });
     },
     dismiss: ({ payload }, { wecom, now }) => groupUpdater({ wecom, event: payload, now: now() }),
   },

@@ -10,7 +10,8 @@ import type { ExternalChatEvent } from "../../server/wecom/callbackEvent.ts";
 import { chatEventXml, deliver } from "../support/callbacks.ts";
 import { aGroupOf, funnelBody, nockJoinWays, TINY_PNG } from "../support/funnels.ts";
 import { consoleGet, consoleSend, testProcessor, testWeComClient, useTestServer } from "../support/server.ts";
-import { nockToken } from "../support/wecomNock.ts";
+import { anEmployee } from "../support/factories.ts";
+import { AGENT_ACCESS_TOKEN, nockAgentToken, nockToken, wecomApi } from "../support/wecomNock.ts";
 
 const HOUR = 3_600_000;
 
@@ -129,5 +130,53 @@ describe("funnel rotation", () => {
     funnel = (await consoleGet(context.server, `/api/console/funnels/${id}`)).body.data as typeof funnel;
     assert.equal(funnel.warning?.usable, 0);
     assert.match(await page(), /群已满员，新群正在准备中/);
+  });
+
+  it("should warn the operators once by app message when the pool runs low, and keep the warning for the console", async () => {
+    await anEmployee("ops01", { role: "operator" });
+    await anEmployee("guide01");
+    await aGroupOf("wrChatA", 2);
+    await aGroupOf("wrChatB", 0);
+    nockJoinWays();
+    nockAgentToken();
+    const messages: Record<string, unknown>[] = [];
+    wecomApi()
+      .post("/cgi-bin/message/send")
+      .query({ access_token: AGENT_ACCESS_TOKEN })
+      .reply(200, (_uri, body) => {
+        messages.push(body as Record<string, unknown>);
+        return { errcode: 0, errmsg: "ok" };
+      })
+      .persist();
+    const created = await consoleSend(context.server, "POST", "/api/console/funnels", funnelBody({ threshold: 3, lowPoolWarning: 2 }));
+    assert.equal(((created.body.data as { warning: unknown }).warning), null);
+    await Group.updateOne({ chatId: "wrChatA" }, { $push: { members: { id: "wmJoinerThird0001", type: "customer", status: "in", joinScene: 3 } } });
+    const wecom = testWeComClient();
+    await Promise.all([1, 2, 3].map((version) => funnelJoinRecorder({ wecom, event: joinEvent("wrChatA", "wmJoinerThird0001", version), now: clock, agentId: "1000002" })));
+    assert.deepEqual(messages, [
+      {
+        touser: "ops01",
+        msgtype: "text",
+        agentid: 1000002,
+        text: { content: "群活码预警：「春季会员福利群」只剩 1 个可用的群（预警线 2 个），请尽快在控制台「群活码」里添加新群或上传新的群二维码。" },
+      },
+    ]);
+    const funnel = (await consoleGet(context.server, `/api/console/funnels/${(created.body.data as { id: string }).id}`)).body.data as { warning: { usable: number } | null };
+    assert.equal(funnel.warning?.usable, 1);
+  });
+
+  it("should take a group WeCom opened by itself (auto_create_room, members carrying the funnel's state) into the pool", async () => {
+    await aGroupOf("wrChatA", 3);
+    const calls = nockJoinWays();
+    await consoleSend(context.server, "POST", "/api/console/funnels", funnelBody({ threshold: 3, groups: [{ kind: "wecom", chatId: "wrChatA" }] }));
+    await Group.create({ chatId: "wrAutoRoom01", name: "福利群10", ownerId: "guideA", members: [{ id: "wmAutoJoiner0001", type: "customer", status: "in", joinScene: 3, state: "g-spring" }] });
+    await funnelJoinRecorder({ wecom: testWeComClient(), event: joinEvent("wrAutoRoom01", "wmAutoJoiner0001", 1), now: clock });
+    const funnel = await Funnel.findOne({ slug: "spring" }).lean();
+    assert.deepEqual(funnel?.groups.map((group) => [group.chatId, group.memberCount, group.joins]), [["wrChatA", 3, 0], ["wrAutoRoom01", 1, 1]]);
+    assert.deepEqual(calls.update.map((body) => body.chat_id_list), [["wrAutoRoom01"]]);
+    // A group nobody's join way opened stays out.
+    await aGroupOf("wrOtherChat1", 1);
+    await funnelJoinRecorder({ wecom: testWeComClient(), event: joinEvent("wrOtherChat1", "wmOther000000001", 1), now: clock });
+    assert.equal((await Funnel.findOne({ slug: "spring" }).lean())?.groups.length, 2);
   });
 });
