@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Types } from "mongoose";
 import { BENEFIT_STATE_MESSAGE, claimWindow, type BenefitMember, type BenefitStatus } from "../domain/benefits.ts";
 import type { Benefit, Program } from "../domain/program.ts";
-import { ConflictError, NotFoundError, UnprocessableError } from "../errors.ts";
+import { AppError, ConflictError, NotFoundError, UnprocessableError } from "../errors.ts";
 import { BenefitClaim } from "../models/BenefitClaim.ts";
 import { Counter } from "../models/Counter.ts";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
@@ -110,7 +110,7 @@ export async function benefitRedeemer(props: { code: string; userId: string | nu
   }
   const claim = await BenefitClaim.findById(props.code).lean();
   if (!claim) {
-    throw NotFoundError("redemption code");
+    throw new AppError(404, "not_found", "code: 核销码不存在，请核对后重试");
   }
   throw ConflictError(claim.status === "redeemed" ? "code: 该核销码已核销" : "code: 该核销码已过期");
 }

@@ -9,6 +9,7 @@ import { apiResponse } from "../middlewares/apiResponse.ts";
 import { jsonBody } from "../middlewares/jsonBody.ts";
 import { actorOf, sameSecret } from "../middlewares/authenticate.ts";
 import { rateLimit } from "../middlewares/rateLimit.ts";
+import { presentAuthOptions, presentMe } from "../presenters/session.ts";
 import { firstAdminOpen, provisionDevEmployee, provisionFirstAdmin } from "../commands/adminProvisioner.ts";
 import { inputOf, validate } from "../middlewares/validate.ts";
 import { Employee } from "../models/Employee.ts";
@@ -74,14 +75,14 @@ export function authRouter(options: AuthOptions): Router {
 
   router.get("/options", async (ctx) => {
     const bootstrap = Boolean(options.apiToken) && (await firstAdminOpen());
-    ctx.body = { data: { corpId: options.corpId ?? null, agentId: options.agentId ?? null, devLogin: options.devLogin, standIn: options.standIn, bootstrap, wecomConfigured } };
+    ctx.body = { data: presentAuthOptions({ corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin, standIn: options.standIn, bootstrap }) };
   });
 
   // The app's authentication gate has already put the actor on this path.
   router.get("/me", async (ctx) => {
     const actor = actorOf(ctx);
     const employee = actor.userId ? await Employee.findOne({ userId: actor.userId }, { name: 1 }).lean() : null;
-    ctx.body = { data: { userId: actor.userId, name: employee?.name || actor.userId || "API", role: actor.role, storeIds: actor.scopeStoreIds, devLogin: options.devLogin } };
+    ctx.body = { data: presentMe(actor, { name: employee?.name, devLogin: options.devLogin }) };
   });
 
   // Each start stores a state: bound it per client so nobody fills the database with them.

@@ -75,7 +75,9 @@ describe("benefits: claim and redemption (核销)", () => {
     const redeem = (value: string) => consoleSend(context.server, "POST", "/api/console/benefits/redeem", { code: value, storeId: "store_sh_01" });
     const first = await redeem(code.toLowerCase());
     assert.equal(first.status, 200);
-    assert.deepEqual(first.body.data, { code, benefitCode: "gold_coupon", memberNo });
+    const { redeemedAt } = first.body.data as { redeemedAt: string };
+    assert.ok(!Number.isNaN(Date.parse(redeemedAt)), "the redemption says when");
+    assert.deepEqual(first.body.data, { code, benefitCode: "gold_coupon", memberNo, redeemedAt });
     const again = await redeem(code);
     assert.deepEqual([again.status, again.body.message], [409, "code: 该核销码已核销"]);
     assert.equal((await redeem("ABCDEFGHJK")).status, 404);

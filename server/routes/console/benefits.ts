@@ -6,7 +6,7 @@ import benefitClaimer, { benefitRedeemer, benefitStatuses } from "../../commands
 import { currentProgram } from "../../commands/programStore.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Member } from "../../models/Member.ts";
-import { presentBenefitStatus } from "../../presenters/benefit.ts";
+import { presentBenefitClaim, presentBenefitStatus, presentRedemption } from "../../presenters/benefit.ts";
 import { memberByNo } from "./memberLookup.ts";
 import { memberNo } from "./fields.ts";
 
@@ -40,13 +40,14 @@ export function benefitsRouter(options: { now: () => Date }): Router {
     const { program } = await currentProgram();
     const claimed = await benefitClaimer({ member, benefitCode: params.benefitCode, program, now: options.now() });
     ctx.status = 201;
-    ctx.body = { data: { benefitCode: params.benefitCode, code: claimed.code, redeemBy: claimed.redeemBy.toISOString() } };
+    ctx.body = { data: presentBenefitClaim(params.benefitCode, claimed) };
   });
   router.post("/benefits/redeem", validate(BenefitRedeemSchema), async (ctx) => {
     const { body } = inputOf(ctx, BenefitRedeemSchema);
-    const redeemed = await benefitRedeemer({ code: body.code, userId: actorOf(ctx).userId, storeId: body.storeId ?? null, now: options.now() });
+    const now = options.now();
+    const redeemed = await benefitRedeemer({ code: body.code, userId: actorOf(ctx).userId, storeId: body.storeId ?? null, now });
     const member = await Member.findById(redeemed.memberId, { memberNo: 1 }).lean();
-    ctx.body = { data: { code: body.code, benefitCode: redeemed.benefitCode, memberNo: member?.memberNo ?? null } };
+    ctx.body = { data: presentRedemption({ code: body.code, benefitCode: redeemed.benefitCode, memberNo: member?.memberNo, at: now }) };
   });
   return router;
 }

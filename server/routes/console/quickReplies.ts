@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { QuickReply } from "../../models/QuickReply.ts";
 import { QuickReplyFolder } from "../../models/QuickReplyFolder.ts";
+import { presentDeletion } from "../../presenters/deletion.ts";
 import { presentQuickReply, presentQuickReplyFolder } from "../../presenters/quickReply.ts";
 import {
   FolderCreateSchema,
@@ -81,7 +82,7 @@ export function quickRepliesRouter(): Router {
     await QuickReplyFolder.deleteOne({ _id: folder._id });
     // A reply saved into the folder while it was being deleted must not point at nothing.
     await QuickReply.updateMany({ folderId: folder._id }, { $set: { folderId: null } });
-    ctx.body = { data: { id: params.id, deleted: true } };
+    ctx.body = { data: presentDeletion(params.id) };
   });
 
   router.get("/quick-replies", validate(QuickReplyListSchema), async (ctx) => {
@@ -114,7 +115,7 @@ export function quickRepliesRouter(): Router {
     if (deletedCount === 0) {
       throw NotFoundError("quick reply");
     }
-    ctx.body = { data: { id: params.id, deleted: true } };
+    ctx.body = { data: presentDeletion(params.id) };
   });
 
   return router;

@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import { z } from "zod";
+import { presentDevContexts } from "../../presenters/standIn.ts";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
@@ -51,12 +52,7 @@ export function sidebarJsSdkRouter(options: { tickets: JsApiTickets; standIn: bo
       Group.find({ $or: [{ ownerId: userId }, { "members.id": userId }] }, { chatId: 1, name: 1 }).limit(DEV_CONTEXT_LIMIT).lean(),
     ]);
     const customers = await Promise.all(follows.map((follow) => Customer.findOne({ externalUserId: follow.externalUserId }, { externalUserId: 1, name: 1 }).lean()));
-    ctx.body = {
-      data: {
-        customers: customers.flatMap((customer) => (customer ? [{ externalUserId: customer.externalUserId, name: customer.name }] : [])),
-        groups: groups.map((group) => ({ chatId: group.chatId, name: group.name })),
-      },
-    };
+    ctx.body = { data: presentDevContexts(customers.flatMap((customer) => (customer ? [customer] : [])), groups) };
   });
   return router;
 }
