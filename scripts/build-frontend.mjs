@@ -12,7 +12,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const FRONTEND = path.join(ROOT, "sidebar");
 const PAGES = ["sidebar", "console", "sandbox"];
 const OUTPUTS = PAGES.map((page) => path.join(FRONTEND, "dist", page, "index.html"));
-const SOURCES = [path.join(FRONTEND, "src"), ...PAGES.map((page) => path.join(FRONTEND, page)), path.join(FRONTEND, "vite.config.ts"), path.join(ROOT, "package-lock.json")];
+// The pages import labels.ts (by value) and the presenters' types from the server.
+const SOURCES = [path.join(FRONTEND, "src"), ...PAGES.map((page) => path.join(FRONTEND, page)), path.join(FRONTEND, "vite.config.ts"), path.join(ROOT, "server", "presenters"), path.join(ROOT, "package-lock.json")];
 
 function newestMtime(entry) {
   if (!fs.existsSync(entry)) {
