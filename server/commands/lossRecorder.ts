@@ -89,7 +89,7 @@ async function notify(wecom: WeComClient, agentId: string | undefined, id: strin
     if (error instanceof WeComNetworkError && (error.status === undefined || error.status >= 500)) {
       throw error;
     }
-    const reason = error instanceof WeComApiError ? `errcode ${error.errcode}` : error instanceof AppError ? error.id : "unknown";
+    const reason = error instanceof WeComApiError ? `errcode ${error.errcode}` : error instanceof WeComNetworkError ? `HTTP ${error.status ?? ""}` : error instanceof AppError ? error.id : "unknown";
     await CustomerLoss.updateOne({ _id: id, notice: "pending" }, { $set: { notice: reason === "not_configured" ? "skipped" : "failed", noticeError: reason } });
     return;
   }

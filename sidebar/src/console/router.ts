@@ -3,6 +3,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
 import ConsoleLayout from "./layout/ConsoleLayout.vue";
 import { canOpen, landingPath } from "./layout/nav";
+import { customerRoutes } from "./pages/customers/routes";
 import LoginPage from "./pages/login/LoginPage.vue";
 import { membershipRoutes } from "./pages/membership/routes";
 import { PLANNED_FEATURES } from "./pages/placeholder/features";
@@ -18,6 +19,7 @@ const routes: RouteRecordRaw[] = [
       // Where "/" goes depends on the role; the guard resolves it once the session is known.
       { path: "", name: "root", redirect: () => (session.user ? landingPath(session.user.role) : { name: "login" }) },
       ...membershipRoutes,
+      ...customerRoutes,
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },
       { path: "quick-replies", name: "quickReplies", component: () => import("./pages/quickReplies/QuickRepliesPage.vue") },
       ...PLANNED_FEATURES.map(

@@ -13,6 +13,10 @@ export interface NavArea {
 export const NAV_AREAS: NavArea[] = [
   { name: "home", path: "/home", title: "首页", roles: ["admin", "operator"] },
   { name: "members", path: "/members", title: "会员", roles: ["admin", "operator", "manager"] },
+  // Managers see their stores' customers, groups and losses (the server cuts the lists).
+  { name: "customers", path: "/customers", title: "客户", roles: ["admin", "operator", "manager"] },
+  { name: "groups", path: "/groups", title: "客户群", roles: ["admin", "operator", "manager"] },
+  { name: "losses", path: "/losses", title: "流失记录", roles: ["admin", "operator", "manager"] },
   { name: "program", path: "/program", title: "会员体系", roles: ["admin", "operator"] },
   { name: "tags", path: "/tags", title: "标签", roles: ["admin", "operator"] },
   { name: "segments", path: "/segments", title: "人群", roles: ["admin", "operator"] },
