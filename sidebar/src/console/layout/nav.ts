@@ -11,7 +11,8 @@ export interface NavArea {
 }
 
 export const NAV_AREAS: NavArea[] = [
-  { name: "home", path: "/home", title: "首页", roles: ["admin", "operator"] },
+  // Managers get their stores' figures (the server cuts /kpis to their stores).
+  { name: "home", path: "/home", title: "首页", roles: ["admin", "operator", "manager"] },
   { name: "members", path: "/members", title: "会员", roles: ["admin", "operator", "manager"] },
   // Managers see their stores' customers, groups and losses (the server cuts the lists).
   { name: "customers", path: "/customers", title: "客户", roles: ["admin", "operator", "manager"] },
