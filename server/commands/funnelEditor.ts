@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError, WeCo
 import { desiredChatIds } from "../domain/funnelPool.ts";
 import { Funnel, FunnelChat, type PoolGroupAttrs, type StoredFunnel } from "../models/Funnel.ts";
 import { Group } from "../models/Group.ts";
-import type { WeComClient } from "../wecom/client.ts";
+import { WeComNetworkError, type WeComClient } from "../wecom/client.ts";
 import { addJoinWay, deleteJoinWay, joinWayQrCode, updateJoinWay, type JoinWayConfig } from "./funnelJoinWay.ts";
 import { imageExists } from "./funnelImages.ts";
 import funnelRotator from "./funnelRotator.ts";
@@ -72,7 +72,7 @@ export async function createFunnel(input: FunnelInput & { slug: string; state?: 
       throw wecomRefused(error);
     }
     await Funnel.updateOne({ _id: funnel._id }, { $set: { "joinWay.configId": configId } });
-    await Funnel.updateOne({ _id: funnel._id }, { $set: { "joinWay.qrCode": await joinWayQrCode(wecom, configId) } });
+    await storeQrCode(wecom, funnel._id, configId);
   }
   await funnelRotator({ wecom, funnelId: funnel._id, now });
   return (await Funnel.findById(funnel._id).lean<StoredFunnel>()) as StoredFunnel;
@@ -97,15 +97,19 @@ export async function updateFunnel(id: string, input: FunnelInput, { wecom, now 
   const newChats = groups.map((group) => group.chatId).filter((chatId): chatId is string => Boolean(chatId));
   const linked = await linkChats(before._id, newChats.filter((chatId) => !oldChats.has(chatId)));
   let joinWay = joinWayOf(input, groups, before.joinWay, now);
+  // A join way WeCom has not accepted yet stays owed when this edit does not send it.
+  let syncedVersion = before.joinWay?.syncedVersion === before.rotationVersion ? before.rotationVersion + 1 : (before.joinWay?.syncedVersion ?? 0);
   try {
-    joinWay = await syncJoinWayChange(wecom, before, joinWay, input.name);
+    const sent = await syncJoinWayChange(wecom, before, joinWay, input.name);
+    joinWay = sent.joinWay;
+    syncedVersion = sent.sent ? before.rotationVersion + 1 : syncedVersion;
   } catch (error) {
     await unlinkChats(linked);
     throw wecomRefused(error);
   }
   const saved = await Funnel.findOneAndUpdate(
     { _id: before._id, rotationVersion: before.rotationVersion },
-    { $set: { ...fields(input), groups, joinWay: joinWay && { ...joinWay, syncedVersion: before.rotationVersion + 1 } }, $inc: { rotationVersion: 1 } },
+    { $set: { ...fields(input), groups, joinWay: joinWay && { ...joinWay, syncedVersion } }, $inc: { rotationVersion: 1 } },
     { returnDocument: "after" },
   ).lean<StoredFunnel>();
   if (!saved) {
@@ -175,26 +179,41 @@ function joinWayConfig(funnel: Pick<StoredFunnel, "name" | "state" | "joinWay">)
   return { name: funnel.name, state: funnel.state, autoCreateRoom: joinWay.autoCreateRoom, roomBaseName: joinWay.roomBaseName, roomBaseId: joinWay.roomBaseId, chatIds: joinWay.chatIds };
 }
 
-async function syncJoinWayChange(wecom: WeComClient, before: StoredFunnel, next: JoinWay | null, name: string): Promise<JoinWay | null> {
+async function syncJoinWayChange(wecom: WeComClient, before: StoredFunnel, next: JoinWay | null, name: string): Promise<{ joinWay: JoinWay | null; sent: boolean }> {
   const configId = before.joinWay?.configId;
   if (!next) {
     if (configId) {
       await deleteJoinWay(wecom, configId);
     }
-    return null;
+    return { joinWay: null, sent: true };
   }
   const config = joinWayConfig({ name, state: before.state, joinWay: next });
   if (!configId) {
     const created = await addJoinWay(wecom, config);
     // Stored before anything else can fail: a lost config id is a join way nobody can edit.
     await Funnel.updateOne({ _id: before._id }, { $set: { joinWay: { ...next, configId: created } } });
-    return { ...next, configId: created, qrCode: await joinWayQrCode(wecom, created) };
+    return { joinWay: { ...next, configId: created, qrCode: await storeQrCode(wecom, before._id, created) }, sent: true };
   }
-  const unchanged = JSON.stringify(config) === JSON.stringify(joinWayConfig(before));
-  if (!unchanged) {
-    await updateJoinWay(wecom, configId, config);
+  if (JSON.stringify(config) === JSON.stringify(joinWayConfig(before))) {
+    return { joinWay: next, sent: false };
   }
-  return next;
+  await updateJoinWay(wecom, configId, config);
+  return { joinWay: next, sent: true };
+}
+
+// The join way exists once add_join_way answered; a failed QR read must not undo that, and
+// RotateFunnelsJob reads the QR again while it is missing.
+async function storeQrCode(wecom: WeComClient, funnelId: Types.ObjectId, configId: string): Promise<string> {
+  try {
+    const qrCode = await joinWayQrCode(wecom, configId);
+    await Funnel.updateOne({ _id: funnelId }, { $set: { "joinWay.qrCode": qrCode } });
+    return qrCode;
+  } catch (error) {
+    if (error instanceof WeComApiError || error instanceof WeComNetworkError) {
+      return "";
+    }
+    throw error;
+  }
 }
 
 async function poolGroups(input: FunnelInput, previous: PoolGroupAttrs[], context: Context): Promise<PoolGroupAttrs[]> {

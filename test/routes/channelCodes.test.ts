@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import mongoose from "mongoose";
 import { ChannelCode } from "../../server/models/ChannelCode.ts";
+import { anEmployee, aStore } from "../support/factories.ts";
 import { consoleGet, consoleSend, useTestServer, API_TOKEN } from "../support/server.ts";
+import { loginAs } from "../support/sessions.ts";
 import { nockToken, wecomApi } from "../support/wecomNock.ts";
 
 const agendaJobs = () => mongoose.connection.db!.collection("agenda_jobs");
@@ -156,5 +158,33 @@ describe("channel codes (渠道活码) console API", () => {
     assert.deepEqual(none.body.data, []);
     const now = await consoleGet(context.server, `/api/console/channel-codes/${id}/answering`);
     assert.deepEqual((now.body.data as { userIds: string[] }).userIds, ["guideA", "guideB"]);
+  });
+
+  it("should answer a store code with the store's guides, and show a manager only their stores' codes", async () => {
+    await aStore(101, "上海静安店");
+    await aStore(102, "北京三里屯店");
+    await anEmployee("guideA", { departmentIds: [101] });
+    await anEmployee("guideB", { departmentIds: [101] });
+    await anEmployee("guideZ", { departmentIds: [102] });
+    let body: { user?: string[] } = {};
+    wecomApi()
+      .post("/cgi-bin/externalcontact/add_contact_way", (sent: { user?: string[] }) => {
+        body = sent;
+        return true;
+      })
+      .query(true)
+      .reply(200, { errcode: 0, errmsg: "ok", config_id: "cfg-store", qr_code: "https://wework.qpic.cn/store.png" });
+    const store = await consoleSend(context.server, "POST", "/api/console/channel-codes", aCode({ type: "store", storeId: "101", guides: [], state: "store_101" }));
+    assert.equal(store.status, 201, JSON.stringify(store.body));
+    assert.deepEqual(body.user, ["guideA", "guideB"]);
+    const other = await create({ name: "三里屯", guides: [{ userId: "guideZ" }], state: "store_102" });
+
+    const manager = await loginAs(context.server, { userId: "mgrA", role: "manager", scopeStoreIds: ["101"], departmentIds: [101] });
+    const list = await manager.get("/api/console/channel-codes");
+    assert.deepEqual((list.body.data as { state: string }[]).map((code) => code.state), ["store_101"]);
+    assert.equal((await manager.get(`/api/console/channel-codes/${other}`)).status, 403);
+    assert.equal((await manager.send("DELETE", `/api/console/channel-codes/${other}`)).status, 403);
+    const missingStore = await consoleSend(context.server, "POST", "/api/console/channel-codes", aCode({ type: "store", guides: [] }));
+    assert.equal(missingStore.body.message, "storeId: 门店活码需要选择门店");
   });
 });

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import type { Db } from "mongodb";
+import mongoose from "mongoose";
 import QRCode from "qrcode";
+import { startScheduler } from "../../server/jobs/scheduler.ts";
 import { clearLandingCache } from "../../server/commands/landingCache.ts";
 import { Funnel, FunnelChat } from "../../server/models/Funnel.ts";
 import { aGroupOf, funnelBody, nockJoinWays, TINY_PNG } from "../support/funnels.ts";
-import { API_TOKEN, consoleGet, consoleSend, useTestServer } from "../support/server.ts";
+import { API_TOKEN, consoleGet, consoleSend, testWeComClient, useTestServer } from "../support/server.ts";
 import { ACCESS_TOKEN, nockToken, wecomApi } from "../support/wecomNock.ts";
 
 const del = async (url: string) => {
@@ -130,5 +133,29 @@ describe("group-code funnels (群活码) in the console", () => {
     assert.match(html, /春季会员福利群/);
     assert.match(html, /https:\/\/scrm\.example\.com\/g\/spring/);
     assert.match(html, /src="data:image\/png;base64,/);
+  });
+
+  it("should keep the join way when its QR cannot be read yet, and let the job read it", async () => {
+    wecomApi().post("/cgi-bin/externalcontact/groupchat/add_join_way").query({ access_token: ACCESS_TOKEN }).reply(200, { errcode: 0, errmsg: "ok", config_id: "cfg-late-qr" });
+    let qrReady = false;
+    wecomApi()
+      .post("/cgi-bin/externalcontact/groupchat/get_join_way", { config_id: "cfg-late-qr" })
+      .query({ access_token: ACCESS_TOKEN })
+      .reply(200, () => (qrReady ? { errcode: 0, errmsg: "ok", join_way: { qr_code: "https://wework.qpic.cn/wwpic/late/0" } } : { errcode: 45009, errmsg: "api freq out of limit" }))
+      .persist();
+    const created = await consoleSend(context.server, "POST", "/api/console/funnels", funnelBody());
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((created.body.data as { joinWayQrCode: string }).joinWayQrCode, "");
+    assert.match(await (await fetch(`${context.server.url}/g/spring`)).text(), /群已满员，新群正在准备中/);
+    const groupChat = (chatId: string) => ({ errcode: 0, errmsg: "ok", group_chat: { chat_id: chatId, name: chatId, owner: "guideA", create_time: 1_700_000_000, member_version: "v1", member_list: [], admin_list: [] } });
+    wecomApi().post("/cgi-bin/externalcontact/groupchat/get").query({ access_token: ACCESS_TOKEN }).times(2).reply(200, (_uri, body) => groupChat((body as { chat_id: string }).chat_id));
+    qrReady = true;
+    const scheduler = await startScheduler(mongoose.connection.db as Db, { wecom: testWeComClient(), now: () => new Date() }, { processEvery: 100 });
+    try {
+      await scheduler.runNow("RotateFunnelsJob");
+    } finally {
+      await scheduler.stop();
+    }
+    assert.equal((await Funnel.findOne({ slug: "spring" }).lean())?.joinWay?.qrCode, "https://wework.qpic.cn/wwpic/late/0");
   });
 });
