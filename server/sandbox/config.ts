@@ -21,8 +21,8 @@ export const SANDBOX_CALLBACK_TOKEN = "sandboxCallbackToken0000";
 /** The callback EncodingAESKey: 43 characters of base64 alphabet (wecom-reference §1.5). */
 export const SANDBOX_AES_KEY = "SandboxEncodingAESKey0123456789abcdefghijkl";
 
-/** The name shown for the sandbox corp. */
-export const SANDBOX_CORP_NAME = "Sandbox Retail Co.";
+/** The name shown for the sandbox corp (the seeded brand's root department, demoData.ts BRAND). */
+export const SANDBOX_CORP_NAME = "沙盒美妆";
 
 /** Callback secrets in the shape server/wecom/callbackCrypto.ts takes: receive id = corp id. */
 export const SANDBOX_CALLBACK_SECRETS = {

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { apiResponse } from "../middlewares/apiResponse.ts";
 import { jsonBody } from "../middlewares/jsonBody.ts";
 import { inputOf, validate } from "../middlewares/validate.ts";
+import { firstAdminOpen } from "../commands/adminProvisioner.ts";
 import { buy } from "./actions/buy.ts";
 import { chat, transcript } from "./actions/chat.ts";
 import type { SandboxContext } from "./actions/context.ts";
@@ -183,7 +184,7 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   });
   oauth.get("/qr", validate(QrLoginSchema), async (ctx) => {
     const { query } = inputOf(ctx, QrLoginSchema);
-    await login(ctx, query.redirect_uri, query.state, "企业微信扫码登录", now);
+    await login(ctx, query.redirect_uri, query.state, "企业微信扫码登录", now, { console: true });
   });
   oauth.get("/choose", validate(ChooseSchema), async (ctx) => {
     const { query } = inputOf(ctx, ChooseSchema);
@@ -226,7 +227,7 @@ function setGuideCookie(ctx: Context, userid: string): void {
  * minutes) and the browser goes back to redirect_uri with it and the state; without a guide, a
  * page to pick one. Like WeCom, only a redirect to a trusted domain — this server — is allowed.
  */
-async function login(ctx: Context, redirect: string, state: string, title: string, now: () => Date): Promise<void> {
+async function login(ctx: Context, redirect: string, state: string, title: string, now: () => Date, where: { console?: boolean } = {}): Promise<void> {
   const own = `${ctx.protocol}://${ctx.host}`;
   const target = new URL(redirect);
   if (target.origin !== own) {
@@ -237,7 +238,7 @@ async function login(ctx: Context, redirect: string, state: string, title: strin
   if (!user) {
     ctx.type = "text/html; charset=utf-8";
     ctx.set("cache-control", "no-store");
-    ctx.body = await chooserPage(title, ctx.url);
+    ctx.body = await chooserPage(title, ctx.url, where.console === true && (await firstAdminOpen()));
     return;
   }
   const code = newOAuthCode();
@@ -249,7 +250,11 @@ async function login(ctx: Context, redirect: string, state: string, title: strin
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-async function chooserPage(title: string, currentUrl: string): Promise<string> {
+/**
+ * @param firstAdmin the console's QR login while nobody is admin yet: the product makes whoever
+ * logs in first the admin (server/routes/auth.ts), so the page says so before anyone picks.
+ */
+async function chooserPage(title: string, currentUrl: string, firstAdmin = false): Promise<string> {
   const [departments, users] = await Promise.all([SandboxDepartment.find().sort({ order: -1, _id: 1 }).lean(), SandboxUser.find({ status: 1 }).sort({ _id: 1 }).lean()]);
   const sections = departments
     .map((department) => {
@@ -267,6 +272,7 @@ async function chooserPage(title: string, currentUrl: string): Promise<string> {
     })
     .join("");
   const empty = users.length === 0 ? "<p>沙盒企业还没有成员：请先在沙盒页面初始化企业。</p>" : "";
+  const adminNote = firstAdmin ? '<p class="first-admin">还没有管理员：第一位在此登录管理后台的成员将成为管理员，之后可在「组织与权限」中为其他成员分配角色。</p>' : "";
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)} · 沙盒</title>
@@ -274,11 +280,12 @@ async function chooserPage(title: string, currentUrl: string): Promise<string> {
 body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329}
 main{max-width:420px;margin:0 auto;padding:24px 16px}
 h1{font-size:18px;margin:0 0 4px}p{color:#646a73;font-size:13px}
+.first-admin{color:#1f2329;background:#fff7e8;border-radius:8px;padding:8px 12px}
 h2{font-size:14px;color:#646a73;margin:20px 0 8px}
 ul{list-style:none;margin:0;padding:0;background:#fff;border-radius:8px}
 li+li{border-top:1px solid #eef0f1}
 a{display:flex;justify-content:space-between;padding:12px 16px;color:#1f2329;text-decoration:none}
 a:hover{background:#f0f5ff}small{color:#8f959e}
 </style></head>
-<body><main><h1>${escapeHtml(title)}</h1><p>沙盒模式：选择以哪位成员身份登录（${escapeHtml(SANDBOX_CORP_NAME)}）。</p>${empty}${sections}</main></body></html>`;
+<body><main><h1>${escapeHtml(title)}</h1><p>沙盒模式：选择以哪位成员身份登录（${escapeHtml(SANDBOX_CORP_NAME)}）。</p>${adminNote}${empty}${sections}</main></body></html>`;
 }

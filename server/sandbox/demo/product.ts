@@ -1,5 +1,6 @@
 // What the demo reads of the product (it writes nothing there directly): whether its event
 // processor has caught up, whether the directory has reached it, and what it holds at the end.
+import { currentProgram } from "../../commands/programStore.ts";
 import { Customer } from "../../models/Customer.ts";
 import { Employee } from "../../models/Employee.ts";
 import { EventLane } from "../../models/EventLane.ts";
@@ -12,6 +13,7 @@ export interface ProductCounts {
   customers: number;
   members: number;
   orders: number;
+  /** Members per level, by the level's name (普通会员 …), in the programme's order. */
   levels: Record<string, number>;
 }
 
@@ -42,13 +44,18 @@ export async function employeeRoles(userIds: string[], timeoutMs: number): Promi
   return new Map(employees.map((employee) => [employee.userId, employee.role ?? "guide"]));
 }
 
-/** @returns the product's customers, members (by level) and orders. */
+/** @returns the product's customers, members (by level name) and orders. */
 export async function productCounts(): Promise<ProductCounts> {
-  const [customers, members, orders, levels] = await Promise.all([
+  const [customers, members, orders, levels, { program }] = await Promise.all([
     Customer.countDocuments(),
     Member.countDocuments({ mergedInto: null }),
     Order.countDocuments(),
     Member.aggregate<{ _id: string; count: number }>([{ $match: { mergedInto: null } }, { $group: { _id: "$levelCode", count: { $sum: 1 } } }]),
+    currentProgram(),
   ]);
-  return { customers, members, orders, levels: Object.fromEntries(levels.map((level) => [level._id, level.count])) };
+  // People read the summary, so levels go by name; a code the programme no longer has stays a code.
+  const byCode = new Map(levels.map((level) => [level._id, level.count]));
+  const named = program.levels.filter((level) => byCode.has(level.code)).map((level) => [level.name, byCode.get(level.code) ?? 0] as const);
+  const unknown = levels.filter((level) => !program.levels.some((known) => known.code === level._id)).map((level) => [level._id, level.count] as const);
+  return { customers, members, orders, levels: Object.fromEntries([...named, ...unknown]) };
 }
