@@ -12,6 +12,8 @@ import welcomeMediaUploader from "./welcomeMediaUploader.ts";
 export const WELCOME_WINDOW_MS = 20_000;
 // 41051: the customer is already chatting, the welcome was delivered: done.
 const ALREADY_SENT = 41051;
+// 41096: another app is sending this welcome and may still fail: trying again is allowed.
+const ANOTHER_APP_SENDING = 41096;
 // 40007: invalid media id, i.e. the cached upload lapsed earlier than we counted.
 const INVALID_MEDIA = 40007;
 
@@ -85,8 +87,8 @@ export default async function welcomeMessageSender({ wecom, code, welcomeCode, u
       throw error;
     });
   } catch (error) {
-    if (!(error instanceof WeComApiError)) {
-      // Unreachable WeCom: leave the record "sending" so the event's retry may try within the window.
+    if (!(error instanceof WeComApiError) || error.errcode === ANOTHER_APP_SENDING) {
+      // Unreachable WeCom, or another app mid-send: leave the record "sending" so the event's retry may try within the window.
       throw error;
     }
     errcode = error.errcode;

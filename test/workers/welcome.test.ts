@@ -115,4 +115,17 @@ describe("welcome messages and tags on an add through a channel code", () => {
     assert.equal(await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-3", userId: "guideA", externalUserId: "wmW3", eventAt: later, now: later }), "sent");
     assert.equal((await WelcomeImage.findById(imageId, { mediaId: 1 }).lean())?.mediaId, "MEDIA-NEW");
   });
+
+  it("should try again when WeCom says another app is sending (41096), and send once", async () => {
+    await WelcomeImage.updateOne({ _id: imageId }, { $set: { mediaId: "MEDIA-LIVE", mediaUploadedAt: new Date() } });
+    wecomApi().post("/cgi-bin/externalcontact/send_welcome_msg").query(true).reply(200, { errcode: 41096, errmsg: "another app sending" });
+    const code = (await ChannelCode.findById(codeId).lean())!;
+    const now = new Date();
+    const props = { wecom: testWeComClient(), code, welcomeCode: "WELCOME-4", userId: "guideA", externalUserId: "wmW4", eventAt: now, now };
+    await assert.rejects(welcomeMessageSender(props), /41096/);
+    assert.equal((await WelcomeSend.findById("WELCOME-4").lean())?.status, "sending");
+    wecomApi().post("/cgi-bin/externalcontact/send_welcome_msg").query(true).reply(200, { errcode: 0, errmsg: "ok" });
+    assert.equal(await welcomeMessageSender(props), "sent");
+    assert.equal(await welcomeMessageSender(props), "skipped");
+  });
 });
