@@ -10,6 +10,8 @@ export interface PresentedFunnelGroup {
   joins: number;
   /** An uploaded QR's expiry (ISO); null for managed groups. */
   expiresAt: string | null;
+  /** The uploaded QR's file, as the editor sends it back. */
+  imageId: string | null;
   /** Where the console can show the uploaded QR. */
   imageUrl: string | null;
   dismissed: boolean;
@@ -74,6 +76,7 @@ export function presentFunnel(funnel: StoredFunnel, usable: Set<string>): Presen
       memberCount: group.memberCount,
       joins: group.joins,
       expiresAt: group.expiresAt ? group.expiresAt.toISOString() : null,
+      imageId: group.imageId ?? null,
       imageUrl: group.imageId ? `/g/${funnel.slug}/qr/${group.imageId}` : null,
       dismissed: group.dismissed,
       usable: usable.has(group.key),
