@@ -81,6 +81,7 @@ const ROUTE_POLICY: Record<string, string> = {
   "GET /api/console/groups/:chatId": "AOM-",
   "GET /api/console/groups/:chatId/daily": "AOM-",
   "GET /api/console/losses": "AOM-",
+  "GET /api/console/losses/export": "AOM-",
   "GET /api/console/events": "A---",
   "POST /api/console/orders": "AO--",
   "GET /api/console/members": "AOM-",

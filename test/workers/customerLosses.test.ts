@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import ExcelJS from "exceljs";
 import nock from "nock";
 import { Customer } from "../../server/models/Customer.ts";
 import { CustomerLoss } from "../../server/models/CustomerLoss.ts";
@@ -114,5 +115,31 @@ describe("losses (流失提醒 and 流失记录)", () => {
     assert.deepEqual((mine.body.data as PresentedLoss[]).map((row) => row.externalUserId), ["wmLost0000001"]);
     const guide = await loginAs(context.server, { userId: "guideA", role: "guide", departmentIds: [101], name: "张导购" });
     assert.equal((await guide.get("/api/console/losses")).status, 403);
+  });
+
+  it("should export the losses a manager may see as an Excel sheet with names", async () => {
+    const processor = testProcessor();
+    await Customer.create({ externalUserId: "wmLost0000002", name: "李先生" });
+    await Follow.create({ externalUserId: "wmLost0000002", userId: "guideB", state: "live_room", addedAt: new Date("2026-04-01T10:00:00+08:00") });
+    await deliver(context.server.url, deletion("guideA", at("2026-05-11T09:00:00+08:00")));
+    await deliver(context.server.url, deletion("guideB", at("2026-05-12T09:00:00+08:00"), "wmLost0000002"));
+    await processor.drain();
+    const manager = await loginAs(context.server, { userId: "mgr101", role: "manager", scopeStoreIds: ["101"], departmentIds: [101], name: "王店长" });
+    const response = await fetch(`${context.server.url}/api/console/losses/export?from=2026-05-01&to=2026-05-31`, { headers: { cookie: manager.cookie } });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /spreadsheetml/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const sheet = workbook.getWorksheet("流失记录");
+    const values = (row: number) => (sheet?.getRow(row).values as unknown[]).slice(1);
+    assert.deepEqual(values(1), ["客户", "导购", "门店", "来源渠道码", "添加时间", "流失时间", "留存天数"]);
+    assert.deepEqual(values(2).slice(0, 4), ["王小姐", "张导购", "上海静安店", "store_101"]);
+    assert.equal(sheet?.rowCount, 2, "only the manager's store");
+    const refused = await manager.get("/api/console/losses/export?storeId=999&from=2026-05-01&to=2026-05-31");
+    assert.equal(refused.body.message, "storeId: 找不到该门店");
+    const unbounded = await manager.get("/api/console/losses/export");
+    assert.equal(unbounded.status, 400);
+    const tooLong = await manager.get("/api/console/losses/export?from=2025-01-01&to=2026-05-31");
+    assert.equal(tooLong.body.message, "from: 导出的日期范围不能超过 366 天");
   });
 });

@@ -45,18 +45,19 @@ export const GroupDailySchema = z.object({
   query: z.object({ from: day.optional(), to: day.optional() }),
 });
 
-export const LossListSchema = z.object({
-  query: z.object({
-    guide: key.optional(),
-    storeId: storeId.optional(),
-    state: z.string().trim().max(30, "is too long").optional(),
-    from: day.optional(),
-    to: day.optional(),
-    page,
-    pageSize,
-  }),
-});
+const lossFilters = {
+  guide: key.optional(),
+  storeId: storeId.optional(),
+  state: z.string().trim().max(30, "is too long").optional(),
+  from: day.optional(),
+  to: day.optional(),
+};
+
+export const LossListSchema = z.object({ query: z.object({ ...lossFilters, page, pageSize }) });
+
+// An export names its days, so one download is bounded however long the brand has run.
+export const LossExportSchema = z.object({ query: z.object({ ...lossFilters, from: day, to: day }) });
 
 export type CustomerListQuery = z.infer<typeof CustomerListSchema>["query"];
 export type GroupListQuery = z.infer<typeof GroupListSchema>["query"];
-export type LossListQuery = z.infer<typeof LossListSchema>["query"];
+export type LossFilterQuery = z.infer<typeof LossListSchema>["query"];

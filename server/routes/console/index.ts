@@ -39,7 +39,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
   const children: [Area, Router][] = [
     ["customers", customersRouter()],
     ["groups", groupsRouter(options)],
-    ["losses", lossesRouter()],
+    ["losses", lossesRouter(options)],
     ["events", eventsRouter()],
     ["orders", ordersRouter(options)],
     ["members", membersRouter(options)],

@@ -38,3 +38,6 @@ export type LossFilters = { guide?: string; storeId?: string; state?: string; fr
 
 /** Customers who deleted a guide, newest first. */
 export const fetchLosses = (params: PageQuery & LossFilters) => api.paged<PresentedLoss>(consoleUrl(`/losses${query(params)}`));
+
+/** The Excel download of the losses the filters select (all of them, not one page). */
+export const lossExportUrl = (filters: LossFilters) => consoleUrl(`/losses/export${query(filters)}`);
