@@ -141,7 +141,7 @@ export async function updateChannelCode({ wecom, id, input, now }: { wecom: WeCo
   }
   const stored = await ChannelCode.findOneAndUpdate(
     { _id: code._id },
-    { $set: { ...input, state, applied: { ...effective, remark }, nextSwitchAt: next } },
+    { $set: { ...input, state, applied: { ...effective, remark }, nextSwitchAt: next, lostLastGuideAt: null } },
     { returnDocument: "after", lean: true },
   );
   await scheduleSwitch(String(code._id), next);

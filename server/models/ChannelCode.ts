@@ -60,6 +60,8 @@ const channelCodeSchema = new mongoose.Schema(
       default: null,
     },
     nextSwitchAt: { type: Date, default: null },
+    /** Set when the last guide left the company: the code needs an operator. */
+    lostLastGuideAt: { type: Date, default: null },
   },
   { collection: "channel_codes", timestamps: true, versionKey: false },
 );

@@ -37,6 +37,8 @@ export interface PresentedChannelCode {
   /** Who WeCom has answering now, and whether customers skip verification. */
   answering: { userIds: string[]; skipVerify: boolean } | null;
   nextSwitchAt: string | null;
+  /** The last guide left the company: nobody is scheduled any more. */
+  lostLastGuide: boolean;
   createdAt: string | null;
 }
 
@@ -91,6 +93,7 @@ export function presentChannelCode(code: ChannelCodeAttrs & { _id: Types.ObjectI
     qrCode: code.qrCode ?? null,
     answering: code.applied ? { userIds: [...code.applied.userIds], skipVerify: code.applied.skipVerify } : null,
     nextSwitchAt: code.nextSwitchAt?.toISOString() ?? null,
+    lostLastGuide: Boolean(code.lostLastGuideAt),
     createdAt: (code as { createdAt?: Date }).createdAt?.toISOString() ?? null,
   };
 }

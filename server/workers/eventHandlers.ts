@@ -1,5 +1,6 @@
 import autoTagger from "../commands/autoTagger.ts";
 import channelCodeAddHandler from "../commands/channelCodeAddHandler.ts";
+import channelCodeGuideRemover from "../commands/channelCodeGuideRemover.ts";
 import corpTagMirror from "../commands/corpTagMirror.ts";
 import customerMemberLinker from "../commands/customerMemberLinker.ts";
 import customerSyncer from "../commands/customerSyncer.ts";
@@ -66,6 +67,12 @@ const registry: Registry = {
   },
   change_contact: {
     "*": ({ payload }) => directoryUpdater({ event: payload }),
+    delete_user: async ({ payload }, { wecom, now }) => {
+      await directoryUpdater({ event: payload });
+      if (payload.UserID) {
+        await channelCodeGuideRemover({ wecom, userId: payload.UserID, now: now() });
+      }
+    },
   },
 };
 
