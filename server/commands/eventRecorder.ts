@@ -133,17 +133,29 @@ export function eventDocument(input: RecordInput): EventDocument {
 
 async function writeBatch(batch: Pending[]): Promise<number> {
   const duplicates = await insertNew(Event.collection, batch.map((item) => item.doc));
-  const lanes = new Map<string, { id: ObjectId; t: number }[]>();
-  const results: RecordResult[] = [];
-  for (const [index, item] of batch.entries()) {
-    let entry: { id: ObjectId; t: number } | null = item.doc.status === "ignored" ? null : { id: item.doc._id, t: item.doc.createTime };
-    if (entry && duplicates.has(index)) {
+  // A burst of retries (WeCom resending after an outage) can fill a batch: look the stored
+  // copies up together, not one round trip after another, so the batch's new events are not
+  // held behind them. Each lookup stays by the bare unique key, the only kind the embedded
+  // database answers from an index.
+  const entries = await Promise.all(
+    batch.map(async (item, index): Promise<{ id: ObjectId; t: number } | null> => {
+      if (item.doc.status === "ignored") {
+        return null;
+      }
+      if (!duplicates.has(index)) {
+        return { id: item.doc._id, t: item.doc.createTime };
+      }
       const existing = await Event.collection.findOne(
         { dedupeKey: item.doc.dedupeKey },
         { projection: { _id: 1, createTime: 1, status: 1 } },
       );
-      entry = existing && UNFINISHED.has(existing.status) ? { id: existing._id, t: existing.createTime } : null;
-    }
+      return existing && UNFINISHED.has(existing.status) ? { id: existing._id, t: existing.createTime } : null;
+    }),
+  );
+  const lanes = new Map<string, { id: ObjectId; t: number }[]>();
+  const results: RecordResult[] = [];
+  for (const [index, item] of batch.entries()) {
+    const entry = entries[index];
     if (entry) {
       lanes.set(item.doc.orderKey, [...(lanes.get(item.doc.orderKey) ?? []), entry]);
     }
