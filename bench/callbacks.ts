@@ -5,8 +5,12 @@
 // database alone on the write a delivery waits for (bench/dbCeiling.ts), in the batch sizes the
 // pipeline's group commit produced, and reports where the pipeline's time went.
 //
-//   npm run bench:callbacks -- [--duration 10] [--connections 32] [--backend h2|memory] [--warmup 3] [--processor on|off] [--cpu-prof FILE]
-import { spawn, type ChildProcess } from "node:child_process";
+//   npm run bench:callbacks -- [--duration 10] [--connections 32] [--backend h2|memory] [--warmup 3] [--processor on|off] [--profile DIR]
+//
+// --profile DIR records the measured window only: the server's CPU profile (server.cpuprofile)
+// and the database JVM's Flight Recorder (database.jfr, needs jcmd and jfr from the JDK), and
+// prints where each spent its time.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +25,7 @@ import { PID_FILE, readPidFile } from "../server/db/embeddedPidFile.ts";
 import { sealMessage } from "../server/wecom/callbackCrypto.ts";
 import { benchCustomer, benchMessageXml, benchSecrets as secrets } from "./callbackMessages.ts";
 import { buildEventDocuments, measureDbCeiling } from "./dbCeiling.ts";
+import { summarizeCpuProfile, summarizeJfr } from "./profileSummary.ts";
 import type { CommandTally, ProbeSnapshot } from "./serverProbe.ts";
 
 const { values: args } = parseArgs({
@@ -30,7 +35,7 @@ const { values: args } = parseArgs({
     backend: { type: "string", default: "h2" },
     warmup: { type: "string", default: "3" },
     processor: { type: "string", default: "on" },
-    "cpu-prof": { type: "string" },
+    profile: { type: "string" },
   },
 });
 const duration = Number(args.duration);
@@ -38,6 +43,7 @@ const connections = Number(args.connections);
 const backend = args.backend === "memory" ? "memory" : "h2";
 const warmup = Number(args.warmup);
 const processorOn = args.processor !== "off";
+const profileDir = args.profile ? path.resolve(args.profile) : null;
 
 const PROBE = fileURLToPath(new URL("./serverProbe.ts", import.meta.url));
 
@@ -145,6 +151,13 @@ async function probeSnapshot(child: ChildProcess, file: string): Promise<ProbeSn
     }
   }
   throw new Error("the server's probe did not answer");
+}
+
+function jcmd(pid: number | undefined, ...command: string[]): void {
+  const result = spawnSync("jcmd", [String(pid), ...command], { encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`jcmd ${command[0]}: ${result.stderr || result.stdout || result.error?.message}`);
+  }
 }
 
 /** CPU seconds a process has used (Linux /proc; user + system). */
@@ -294,7 +307,7 @@ async function main(): Promise<void> {
         LOG_LEVEL: "warn",
         EVENT_PROCESSOR: processorOn ? "1" : "0",
         BENCH_PROBE_FILE: probeFile,
-        ...(args["cpu-prof"] ? { BENCH_CPU_PROFILE: path.resolve(args["cpu-prof"]) } : {}),
+        ...(profileDir ? { BENCH_CPU_PROFILE: path.join(profileDir, "server.cpuprofile") } : {}),
       },
       healthy,
       pipelineUrl,
@@ -334,11 +347,18 @@ async function main(): Promise<void> {
       await waitProcessed(warmed, warmupEvents);
     }
     await warmed.close();
+    if (profileDir) {
+      fs.mkdirSync(profileDir, { recursive: true });
+      jcmd(databasePid, "JFR.start", "name=bench", "settings=profile", `filename=${path.join(profileDir, "database.jfr")}`);
+    }
     const before = await probeSnapshot(pipelineServer, probeFile);
     const cpuBefore = { database: cpuSeconds(databasePid), bench: process.cpuUsage() };
     const pipeline = await load(pipelineUrl, pipelineDeliveries);
     const cpuAfter = { database: cpuSeconds(databasePid), bench: process.cpuUsage(cpuBefore.bench) };
     const after = await probeSnapshot(pipelineServer, probeFile);
+    if (profileDir) {
+      jcmd(databasePid, "JFR.stop", "name=bench");
+    }
     process.stdout.write(
       `  pipeline  (…+parse+store+process): ${pipeline.perSecond.toFixed(0)} acked/s  p99 ${pipeline.p99} ms  errors ${pipeline.errors}\n`,
     );
@@ -397,6 +417,12 @@ async function main(): Promise<void> {
         `${Math.max(1, after.maxEventInsertsInFlight)} in flight): ${ceiling.perSecond.toFixed(0)} inserted/s in ${ceiling.inserts} inserts; ` +
         `database JVM ${ceiling.cpuMsPerDocument.toFixed(2)} CPU ms per document\n`,
     );
+
+    if (profileDir) {
+      for (const line of [...summarizeCpuProfile(path.join(profileDir, "server.cpuprofile")), ...summarizeJfr(path.join(profileDir, "database.jfr"))]) {
+        process.stdout.write(`  ${line}\n`);
+      }
+    }
 
     const ratio = pipeline.perSecond / baseline.perSecond;
     process.stdout.write(`  pipeline p99 ${pipeline.p99} ms (target < 200 ms)\n`);
