@@ -33,8 +33,12 @@ interface Context {
   now: Date;
 }
 
-const wecomRefused = (error: unknown) =>
-  error instanceof WeComApiError ? UnprocessableError("wecom_refused", `groups: 企业微信拒绝了加入群聊设置：${error.errmsg}（${error.errcode}），活码未改动`) : error;
+const wecomRefused = (error: unknown) => {
+  if (error instanceof WeComApiError) {
+    return UnprocessableError("wecom_refused", `groups: 企业微信拒绝了加入群聊设置：${error.errmsg}（${error.errcode}），活码未改动`);
+  }
+  return error instanceof WeComNetworkError ? UnprocessableError("wecom_unreachable", "groups: 暂时连不上企业微信，活码未改动，请稍后重试") : error;
+};
 
 /**
  * Create a funnel and, when it has groups the app manages, its join way on WeCom. The join way's
@@ -261,7 +265,7 @@ async function chatOf(chatId: string, index: number, { wecom, now }: Context): P
       if (error instanceof WeComApiError) {
         throw ValidationError(`groups.${index}.chatId: 找不到这个客户群，或应用无权管理它（${error.errcode}）`);
       }
-      throw error;
+      throw wecomRefused(error);
     }
     group = await Group.findOne({ chatId }, { name: 1, members: 1, status: 1 }).lean();
   }
