@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { CHINA_OFFSET_MS } from "../domain/chinaTime.ts";
 import { levelRank, type Program } from "../domain/program.ts";
+import { Department } from "../models/Department.ts";
 import { Member } from "../models/Member.ts";
 
 /** Rows between checks of the client's pace: small enough to bound what waits in buffers. */
@@ -62,6 +63,9 @@ export default async function segmentExporter({ filter, program, output }: Props
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   const levelName = (code: string) => program.levels[levelRank(program, code)]?.name ?? code;
+  // Stores are WeCom departments; operators read the store's name, not its department id.
+  const departments = await Department.find({}, { departmentId: 1, name: 1 }).lean();
+  const storeNames = new Map(departments.map((department) => [String(department.departmentId), department.name]));
   const cursor = Member.find(filter).select(PROJECTION).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 });
   let rows = 0;
   try {
@@ -83,7 +87,7 @@ export default async function segmentExporter({ filter, program, output }: Props
           // Excel has no time zones: China wall-clock time, as operators read it.
           last ? new Date(last.getTime() + CHINA_OFFSET_MS) : null,
           CHANNEL_LABELS[member.sourceChannel] ?? member.sourceChannel,
-          member.homeStoreId ?? null,
+          member.homeStoreId ? (storeNames.get(member.homeStoreId) ?? member.homeStoreId) : null,
         ])
         .commit();
       rows += 1;

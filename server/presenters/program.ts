@@ -15,6 +15,8 @@ export interface PresentedProgramState {
 export interface PresentedProgramVersion {
   version: number;
   savedBy: string | null;
+  /** Who saved it, by name ("API 令牌" for a script; the id when the employee is unknown). */
+  savedByName: string | null;
   savedAt: string;
   program: Program;
 }
@@ -30,8 +32,11 @@ export function presentProgramState(state: { version: number; program: Program }
 /**
  * @param settings a stored version (its _id is the version number).
  * @param program the programme it holds, as read back.
+ * @param names employee names by user id (the savers').
  * @returns the public shape.
  */
-export function presentProgramVersion(settings: ProgramSettingsAttrs & { _id: number }, program: Program): PresentedProgramVersion {
-  return { version: settings._id, savedBy: settings.savedBy ?? null, savedAt: settings.savedAt.toISOString(), program };
+export function presentProgramVersion(settings: ProgramSettingsAttrs & { _id: number }, program: Program, names: ReadonlyMap<string, string> = new Map()): PresentedProgramVersion {
+  const savedBy = settings.savedBy ?? null;
+  const savedByName = savedBy === null ? null : savedBy === "api_token" ? "API 令牌" : (names.get(savedBy) ?? savedBy);
+  return { version: settings._id, savedBy, savedByName, savedAt: settings.savedAt.toISOString(), program };
 }

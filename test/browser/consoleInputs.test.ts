@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { Member } from "../../server/models/Member.ts";
+import { Customer } from "../../server/models/Customer.ts";
+import { Employee } from "../../server/models/Employee.ts";
+import { Follow } from "../../server/models/Follow.ts";
 import { LedgerEntry } from "../../server/models/LedgerEntry.ts";
 import { ProgramSettings } from "../../server/models/ProgramSettings.ts";
 import { useBrowser } from "../support/browser.ts";
@@ -30,9 +33,15 @@ describe("the console's number inputs in a browser", function () {
   const suite = useBrowser();
 
   it("should refuse spending more points than the balance at the field, and spend only after a confirmation naming the amount and the member", async () => {
-    await Member.create({ memberNo: "M00000001", name: "王小姐", levelCode: "silver", growth: 4380, points: 1234, joinedAt: new Date() });
+    await Member.create({ memberNo: "M00000001", name: "王小姐", levelCode: "silver", growth: 4380, points: 1234, joinedAt: new Date(), externalUserIds: ["wmWang"] });
+    await Employee.create({ userId: "zhengshuang", name: "郑爽", departmentIds: [101], role: "guide" });
+    await Customer.create({ externalUserId: "wmWang", name: "王小姐" });
+    await Follow.create({ externalUserId: "wmWang", userId: "zhengshuang", tagIds: [], status: "active" });
     const page = await adminPage(suite);
     await page.goto(`${suite.server.url}/console/#/members/M00000001`);
+    // The member's guide goes by name, not by WeCom account.
+    await byTest(page, "member-follow-guide").waitFor();
+    assert.equal(await byTest(page, "member-follow-guide").innerText(), "导购 郑爽：");
     await byTest(page, "points-spend").click();
     await typeNumber(page, '[data-test="points-amount"]', "999999");
     assert.equal(await page.locator('[data-test="points-amount"] input').inputValue(), "999999", "the amount is not clamped to the balance");

@@ -5,7 +5,9 @@ import { z } from "zod";
 import programSaver, { currentProgram } from "../../commands/programStore.ts";
 import { ProgramSaveSchema } from "../../domain/program.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
+import { Employee } from "../../models/Employee.ts";
 import { ProgramSettings } from "../../models/ProgramSettings.ts";
+import { presentProgramVersion, type Program } from "../../presenters/program.ts";
 
 // Saving holds every setting to LIMITS; reading back (currentProgram) accepts older versions.
 const ProgramPutSchema = z.object({ body: ProgramSaveSchema });
@@ -29,9 +31,11 @@ export function programRouter(options: { now: () => Date }): Router {
   });
   router.get("/program/history", async (ctx) => {
     const versions = await ProgramSettings.find().sort({ _id: -1 }).limit(100).lean();
-    ctx.body = {
-      data: versions.map((version) => ({ version: version._id, savedBy: version.savedBy, savedAt: version.savedAt.toISOString(), program: version.program })),
-    };
+    const savers = [...new Set(versions.flatMap((version) => (version.savedBy ? [version.savedBy] : [])))];
+    const employees = await Employee.find({ userId: { $in: savers } }, { userId: 1, name: 1 }).lean();
+    const names = new Map(employees.map((employee) => [employee.userId, employee.name]));
+    // Stored as saved (older versions too): the history shows them as they were.
+    ctx.body = { data: versions.map((version) => presentProgramVersion(version, version.program as Program, names)) };
   });
   return router;
 }

@@ -1,6 +1,6 @@
 // Members: the list, one member's profile and history, benefits, points, and the WeCom customers behind them.
 import type { PresentedBenefit, PresentedBenefitClaim, PresentedRedemption } from "@server/presenters/benefit";
-import type { PresentedCustomer } from "@server/presenters/customer";
+import type { PresentedCustomerDetail } from "@server/presenters/customer";
 import type { PresentedLedgerEntry, PresentedLevelChange } from "@server/presenters/ledger";
 import type { ListedMember, PresentedMember, PresentedPointsBalance } from "@server/presenters/member";
 import type { PresentedOrder } from "@server/presenters/order";
@@ -48,7 +48,7 @@ export const spendPoints = (memberNo: string, body: { amount: number; requestId:
   api.post<PresentedPointsBalance>(consoleUrl(`/members/${segment(memberNo)}/points/spend`), body);
 
 /** A WeCom customer with the follows (guides) and their tags. */
-export const fetchCustomer = (externalUserId: string) => api.get<PresentedCustomer>(consoleUrl(`/customers/${segment(externalUserId)}`));
+export const fetchCustomer = (externalUserId: string) => api.get<PresentedCustomerDetail>(consoleUrl(`/customers/${segment(externalUserId)}`));
 
 /** Why rules tagged a customer. */
 export const fetchTagReasons = (externalUserId: string) => api.get<PresentedTagReason[]>(consoleUrl(`/customers/${segment(externalUserId)}/tag-reasons`));
