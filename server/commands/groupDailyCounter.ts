@@ -7,6 +7,9 @@ interface Props {
   event: ExternalChatEvent;
 }
 
+// external_userid of WeChat customers starts with "wm", of other corps' WeCom users with "wo".
+const EXTERNAL_ID = /^w[mo][A-Za-z0-9_-]{8,}$/;
+
 // MongoDB's duplicate-key error: the conditional upsert found the day's document already holding
 // this change's key, i.e. the change was counted before.
 const isDuplicateKey = (error: unknown) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
@@ -26,8 +29,9 @@ export default async function groupDailyCounter({ event }: Props): Promise<numbe
     return 0;
   }
   const group = await Group.findOne({ chatId: event.ChatId }, { members: 1 }).lean();
-  const employees = new Set((group?.members ?? []).filter((member) => member.type === "employee").map((member) => member.id));
-  const customers = event.MemChangeList.filter((id) => !employees.has(id));
+  const types = new Map((group?.members ?? []).map((member) => [member.id, member.type]));
+  // The stored group says who is a customer; an id it does not hold is judged by its shape.
+  const customers = event.MemChangeList.filter((id) => (types.get(id) ?? (EXTERNAL_ID.test(id) ? "customer" : "employee")) === "customer");
   if (customers.length === 0) {
     return 0;
   }

@@ -77,6 +77,14 @@ describe("GET /api/console/customers", () => {
     assert.deepEqual((await list("?guide=guideA&tagId=etVIP")).ids, ["wm1"]);
   });
 
+  it("should link a customer whose member was merged to the member it was merged into", async () => {
+    const into = await Member.create({ memberNo: "M00000009", name: "钱女士", levelCode: "gold" });
+    const merged = await Member.create({ memberNo: "M00000008", name: "钱女士", levelCode: "regular", mergedInto: into._id });
+    await MemberIdentity.create({ _id: "customer:wm5", kind: "customer", memberId: merged._id, via: "wecom", at: new Date() });
+    const row = (await list("?q=钱")).rows[0];
+    assert.deepEqual(row?.member, { memberNo: "M00000009", levelName: "金卡会员" });
+  });
+
   it("should page on the database with the total", async () => {
     const first = await list("?page=1&pageSize=4");
     const second = await list("?page=2&pageSize=4");

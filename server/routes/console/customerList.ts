@@ -157,7 +157,9 @@ export async function memberLinks(externalUserIds: string[]): Promise<Map<string
   const links = new Map<string, PresentedMemberLink>();
   await Promise.all(
     identities.map(async (identity, index) => {
-      const member = identity ? await Member.findById(identity.memberId, { memberNo: 1, levelCode: 1 }).lean() : null;
+      const found = identity ? await Member.findById(identity.memberId, { memberNo: 1, levelCode: 1, mergedInto: 1 }).lean() : null;
+      // A merged member's identities lead to the one it was merged into.
+      const member = found?.mergedInto ? await Member.findById(found.mergedInto, { memberNo: 1, levelCode: 1 }).lean() : found;
       const externalUserId = externalUserIds[index];
       if (member && externalUserId) {
         const level = program.levels.find((candidate) => candidate.code === member.levelCode);
