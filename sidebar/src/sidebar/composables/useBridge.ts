@@ -1,3 +1,4 @@
+import type { PresentedMe as Me } from "@server/presenters/session";
 import type { WeComBridge } from "@shared/ww";
 import { inject, type InjectionKey } from "vue";
 
@@ -15,4 +16,16 @@ export function useBridge(): WeComBridge {
     throw new Error("useBridge() outside the ready app");
   }
   return bridge;
+}
+
+/** App provides the logged-in guide next to the bridge. */
+export const meKey: InjectionKey<Me> = Symbol("guide");
+
+/**
+ * The logged-in guide (for what a quick reply says about them).
+ *
+ * @returns the guide, or null outside the ready app.
+ */
+export function useMe(): Me | null {
+  return inject(meKey, null);
 }
