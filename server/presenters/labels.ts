@@ -44,8 +44,9 @@ export const FOLLOW_STATUS_LABELS = {
 } as const satisfies Record<FollowStatus, string>;
 
 // Two scales reach us (wecom-reference §2.2, §4.6): groupchat/get says 1 direct invite, 2 invite
-// link, 3 group QR; the change_external_chat callback says 0 invited (either way), 3 QR.
-export const JOIN_SCENE_LABELS: Record<string, string> = { "0": "由成员邀请", "1": "由成员直接邀请", "2": "通过邀请链接", "3": "扫描群二维码" };
+// link, 3 group QR; the change_external_chat callback says 0 invited (either way), 3 QR. The
+// labels keep 0 apart from 1: 0 does not say whether the member pulled them in or sent a link.
+export const JOIN_SCENE_LABELS: Record<string, string> = { "0": "成员邀请（拉入或链接）", "1": "成员直接拉入群", "2": "成员分享的入群链接", "3": "扫描群二维码" };
 
 /** follow_user.add_way of externalcontact/get, shown when no channel code brought the customer. */
 export const ADD_WAY_LABELS: Record<string, string> = {

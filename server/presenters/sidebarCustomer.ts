@@ -60,6 +60,8 @@ export function presentSidebarCustomer(parts: {
   notes: (CustomerNoteAttrs & { _id: Types.ObjectId; createdAt?: Date })[];
   authorNames: Map<string, string>;
   tagGroups: TagGroupAttrs[];
+  /** The name of the channel code whose state the follow carries, when one exists. */
+  channelName?: string | null;
 }): SidebarCustomer {
   const { customer, follow, member } = parts;
   const tags = tagIndex(parts.tagGroups);
@@ -69,8 +71,8 @@ export function presentSidebarCustomer(parts: {
     follow: follow
       ? { userId: follow.userId, remark: follow.remark, description: follow.description, state: follow.state, addWay: follow.addWay, addedAt: follow.addedAt ? follow.addedAt.toISOString() : null, tagIds: [...follow.tagIds] }
       : null,
-    // Channel codes get names when the channel-code feature lands; until then the state is what we know.
-    channel: follow?.state ? { state: follow.state, name: null } : null,
+    // A state no channel code carries (deleted, or set by another tool) keeps its name null.
+    channel: follow?.state ? { state: follow.state, name: parts.channelName || null } : null,
     tags: (follow?.tagIds ?? []).flatMap((id) => tags.get(id) ?? []),
     member: memberView,
     benefits: parts.benefits,

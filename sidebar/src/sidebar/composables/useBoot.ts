@@ -22,6 +22,31 @@ const LOGIN_ERROR = "loginError";
 // cookie did not stick, and redirecting again would loop forever.
 const ATTEMPT_KEY = "scrm.sidebar.oauthAttemptAt";
 const ATTEMPT_WINDOW_MS = 30_000;
+// Set once this browser has had a session here. The cookie is httpOnly, so without this mark the
+// page could only learn it has no session by asking /api/auth/me for a 401, which the browser
+// logs as an error on every first visit. With no mark, the page goes straight to logging in.
+const SIGNED_IN_KEY = "scrm.sidebar.signedIn";
+
+function mayHaveSession(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === "1";
+  } catch {
+    // Storage refused (a locked-down webview): ask the server, as before.
+    return true;
+  }
+}
+
+function markSession(signedIn: boolean): void {
+  try {
+    if (signedIn) {
+      localStorage.setItem(SIGNED_IN_KEY, "1");
+    } else {
+      localStorage.removeItem(SIGNED_IN_KEY);
+    }
+  } catch {
+    // see mayHaveSession
+  }
+}
 
 /** The current page without the loginError we were sent back with, as the OAuth returnTo. */
 function returnTo(): string {
@@ -53,6 +78,7 @@ export function useBoot() {
 
   async function afterLogin(me: Me): Promise<void> {
     sessionStorage.removeItem(ATTEMPT_KEY);
+    markSession(true);
     const { [LOGIN_ERROR]: _stale, ...rest } = router.currentRoute.value.query;
     if (_stale !== undefined) {
       await router.replace({ query: rest });
@@ -66,6 +92,7 @@ export function useBoot() {
   }
 
   function loggedOut(): void {
+    markSession(false);
     const loginError = new URLSearchParams(location.search).get(LOGIN_ERROR);
     if (isInsideWeCom() || !options?.devLogin) {
       if (loginError) {
@@ -85,6 +112,12 @@ export function useBoot() {
     state.value = { kind: "loading" };
     try {
       options = await authApi.options();
+      // Back from OAuth, or a session from an earlier visit: ask who we are. Otherwise there is
+      // no session to find.
+      if (!mayHaveSession() && !recentAttempt()) {
+        loggedOut();
+        return;
+      }
       await afterLogin(await authApi.me());
     } catch (caught) {
       const error = toApiError(caught);
