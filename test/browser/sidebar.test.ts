@@ -32,6 +32,8 @@ describe("the sidebar in a browser (guide guideA)", function () {
     assert.match(await byTest(page, "level-progress").innerText(), /还差 ¥620 升级金卡会员/);
     assert.equal(await byTest(page, "level-progress").getAttribute("data-ratio"), "0.845");
     assert.equal(await byTest(page, "points").innerText(), "1234");
+    assert.match(await byTest(page, "order-item").innerText(), /SO20240001[\s\S]*¥4,380/);
+    assert.match(await byTest(page, "customer-group").innerText(), /静安会员福利群/);
     assert.deepEqual(await byTest(page, "tag-chip").evaluateAll((chips) => chips.map((chip) => [chip.getAttribute("data-tag-id"), chip.textContent?.trim()])), [["etVip", "高价值"]]);
 
     // Tag: the picker shows the corp's tags; saving calls WeCom's mark_tag for this guide's follow.

@@ -33,7 +33,7 @@ export async function seedGuideWorld(server: TestServer): Promise<void> {
     { userId: "guideB", name: "导购小李", departmentIds: [102], mainDepartmentId: 102, role: "guide" },
   ]);
   await Customer.create([
-    { externalUserId: "wmA", name: "王小姐", wecomType: 1, gender: 2 },
+    { externalUserId: "wmA", name: "王小姐", wecomType: 1, gender: 2, groupChatIds: ["chatA"] },
     { externalUserId: "wmB", name: "李先生", wecomType: 1, gender: 1 },
     { externalUserId: "wmC", name: "路人甲", wecomType: 1 },
   ]);
@@ -62,7 +62,7 @@ export async function seedGuideWorld(server: TestServer): Promise<void> {
       guideUserIds: ["guideA"],
       tagIds: ["etVip"],
       groupChatIds: ["chatA"],
-      metrics: { totalSpent: 438_000, orderCount: 1, averageOrderValue: 438_000, firstPurchaseAt: daysAgo(20), lastPurchaseAt: daysAgo(20), purchaseTimes: [daysAgo(20)] },
+      metrics: { totalSpent: 438_000, orderCount: 1, averageOrderValue: 438_000, firstPurchaseAt: daysAgo(20), lastPurchaseAt: daysAgo(20), purchaseTimes: [daysAgo(20)], recentOrders: [{ orderId: "store:SO20240001", paidAt: daysAgo(20) }] },
     },
     { memberNo: "M10000002", name: "李先生", levelCode: "regular", homeStoreId: "102", externalUserIds: ["wmB"], guideUserIds: ["guideB"] },
   ]);
