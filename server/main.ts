@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     : { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID, secrets: { contact: env.WECOM_CONTACT_SECRET, agent: env.WECOM_AGENT_SECRET } };
   const wecom = new WeComClient({ baseUrl: corp.apiBase, corpId: corp.corpId ?? "", secrets: corp.secrets });
   const processor = env.EVENT_PROCESSOR
-    ? new EventProcessor({ context: { wecom, now: () => new Date() }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
+    ? new EventProcessor({ context: { wecom, now: () => new Date(), agentId: corp.agentId }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
     : null;
 
   const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date() }) : null;

@@ -1,6 +1,7 @@
 import Koa, { type Context } from "koa";
 import getRawBody from "raw-body";
 import { getLogger } from "../../logging/logger.ts";
+import { appMessageEndpoints } from "./endpoints/appMessages.ts";
 import { authEndpoints } from "./endpoints/auth.ts";
 import { contactWayEndpoints } from "./endpoints/contactWays.ts";
 import { customerEndpoints } from "./endpoints/customers.ts";
@@ -25,6 +26,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...groupEndpoints,
   ...outreachEndpoints,
   ...mediaEndpoints,
+  ...appMessageEndpoints,
 ];
 
 const JSON_LIMIT = "2mb";
