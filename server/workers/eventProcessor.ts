@@ -145,16 +145,40 @@ export class EventProcessor {
     return requeued;
   }
 
+  // A rolling pool, not rounds: a lane is claimed as soon as a slot is free or an event is stored,
+  // so a fresh add never waits for a busy lane elsewhere (a flooded group) to finish its claim.
   private async run(): Promise<void> {
+    const concurrency = this.options.concurrency ?? 8;
+    const working = new Map<string, Promise<void>>();
     while (this.running) {
-      let handled = 0;
+      let claimed = 0;
       try {
         this.kicked = false;
-        handled = await this.runOnce();
+        if (working.size < concurrency) {
+          const lanes = await EventLane.find(claimableFilter(this.options.context.now()), { _id: 1 })
+            .limit(concurrency * 4)
+            .lean();
+          for (const { _id: laneId } of lanes) {
+            if (working.size >= concurrency) {
+              break;
+            }
+            if (working.has(laneId)) {
+              continue;
+            }
+            claimed += 1;
+            const work = this.workLane(laneId)
+              .then(() => undefined, (error: unknown) => this.logger.error({ err: error, laneId }, "lane failed"))
+              .finally(() => {
+                working.delete(laneId);
+                this.kick();
+              });
+            working.set(laneId, work);
+          }
+        }
       } catch (error) {
         this.logger.error({ err: error }, "event poll failed");
       }
-      if (handled === 0 && this.running && !this.kicked) {
+      if (claimed === 0 && this.running && !this.kicked) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.pollMs ?? 1000);
           this.wake = () => {
@@ -165,6 +189,7 @@ export class EventProcessor {
         this.wake = null;
       }
     }
+    await Promise.all(working.values());
   }
 
   private leaseUntil(now: Date): Date {
