@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Types } from "mongoose";
 import type { Page } from "playwright-core";
 import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
@@ -27,7 +28,7 @@ async function seedStores(): Promise<void> {
     { memberNo: "M00000002", name: "李先生", levelCode: "regular", homeStoreId: "102", joinedAt: days(10) },
     { memberNo: "M00000003", name: "周女士", levelCode: "regular", homeStoreId: "102", joinedAt: days(10) },
   ]);
-  const order = (id: string, memberId: unknown, storeId: string) => ({ _id: id, channel: "store", orderNo: id, memberId, amount: 10_000, status: "paid", paidAt: days(2), storeId });
+  const order = (id: string, memberId: Types.ObjectId | undefined, storeId: string) => ({ _id: id, channel: "store", orderNo: id, memberId: memberId as Types.ObjectId, amount: 10_000, status: "paid" as const, paidAt: days(2), storeId });
   await Order.create([order("SB1", wang?._id, "101"), order("SB2", li?._id, "102"), order("SB3", zhou?._id, "102")]);
 }
 

@@ -72,6 +72,53 @@ export async function promptText(title: string, options: { value?: string; label
 }
 
 /**
+ * Ask for one line of text and act on it before the box closes: a refusal (a duplicate name)
+ * shows under the input and the box stays open with what was typed.
+ *
+ * @param title the box title.
+ * @param options the current value, the label and the longest text accepted.
+ * @param submit what to do with the trimmed text; its error's message is shown at the input.
+ * @returns whether it was submitted (false when cancelled).
+ */
+export async function promptSubmit(title: string, options: { value?: string; label: string; max?: number }, submit: (text: string) => Promise<void>): Promise<boolean> {
+  const max = options.max ?? 30;
+  try {
+    await ElMessageBox.prompt(options.label, title, {
+      inputValue: options.value ?? "",
+      confirmButtonText: "确定",
+      cancelButtonText: "取消",
+      closeOnClickModal: false,
+      inputValidator: (text: string) => {
+        const trimmed = text.trim();
+        if (!trimmed) {
+          return "不能为空";
+        }
+        return trimmed.length <= max ? true : `最多 ${max} 个字`;
+      },
+      beforeClose: (action, instance, done) => {
+        if (action !== "confirm") {
+          done();
+          return;
+        }
+        instance.confirmButtonLoading = true;
+        submit(String(instance.inputValue ?? "").trim())
+          .then(() => done())
+          .catch((error: unknown) => {
+            // MessageBoxState's editorErrorMessage is the line under the input.
+            (instance as unknown as { editorErrorMessage: string }).editorErrorMessage = toApiError(error).message;
+          })
+          .finally(() => {
+            instance.confirmButtonLoading = false;
+          });
+      },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Tell the user something they must read (e.g. a redemption code).
  *
  * @param text the message.
