@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
+import { ChannelCode } from "../../server/models/ChannelCode.ts";
 import { Group } from "../../server/models/Group.ts";
 import { screenshot, standInCalls, useBrowser, waitForStandInCall } from "../support/browser.ts";
 import { consoleSend } from "../support/server.ts";
@@ -79,6 +80,8 @@ describe("the sidebar at 400 px (guide guideA)", function () {
   });
 
   it("should keep level badges and benefit names whole, and name the channel and the group's members", async () => {
+    // The follow's state is a channel code's: the source reads the code's name, not its state.
+    await ChannelCode.create({ name: "静安店收银台", type: "single", state: "store101-counter", configId: "cfgStore101", guides: [{ userId: "guideA" }] });
     const page = await suite.newPage("sidebar", { wecomUserId: "guideA" });
     await openCustomer(page, suite.server.url);
     assert.equal(await linesOf(byTest(page, "member-level")), 1, "the level badge wraps");
@@ -107,7 +110,7 @@ describe("the sidebar at 400 px (guide guideA)", function () {
       });
       assert.deepEqual(broken, [], `a benefit's words break: ${await title.innerText()}`);
     }
-    assert.match(await byTest(page, "customer-source").innerText(), /来源：渠道码「store101-counter」/);
+    assert.match(await byTest(page, "customer-source").innerText(), /来源：静安店收银台/);
     await screenshot(page, "sidebar-customer-400.png");
 
     await Group.updateOne({ chatId: "chatA" }, { $push: { members: { id: "wmB", type: "customer", status: "in", joinScene: 0, joinedAt: new Date() } } });

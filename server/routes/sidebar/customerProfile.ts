@@ -11,6 +11,7 @@ import { Order } from "../../models/Order.ts";
 import { TagGroup } from "../../models/TagGroup.ts";
 import { presentBenefitStatus } from "../../presenters/benefit.ts";
 import { presentMember } from "../../presenters/member.ts";
+import { ChannelCode } from "../../models/ChannelCode.ts";
 import { presentSidebarCustomer, type SidebarCustomer } from "../../presenters/sidebarCustomer.ts";
 
 
@@ -35,9 +36,11 @@ export async function customerProfile(externalUserId: string, userId: string | n
   if (!customer) {
     return null;
   }
-  const [member, notes] = await Promise.all([
+  const [member, notes, channelCode] = await Promise.all([
     identity ? Member.findById(identity.memberId).lean() : null,
     Promise.all([...(customer.recentNoteIds ?? [])].reverse().map((id) => CustomerNote.findById(id).lean())).then((found) => found.flatMap((note) => (note ? [note] : []))),
+    // A channel code's state is its unique key: one key read for the name the guide reads.
+    follow?.state ? ChannelCode.findOne({ state: follow.state }, { name: 1 }).lean() : null,
   ]);
   const [orders, benefits, groups, authors] = await Promise.all([
     // The member keeps its latest order ids, so these are key reads, not a scan of all orders.
@@ -56,5 +59,6 @@ export async function customerProfile(externalUserId: string, userId: string | n
     notes,
     authorNames: new Map(authors.map((author) => [author.userId, author.name])),
     tagGroups,
+    channelName: channelCode?.name,
   });
 }
