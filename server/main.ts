@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     ? new EventProcessor({ context: { wecom, now: () => new Date(), agentId: corp.agentId }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
     : null;
 
-  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date() }) : null;
+  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date(), agentId: corp.agentId }) : null;
 
   const callbackSecrets = sandbox
     ? sandbox.callbackSecrets

@@ -4,6 +4,8 @@ import type { WeComClient } from "../wecom/client.ts";
 export interface JobContext {
   wecom: WeComClient;
   now: () => Date;
+  /** The self-built app's agentid, where one is configured: jobs' warnings go out as its app messages. */
+  agentId?: string | undefined;
 }
 
 /** A unit of background work run by Agenda; the class name is the job name. */

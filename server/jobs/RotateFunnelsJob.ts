@@ -36,7 +36,7 @@ export class RotateFunnelsJob extends CronJob {
         if (funnel.joinWay?.configId && !funnel.joinWay.qrCode) {
           await Funnel.updateOne({ _id: funnel._id }, { $set: { "joinWay.qrCode": await joinWayQrCode(wecom, funnel.joinWay.configId) } });
         }
-        const result = await funnelRotator({ wecom, funnelId: funnel._id, now, syncOwed: true });
+        const result = await funnelRotator({ wecom, funnelId: funnel._id, now, syncOwed: true, agentId: this.context.agentId });
         rotated += result.rotated ? 1 : 0;
         synced += result.synced ? 1 : 0;
       } catch (error) {
