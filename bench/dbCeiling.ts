@@ -6,7 +6,8 @@
 import { MongoClient, type CreateIndexesOptions, type Document, type IndexDirection } from "mongodb";
 import { eventDocument } from "../server/commands/eventRecorder.ts";
 import { Event } from "../server/models/Event.ts";
-import { parseCallbackEvent, withoutUnusedPersonalData } from "../server/wecom/callbackEvent.ts";
+import { parseCallbackEvent } from "../server/wecom/callbackEvent.ts";
+import { withoutUnusedPersonalData } from "../server/wecom/personalFields.ts";
 import { benchMessageXml } from "./callbackMessages.ts";
 
 export interface CeilingOptions {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../server/errors.ts";
-import { dedupeKeyOf, orderKeyOf, parseCallbackEvent, parseEnvelope, withoutUnusedPersonalData } from "../../server/wecom/callbackEvent.ts";
+import { dedupeKeyOf, orderKeyOf, parseCallbackEvent, parseEnvelope } from "../../server/wecom/callbackEvent.ts";
+import { withoutUnusedPersonalData } from "../../server/wecom/personalFields.ts";
 import { callbackXml, chatEventXml, contactEventXml } from "../support/callbacks.ts";
 
 const refused = (pattern: RegExp) => (error: unknown) => error instanceof AppError && pattern.test(error.message);

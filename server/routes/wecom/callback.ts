@@ -7,7 +7,8 @@ import { CallbackRejectedError, NotConfiguredError, PayloadTooLargeError } from 
 import type { Logger } from "../../logging/logger.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { openSealedMessage, type CallbackSecrets } from "../../wecom/callbackCrypto.ts";
-import { parseCallbackEvent, parseEnvelope, withoutUnusedPersonalData } from "../../wecom/callbackEvent.ts";
+import { parseCallbackEvent, parseEnvelope } from "../../wecom/callbackEvent.ts";
+import { withoutUnusedPersonalData } from "../../wecom/personalFields.ts";
 import { CallbackDeliverSchema, CallbackVerifySchema } from "./schema.ts";
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
