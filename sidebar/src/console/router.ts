@@ -3,7 +3,9 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
 import ConsoleLayout from "./layout/ConsoleLayout.vue";
 import { canOpen, landingPath } from "./layout/nav";
+import { channelCodeRoutes } from "./pages/channelCodes/routes";
 import { customerRoutes } from "./pages/customers/routes";
+import { funnelRoutes } from "./pages/funnels/routes";
 import LoginPage from "./pages/login/LoginPage.vue";
 import { membershipRoutes } from "./pages/membership/routes";
 import { PLANNED_FEATURES } from "./pages/placeholder/features";
@@ -20,6 +22,8 @@ const routes: RouteRecordRaw[] = [
       { path: "", name: "root", redirect: () => (session.user ? landingPath(session.user.role) : { name: "login" }) },
       ...membershipRoutes,
       ...customerRoutes,
+      ...channelCodeRoutes,
+      ...funnelRoutes,
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },
       { path: "quick-replies", name: "quickReplies", component: () => import("./pages/quickReplies/QuickRepliesPage.vue") },
       ...PLANNED_FEATURES.map(

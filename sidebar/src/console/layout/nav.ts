@@ -21,9 +21,10 @@ export const NAV_AREAS: NavArea[] = [
   { name: "program", path: "/program", title: "会员体系", roles: ["admin", "operator"] },
   { name: "tags", path: "/tags", title: "标签", roles: ["admin", "operator"] },
   { name: "segments", path: "/segments", title: "人群", roles: ["admin", "operator"] },
-  // Operators set up channel codes (design.md §1), so they see them too.
-  { name: "channelCodes", path: "/channel-codes", title: "渠道活码", roles: ["admin", "operator"] },
-  { name: "funnels", path: "/funnels", title: "群活码", roles: ["admin", "operator"] },
+  // Operators set up channel codes and funnels (design.md §1); managers read how their stores'
+  // codes and the funnels do (channel_codes and funnels are R for them), without the edit buttons.
+  { name: "channelCodes", path: "/channel-codes", title: "渠道活码", roles: ["admin", "operator", "manager"] },
+  { name: "funnels", path: "/funnels", title: "群活码", roles: ["admin", "operator", "manager"] },
   { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator"] },
   { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator"] },
   { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator"] },

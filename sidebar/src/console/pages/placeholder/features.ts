@@ -10,18 +10,6 @@ export interface PlannedFeature {
 
 export const PLANNED_FEATURES: PlannedFeature[] = [
   {
-    name: "channelCodes",
-    path: "channel-codes",
-    title: "渠道活码",
-    description: "为门店、导购和投放渠道生成「联系我」二维码，客户扫码添加后自动打渠道标签、发送欢迎语，并按渠道统计新增客户和新会员。",
-  },
-  {
-    name: "funnels",
-    path: "funnels",
-    title: "群活码",
-    description: "一个永不过期的二维码轮流指向多个客户群，群满自动切换到下一个，统计扫码、入群和留存。",
-  },
-  {
     name: "draws",
     path: "draws",
     title: "抽奖",
