@@ -9,6 +9,8 @@ export class AppError extends Error {
     public readonly status: number,
     public readonly id: string,
     message: string,
+    /** Every refusal when there are several ("field: …" each, the first is the message). */
+    public readonly errors?: string[],
   ) {
     super(message);
     this.name = "AppError";
@@ -19,7 +21,7 @@ export class AppError extends Error {
  * @param message what failed, starting with the field name ("limit: must be ≤ 100").
  * @returns a 400 error.
  */
-export const ValidationError = (message: string) => new AppError(400, "validation_error", message);
+export const ValidationError = (message: string, errors?: string[]) => new AppError(400, "validation_error", message, errors);
 
 /**
  * @param message why the credentials were refused.

@@ -42,7 +42,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}) {
         }
       }
       ctx.status = error.status;
-      ctx.body = { ok: false, error: error.id, status: error.status, message: error.message };
+      ctx.body = { ok: false, error: error.id, status: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}) };
     }
   };
 }

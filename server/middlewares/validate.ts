@@ -35,7 +35,9 @@ export function validate(schema: SchemaChoice) {
     }
     const result = (typeof schema === "function" ? schema(input) : schema).safeParse(input);
     if (!result.success) {
-      throw ValidationError(describeIssue(result.error.issues[0], input));
+      // Every issue, so a form shows each field's refusal at once, not one per save.
+      const described = result.error.issues.slice(0, 50).map((issue) => describeIssue(issue, input));
+      throw ValidationError(described[0] ?? "input: invalid", described.length > 1 ? described : undefined);
     }
     ctx.state.input = result.data;
     ctx.state.inputSchema = schema;

@@ -54,6 +54,21 @@ describe("the console's refusals in a browser", function () {
     assert.equal(await fieldError(page, "field-levels-2-threshold").innerText(), "第 3 个等级的成长值门槛须高于上一个等级");
     await fieldError(page, "field-growth").waitFor({ state: "detached" });
     assert.doesNotMatch(await page.locator("body").innerText(), /must be|is required|not found/, "no English reaches the page");
+
+    // Two refusals in one save: each shows at its own field at once, not one per save.
+    await page.locator('[data-test="program-level-2-threshold"] input').fill("5000");
+    await page.locator('[data-test="program-level-2-threshold"] input').press("Tab");
+    await page.locator('[data-test="program-growth-per-task"] input').fill("20000");
+    await page.locator('[data-test="program-growth-per-task"] input').press("Tab");
+    await page.locator('[data-test="program-points-expiry"] input').fill("-5");
+    await page.locator('[data-test="program-points-expiry"] input').press("Tab");
+    const third = page.waitForResponse((response) => response.url().endsWith("/api/console/program") && response.request().method() === "PUT");
+    await byTest(page, "program-save").click();
+    const both = (await (await third).json()) as { errors?: string[] };
+    assert.equal(both.errors?.length, 2, JSON.stringify(both));
+    await fieldError(page, "field-growth").waitFor();
+    await fieldError(page, "field-points-expiry").waitFor();
+    assert.match(await fieldError(page, "field-points-expiry").innerText(), /积分有效期/);
     assert.equal(await ProgramSettings.countDocuments({}), 0, "nothing was saved");
     suite.assertCleanRun();
   });

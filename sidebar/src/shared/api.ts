@@ -9,22 +9,28 @@ export class ApiError extends Error {
   readonly field: string | null;
   /** What the server said, as it said it (for logs and bug reports, not for people). */
   readonly serverMessage: string;
+  /** Every refusal when the server listed several, each with its field (the first is this one). */
+  readonly all: { field: string | null; message: string }[];
 
   /**
    * @param status the HTTP status (0: no answer).
    * @param code the server's stable error id (`validation_error`, `not_found`, …).
    * @param serverMessage the server's message.
+   * @param serverErrors every refusal the server listed, when several.
    */
   constructor(
     readonly status: number,
     readonly code: string,
     serverMessage: string,
+    serverErrors: string[] = [],
   ) {
     const described = describeFailure(status, code, serverMessage);
     super(described.text);
     this.name = "ApiError";
     this.field = described.field;
     this.serverMessage = serverMessage;
+    const others = serverErrors.map((message) => describeFailure(status, code, message));
+    this.all = others.length > 0 ? others.map((one) => ({ field: one.field, message: one.text })) : [{ field: described.field, message: described.text }];
   }
 }
 
@@ -54,9 +60,9 @@ async function request<T, Extra extends object = object>(method: string, url: st
   } catch {
     throw new ApiError(0, "network_error", "network error");
   }
-  const payload = (await response.json().catch(() => null)) as (Answer<T, Extra> & { ok?: boolean; error?: string; message?: string }) | null;
+  const payload = (await response.json().catch(() => null)) as (Answer<T, Extra> & { ok?: boolean; error?: string; message?: string; errors?: string[] }) | null;
   if (!response.ok || !payload || payload.ok === false) {
-    throw new ApiError(response.status, payload?.error ?? "http_error", payload?.message ?? `请求失败（${response.status}）`);
+    throw new ApiError(response.status, payload?.error ?? "http_error", payload?.message ?? `请求失败（${response.status}）`, Array.isArray(payload?.errors) ? payload.errors : []);
   }
   return payload;
 }

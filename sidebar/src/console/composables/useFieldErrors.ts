@@ -37,16 +37,17 @@ export function useFieldErrors(fields: readonly string[]): FieldErrors {
   }
   function place(caught: unknown, options: { prefix?: string } = {}): boolean {
     clear();
-    if (!(caught instanceof ApiError) || !caught.field) {
+    if (!(caught instanceof ApiError)) {
       return false;
     }
     // The same rule is sent alone (a preview: "levels.1") and inside a body ("rule.levels.1").
-    const field = `${options.prefix ?? ""}${caught.field}`;
-    if (!fields.some((path) => covers(path, field))) {
-      return false;
+    const prefix = options.prefix ?? "";
+    const placed = caught.all.filter((one) => one.field !== null && fields.some((path) => covers(path, `${prefix}${one.field}`)));
+    for (const one of placed) {
+      // The first refusal of a field is the one its form item shows.
+      messages[`${prefix}${one.field}`] ??= one.message;
     }
-    messages[field] = caught.message;
-    return true;
+    return placed.length > 0;
   }
   function at(...paths: string[]): string {
     const field = Object.keys(messages).find((key) => paths.some((path) => covers(path, key)));
