@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import type { Page, Response } from "playwright-core";
+import type { Response } from "playwright-core";
 import { ProgramSettings } from "../../server/models/ProgramSettings.ts";
 import { Segment } from "../../server/models/Segment.ts";
-import { screenshot, useBrowser } from "../support/browser.ts";
+import { bootstrapAdminPage, type BrowserSuite, byTest, fieldError, screenshot, useBrowser } from "../support/browser.ts";
 import { API_TOKEN } from "../support/server.ts";
 
-const byTest = (page: Page, name: string) => page.locator(`[data-test="${name}"]`);
 /** The message Element Plus shows under a form item. */
-const fieldError = (page: Page, name: string) => page.locator(`[data-test="${name}"] .el-form-item__error`);
 /** The server's refusal for a request, as it said it (the page shows it in other words). */
 const refusal = async (response: Promise<Response>) => ((await (await response).json()) as { error: string; message: string });
 
-/** Log in as the first admin through the console's bootstrap form. */
-async function adminPage(suite: ReturnType<typeof useBrowser>): Promise<Page> {
-  const page = await suite.newPage("console");
-  await page.goto(`${suite.server.url}/console/`);
-  await byTest(page, "bootstrap-token").fill(API_TOKEN);
-  await byTest(page, "bootstrap-userid").fill("boss");
-  await byTest(page, "bootstrap-submit").click();
-  await byTest(page, "current-user").waitFor();
-  return page;
-}
+const adminPage = (suite: BrowserSuite) => bootstrapAdminPage(suite, { token: API_TOKEN });
 
 describe("the console's refusals in a browser", function () {
   this.timeout(60_000);

@@ -6,21 +6,11 @@ import { Employee } from "../../server/models/Employee.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import { LedgerEntry } from "../../server/models/LedgerEntry.ts";
 import { ProgramSettings } from "../../server/models/ProgramSettings.ts";
-import { useBrowser } from "../support/browser.ts";
+import { bootstrapAdminPage, type BrowserSuite, byTest, fieldError, useBrowser } from "../support/browser.ts";
 import { API_TOKEN } from "../support/server.ts";
 
-const byTest = (page: Page, name: string) => page.locator(`[data-test="${name}"]`);
-const fieldError = (page: Page, name: string) => page.locator(`[data-test="${name}"] .el-form-item__error`);
 
-async function adminPage(suite: ReturnType<typeof useBrowser>): Promise<Page> {
-  const page = await suite.newPage("console");
-  await page.goto(`${suite.server.url}/console/`);
-  await byTest(page, "bootstrap-token").fill(API_TOKEN);
-  await byTest(page, "bootstrap-userid").fill("boss");
-  await byTest(page, "bootstrap-submit").click();
-  await byTest(page, "current-user").waitFor();
-  return page;
-}
+const adminPage = (suite: BrowserSuite) => bootstrapAdminPage(suite, { token: API_TOKEN });
 
 /** Type into an el-input-number as a person does, and leave it (the moment it used to clamp). */
 async function typeNumber(page: Page, selector: string, value: string): Promise<void> {

@@ -6,10 +6,9 @@ import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Member } from "../../server/models/Member.ts";
 import { QuickReplyFolder } from "../../server/models/QuickReplyFolder.ts";
-import { useBrowser } from "../support/browser.ts";
+import { bootstrapAdminPage, type BrowserSuite, byTest, useBrowser } from "../support/browser.ts";
 import { API_TOKEN } from "../support/server.ts";
 
-const byTest = (page: Page, name: string) => page.locator(`[data-test="${name}"]`);
 const DOCS_SCREENSHOTS = path.resolve(import.meta.dirname, "..", "..", "docs", "screenshots");
 const LAYOUT_SCREENSHOTS = path.resolve(import.meta.dirname, "..", "..", "test-results", "screenshots", "layout");
 
@@ -35,15 +34,7 @@ async function seed(): Promise<void> {
   ]);
 }
 
-async function adminPage(suite: ReturnType<typeof useBrowser>): Promise<Page> {
-  const page = await suite.newPage("console");
-  await page.goto(`${suite.server.url}/console/`);
-  await byTest(page, "bootstrap-token").fill(API_TOKEN);
-  await byTest(page, "bootstrap-userid").fill("boss");
-  await byTest(page, "bootstrap-submit").click();
-  await byTest(page, "current-user").waitFor();
-  return page;
-}
+const adminPage = (suite: BrowserSuite) => bootstrapAdminPage(suite, { token: API_TOKEN });
 
 /** How many lines a cell's text takes (the tests compile without DOM types, so the page runs a string). */
 const linesOf = async (page: Page, selector: string) =>

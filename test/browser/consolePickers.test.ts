@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { Employee } from "../../server/models/Employee.ts";
 import { Group } from "../../server/models/Group.ts";
 import { Segment } from "../../server/models/Segment.ts";
-import { useBrowser } from "../support/browser.ts";
+import { bootstrapAdminPage, byTest, useBrowser } from "../support/browser.ts";
 import { API_TOKEN } from "../support/server.ts";
 
-const byTest = (page: Page, name: string) => page.locator(`[data-test="${name}"]`);
 
 describe("the console's pickers in a browser", function () {
   this.timeout(90_000);
@@ -18,12 +16,7 @@ describe("the console's pickers in a browser", function () {
       { chatId: "wrVIP001", name: "静安店VIP群", ownerId: "zhengshuang", status: "active", members: [] },
       { chatId: "wrNEW002", name: "新客福利群", ownerId: "zhengshuang", status: "active", members: [] },
     ]);
-    const page = await suite.newPage("console");
-    await page.goto(`${suite.server.url}/console/`);
-    await byTest(page, "bootstrap-token").fill(API_TOKEN);
-    await byTest(page, "bootstrap-userid").fill("boss");
-    await byTest(page, "bootstrap-submit").click();
-    await byTest(page, "current-user").waitFor();
+    const page = await bootstrapAdminPage(suite, { token: API_TOKEN });
     await byTest(page, "nav-segments").click();
     await byTest(page, "segment-create").click();
     await byTest(page, "segment-name").fill("VIP 群成员");

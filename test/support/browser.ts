@@ -262,3 +262,35 @@ export interface StandInCall {
 export async function standInCalls(page: Page): Promise<StandInCall[]> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__wwStandIn?.calls ?? []);
 }
+
+/**
+ * @param page a page.
+ * @param name a `data-test` name.
+ * @returns the locator for it.
+ */
+export const byTest = (page: Page, name: string) => page.locator(`[data-test="${name}"]`);
+
+/**
+ * @param page a console page.
+ * @param name the `data-test` name of an el-form-item.
+ * @returns the locator of the error shown under that form item.
+ */
+export const fieldError = (page: Page, name: string) => page.locator(`[data-test="${name}"] .el-form-item__error`);
+
+/**
+ * Open the console and make the first admin through its bootstrap form (SCRM_API_TOKEN), as a
+ * new installation does.
+ *
+ * @param suite the browser suite.
+ * @param options the token the test server was started with, and the admin's userid.
+ * @returns the console page, logged in.
+ */
+export async function bootstrapAdminPage(suite: BrowserSuite, options: { token: string; userId?: string }): Promise<Page> {
+  const page = await suite.newPage("console");
+  await page.goto(`${suite.server.url}/console/`);
+  await byTest(page, "bootstrap-token").fill(options.token);
+  await byTest(page, "bootstrap-userid").fill(options.userId ?? "boss");
+  await byTest(page, "bootstrap-submit").click();
+  await byTest(page, "current-user").waitFor();
+  return page;
+}
