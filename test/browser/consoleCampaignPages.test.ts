@@ -24,8 +24,11 @@ async function seed(): Promise<void> {
 /** Type into an open remote select and pick the first option it offers. */
 async function pick(page: Page, picker: string, words: string): Promise<void> {
   await byTest(page, picker).click();
-  await page.keyboard.type(words);
-  await page.locator(`[data-test="${picker}-option"]:visible`, { hasText: words }).first().click();
+  // Replace what the select's filter holds (a multiple select may keep the last search).
+  const filter = byTest(page, picker).locator("input").first();
+  await filter.fill("");
+  await filter.pressSequentially(words);
+  await page.locator(`[data-test="${picker}-option"]:visible`, { hasText: words }).first().click({ timeout: 20_000 });
 }
 
 describe("the console's 渠道活码 and 群活码 for an operator in a browser", function () {
