@@ -19,3 +19,13 @@ export function chinaDayNumber(at: Date): number {
 export function chinaDate(at: Date): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * Excel has no time zones: a time written to a sheet is China's wall-clock time, as people read it.
+ *
+ * @param at an instant, or nothing.
+ * @returns a Date whose UTC fields are China's wall clock, or null.
+ */
+export function chinaWallClock(at: Date | null | undefined): Date | null {
+  return at ? new Date(at.getTime() + CHINA_OFFSET_MS) : null;
+}

@@ -5,8 +5,11 @@ import segmentExporter from "../../server/commands/segmentExporter.ts";
 import { DEFAULT_PROGRAM } from "../../server/domain/program.ts";
 import { Department } from "../../server/models/Department.ts";
 import { Member } from "../../server/models/Member.ts";
+import { resetDatabase } from "../support/hooks.ts";
 
 describe("segmentExporter's store column", () => {
+  beforeEach(resetDatabase);
+
   it("should write the store's name, not its department id (an unknown id stays as it is)", async () => {
     await Department.create({ departmentId: 103, name: "杭州湖滨店", parentId: 1, order: 1 });
     await Member.create([
