@@ -10,7 +10,7 @@
 // --profile DIR records the measured window only: the server's CPU profile (server.cpuprofile)
 // and the database JVM's Flight Recorder (database.jfr, needs jcmd and jfr from the JDK), and
 // prints where each spent its time.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,6 +25,7 @@ import { PID_FILE, readPidFile } from "../server/db/embeddedPidFile.ts";
 import { sealMessage } from "../server/wecom/callbackCrypto.ts";
 import { benchCustomer, benchMessageXml, benchSecrets as secrets } from "./callbackMessages.ts";
 import { buildEventDocuments, measureDbCeiling } from "./dbCeiling.ts";
+import { cpuSeconds, freePort, jcmd, probeSnapshot, startProcess, stopProcess } from "./benchProcesses.ts";
 import { summarizeCpuProfile, summarizeJfr } from "./profileSummary.ts";
 import type { CommandTally, ProbeSnapshot } from "./serverProbe.ts";
 
@@ -94,85 +95,6 @@ async function startWeComStandIn(): Promise<{ url: string; close(): void; calls:
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close(), calls: () => calls };
 }
 
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startProcess(
-  script: string,
-  argv: string[],
-  env: Record<string, string>,
-  ready: (url: string) => Promise<boolean>,
-  url: string,
-  nodeFlags: string[] = [],
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...nodeFlags, script, ...argv], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (await ready(url).catch(() => false)) {
-      return child;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`${script} did not start`);
-}
-
-/** SIGTERM, then wait for the exit (the server drains and disconnects; a CPU profile is written then). */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Ask the server's probe for its totals and wait for the file it writes. */
-async function probeSnapshot(child: ChildProcess, file: string): Promise<ProbeSnapshot> {
-  const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ProbeSnapshot).seq : 0;
-  child.kill("SIGUSR2");
-  for (let tries = 0; tries < 200; tries += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    if (fs.existsSync(file)) {
-      const snapshot = JSON.parse(fs.readFileSync(file, "utf8")) as ProbeSnapshot;
-      if (snapshot.seq > previous) {
-        return snapshot;
-      }
-    }
-  }
-  throw new Error("the server's probe did not answer");
-}
-
-function jcmd(pid: number | undefined, ...command: string[]): void {
-  const result = spawnSync("jcmd", [String(pid), ...command], { encoding: "utf8" });
-  if (result.status !== 0) {
-    throw new Error(`jcmd ${command[0]}: ${result.stderr || result.stdout || result.error?.message}`);
-  }
-}
-
-/** CPU seconds a process has used (Linux /proc; user + system). */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) {
-    return Number.NaN;
-  }
-  try {
-    // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
