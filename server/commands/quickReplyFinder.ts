@@ -1,6 +1,7 @@
 import type { Types } from "mongoose";
 import { QuickReply, type QuickReplyAttrs } from "../models/QuickReply.ts";
 import { QuickReplyFolder, type QuickReplyFolderAttrs } from "../models/QuickReplyFolder.ts";
+import { escapeRegex } from "../domain/regex.ts";
 
 export type StoredQuickReply = QuickReplyAttrs & { _id: Types.ObjectId };
 export type StoredQuickReplyFolder = QuickReplyFolderAttrs & { _id: Types.ObjectId };
@@ -13,7 +14,6 @@ interface Props {
   pageSize: number;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * One page of quick replies, for the console and the sidebar alike, in the order they were made.

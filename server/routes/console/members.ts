@@ -22,6 +22,7 @@ import {
   MemberListSchema,
 } from "./schema.ts";
 import { memberByNo } from "./memberLookup.ts";
+import { escapeRegex } from "../../domain/regex.ts";
 
 /** A member number, a phone (matched by its HMAC, never stored plain) or part of a name. */
 function memberSearch(q: string): Record<string, unknown> {
@@ -32,7 +33,7 @@ function memberSearch(q: string): Record<string, unknown> {
   if (phone) {
     return { phoneHash: phoneHash(phone) };
   }
-  return { name: { $regex: q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), $options: "i" } };
+  return { name: { $regex: escapeRegex(q), $options: "i" } };
 }
 
 /**

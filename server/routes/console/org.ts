@@ -10,8 +10,8 @@ import { employeeScopeFilter } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { presentEmployees } from "./employeeLookup.ts";
 import { EmployeeListSchema } from "./orgSchema.ts";
+import { escapeRegex } from "../../domain/regex.ts";
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The organisation (组织): employees and stores (WeCom departments) as the directory has them,

@@ -24,6 +24,7 @@ import {
   SegmentUpdateSchema,
 } from "./segmentsSchema.ts";
 import { isDuplicateKeyError } from "../../db/duplicates.ts";
+import { escapeRegex } from "../../domain/regex.ts";
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** Level codes are checked against the program in force, which the schema cannot see. */
@@ -54,7 +55,6 @@ async function segmentById(id: string): Promise<StoredSegment> {
   return segment;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** `人群-<name>-<YYYY-MM-DD>.xlsx`, with characters no file system accepts replaced. */
 function exportFilename(name: string, now: Date): string {
   const date = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
