@@ -1,3 +1,4 @@
+import { CHINA_OFFSET_MS } from "./chinaTime.ts";
 import type { Types } from "mongoose";
 import { levelRank, type Benefit, type Program } from "./program.ts";
 
@@ -49,7 +50,7 @@ export function claimWindow(benefit: Benefit, member: BenefitMember, program: Pr
       return { start: null, end: null, period: null };
     }
     // Birthdays are in China time; the window opens at 00:00 Beijing on the 1st of the month.
-    const start = new Date(Date.UTC(now.getUTCFullYear(), Number(month) - 1, 1) - 8 * 3_600_000);
+    const start = new Date(Date.UTC(now.getUTCFullYear(), Number(month) - 1, 1) - CHINA_OFFSET_MS);
     return { start, end: new Date(start.getTime() + benefit.claimWindowDays * DAY), period: String(now.getUTCFullYear()) };
   }
   const reached = [...(member.levelChanges ?? [])].reverse().find((change) => change.to === member.levelCode)?.at ?? member.joinedAt ?? now;

@@ -22,6 +22,7 @@ import {
   MemberListSchema,
 } from "./schema.ts";
 import { memberByNo } from "./memberLookup.ts";
+import { chinaDate } from "../../domain/chinaTime.ts";
 import { escapeRegex } from "../../domain/regex.ts";
 
 /** A member number, a phone (matched by its HMAC, never stored plain) or part of a name. */
@@ -87,7 +88,7 @@ export function membersRouter(options: { now: () => Date }): Router {
     const { program } = await currentProgram();
     const now = options.now();
     // China's calendar day: one sign-in per day as the member sees it.
-    const day = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = chinaDate(now);
     const sourceId = `${member._id}:${body.kind === "task" ? body.taskId : day}`;
     const credited = await activityRecorder({ memberId: member._id, kind: body.kind, sourceId, program, now });
     ctx.status = credited.replayed ? 200 : 201;

@@ -24,8 +24,8 @@ import {
   SegmentUpdateSchema,
 } from "./segmentsSchema.ts";
 import { isDuplicateKeyError } from "../../db/duplicates.ts";
+import { chinaDate } from "../../domain/chinaTime.ts";
 import { escapeRegex } from "../../domain/regex.ts";
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** Level codes are checked against the program in force, which the schema cannot see. */
 function checkLevels(rule: SegmentRule, program: Program, prefix: string): void {
@@ -57,7 +57,7 @@ async function segmentById(id: string): Promise<StoredSegment> {
 
 /** `人群-<name>-<YYYY-MM-DD>.xlsx`, with characters no file system accepts replaced. */
 function exportFilename(name: string, now: Date): string {
-  const date = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  const date = chinaDate(now);
   // eslint-disable-next-line no-control-regex
   return `人群-${name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_")}-${date}.xlsx`;
 }
