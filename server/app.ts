@@ -16,6 +16,7 @@ import { callbackRouter } from "./routes/wecom/callback.ts";
 import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
 import type { WeComClient } from "./wecom/client.ts";
 import { JsApiTickets } from "./wecom/jsapiTickets.ts";
+import { configureDrawTokens } from "./security/drawTokens.ts";
 
 export interface AppOptions {
   /** Callback token, AES key and corp id; null when WeCom is not configured. */
@@ -66,6 +67,8 @@ export function createApp(options: AppOptions): Koa {
   const now = options.now ?? (() => new Date());
   const standIn = options.standIn ?? false;
   const publicUrl = options.publicUrl?.replace(/\/+$/, "");
+  // Draw links and participant cookies are signed with keys derived from the session secret.
+  configureDrawTokens({ sessionKeys: options.sessionKeys, publicUrl });
   const common = { apiToken: options.apiToken, wecom: options.wecom, now };
   const routers = [
     healthRouter(),

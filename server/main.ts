@@ -10,6 +10,7 @@ import { decodeKey, EnvError, hasCallbackConfig, loadEnv } from "./env.ts";
 import { configureLogger, getLogger } from "./logging/logger.ts";
 import "./models/index.ts";
 import { configurePersonalData } from "./security/personalData.ts";
+import { configureDrawOrigin } from "./security/drawTokens.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { startSandbox } from "./sandbox/boot.ts";
 import { WeComClient } from "./wecom/client.ts";
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
   processor?.start();
   const address = server.address();
   port = typeof address === "object" && address ? address.port : env.PORT;
+  configureDrawOrigin(`http://localhost:${port}`);
   log.info({ port, processor: processor !== null, scheduler: scheduler !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
   log.info(`console: http://localhost:${port}/console/  sidebar: http://localhost:${port}/sidebar/`);
   if (sandbox) {
