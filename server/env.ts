@@ -90,6 +90,15 @@ const EnvSchema = z
       .enum(["0", "1"])
       .default("1")
       .transform((value) => value === "1"),
+    /** Group bot (docs/bot.md): the Wechaty puppet's npm name (wechaty-puppet-service, wechaty-puppet-wechat4u, ...). Unset: no bot. */
+    WECHATY_PUPPET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(@[a-z0-9-]+\/)?wechaty-puppet-[a-z0-9-]+$/, "must be a Wechaty puppet package name (wechaty-puppet-…)")
+        .optional(),
+    ),
+    /** Token of a hosted puppet (wechaty-puppet-service); a secret, never logged. */
+    WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
   });
 
 // Rules that tie variables together; checked on the raw values so that they are reported
@@ -119,6 +128,9 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
     if (has("PUBLIC_URL") && !(source.PUBLIC_URL ?? "").trim().startsWith("https://")) {
       problems.push("PUBLIC_URL: must be https:// in production (session cookies and WeCom's OAuth need it)");
     }
+  }
+  if ((source.WECHATY_PUPPET ?? "").trim() === "wechaty-puppet-service" && !has("WECHATY_PUPPET_SERVICE_TOKEN")) {
+    problems.push("WECHATY_PUPPET_SERVICE_TOKEN: is required with WECHATY_PUPPET=wechaty-puppet-service");
   }
   if (has("WECOM_AGENT_ID") !== has("WECOM_AGENT_SECRET")) {
     problems.push("WECOM_AGENT_SECRET: WECOM_AGENT_ID and WECOM_AGENT_SECRET go together");
