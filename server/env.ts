@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { z } from "zod";
+import { wechatPayProblems } from "./wechatpay/config.ts";
 
 const optionalString = z
   .string()
@@ -85,6 +86,26 @@ const EnvSchema = z
       .enum(["0", "1"])
       .default("0")
       .transform((value) => value === "1"),
+    /** WeChat Pay merchant id (商户号) that pays cash prizes. All WECHATPAY_* unset: cash prizes are off (the sandbox stands in). */
+    WECHATPAY_MCHID: optionalString,
+    /** The appid whose openids receive the money: the official account of WECHAT_MP_APPID, bound to the merchant. */
+    WECHATPAY_APPID: optionalString,
+    /** Serial number of the merchant API certificate (apiclient_cert.pem); names our signing key. */
+    WECHATPAY_SERIAL_NO: optionalString,
+    /** Merchant private key apiclient_key.pem: the PEM text (\n escapes allowed) or a file path. Never logged. */
+    WECHATPAY_PRIVATE_KEY: optionalString,
+    /** APIv3 key (32 characters) that decrypts notifications. Never logged. */
+    WECHATPAY_APIV3_KEY: optionalString,
+    /** WeChat Pay public key (PEM text or file path), for merchants on the public-key mode; goes with its id. */
+    WECHATPAY_PLATFORM_PUBLIC_KEY: optionalString,
+    /** The id of that public key, PUB_KEY_ID_…, as answers' Wechatpay-Serial name it. */
+    WECHATPAY_PLATFORM_PUBLIC_KEY_ID: optionalString,
+    /** Platform certificates (PEM text, or comma-separated file paths), for merchants on the certificate mode. */
+    WECHATPAY_PLATFORM_CERTS: optionalString,
+    /** WeChat Pay API host; tests point it elsewhere. */
+    WECHATPAY_API_BASE: z.url().default("https://api.mch.weixin.qq.com"),
+    /** Where WeChat Pay posts transfer results (https, no query). Default: ${PUBLIC_URL}/wechatpay/notify. */
+    WECHATPAY_NOTIFY_URL: optionalString.pipe(z.url().optional()),
     /** Run the event processor in this process (0 for HTTP-only nodes). */
     EVENT_PROCESSOR: z
       .enum(["0", "1"])
@@ -99,6 +120,14 @@ const EnvSchema = z
     ),
     /** Token of a hosted puppet (wechaty-puppet-service); a secret, never logged. */
     WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+    /** Official account (服务号) appid for WeChat web OAuth on the draw page (docs/draw-page.md). Unset: personal links only. */
+    WECHAT_MP_APPID: optionalString,
+    /** That official account's AppSecret; a secret, never logged. */
+    WECHAT_MP_SECRET: optionalString,
+    /** WeChat's API host for sns/oauth2/access_token; tests and the sandbox point it elsewhere. */
+    WECHAT_API_BASE: z.url().default("https://api.weixin.qq.com"),
+    /** WeChat's authorize page; tests and the sandbox point it at a stand-in. */
+    WECHAT_OAUTH_AUTHORIZE_URL: z.url().default("https://open.weixin.qq.com/connect/oauth2/authorize"),
   });
 
 // Rules that tie variables together; checked on the raw values so that they are reported
@@ -132,6 +161,10 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
   if ((source.WECHATY_PUPPET ?? "").trim() === "wechaty-puppet-service" && !has("WECHATY_PUPPET_SERVICE_TOKEN")) {
     problems.push("WECHATY_PUPPET_SERVICE_TOKEN: is required with WECHATY_PUPPET=wechaty-puppet-service");
   }
+  if (has("WECHAT_MP_APPID") !== has("WECHAT_MP_SECRET")) {
+    problems.push("WECHAT_MP_SECRET: WECHAT_MP_APPID and WECHAT_MP_SECRET go together");
+  }
+  problems.push(...wechatPayProblems(source));
   if (has("WECOM_AGENT_ID") !== has("WECOM_AGENT_SECRET")) {
     problems.push("WECOM_AGENT_SECRET: WECOM_AGENT_ID and WECOM_AGENT_SECRET go together");
   }
