@@ -16,6 +16,9 @@ import { buy } from "./actions/buy.ts";
 import { chat, transcript } from "./actions/chat.ts";
 import type { SandboxContext } from "./actions/context.ts";
 import { joinGroup } from "./actions/joinGroup.ts";
+import { posters } from "./actions/posters.ts";
+import { scanGroupQr } from "./actions/scanGroupQr.ts";
+import { mediaImage } from "./actions/viewMedia.ts";
 import { scan } from "./actions/scan.ts";
 import { seedCorp } from "./actions/seed.ts";
 import { drawAvatar } from "./avatars.ts";
@@ -42,6 +45,7 @@ export interface SandboxRouterOptions {
 const id = (label: string) => z.string().trim().min(1, "is required").max(64, `is not a ${label}`);
 const ScanSchema = z.object({ body: z.object({ configId: id("contact way id"), name: z.string().trim().min(1, "is required").max(30, "is too long").optional() }) });
 const JoinGroupSchema = z.object({ body: z.object({ externalUserId: id("customer id"), chatId: id("chat id"), via: z.enum(["qr", "invite"]).default("qr") }) });
+const ScanGroupQrSchema = z.object({ body: z.object({ externalUserId: id("customer id"), qr: z.string().trim().min(1, "is required").max(2048, "is too long") }) });
 const ChatSendSchema = z.object({
   body: z.object({
     externalUserId: id("customer id"),
@@ -135,6 +139,16 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
     ctx.body = { data: await joinGroup(context(), body) };
   });
 
+  // 长按识别 a group QR (a funnel's landing page shows one) and join: docs/sandbox.md.
+  api.post("/scan-group-qr", validate(ScanGroupQrSchema), async (ctx) => {
+    const { body } = inputOf(ctx, ScanGroupQrSchema);
+    ctx.body = { data: await scanGroupQr(context(), body) };
+  });
+
+  api.get("/posters", async (ctx) => {
+    ctx.body = { data: await posters() };
+  });
+
   api.post("/chat", validate(ChatSendSchema), async (ctx) => {
     const { body } = inputOf(ctx, ChatSendSchema);
     ctx.status = 201;
@@ -207,6 +221,16 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
     ctx.type = "image/svg+xml";
     ctx.set("Cache-Control", "public, max-age=86400");
     ctx.body = svg;
+  });
+  // Images of the welcome messages the phone shows (docs/sandbox.md).
+  router.get("/media/:mediaId", async (ctx) => {
+    const image = await mediaImage(ctx.params.mediaId ?? "");
+    if (!image) {
+      throw NotFoundError("media");
+    }
+    ctx.type = image.contentType;
+    ctx.set("Cache-Control", "private, max-age=3600");
+    ctx.body = image.data;
   });
   router.use("/api", api.routes(), api.allowedMethods());
   router.use("/oauth", oauth.routes(), oauth.allowedMethods());

@@ -17,6 +17,8 @@ const sandboxGroupMemberSchema = new mongoose.Schema(
     group_nickname: { type: String, default: "" },
     name: { type: String, default: "" },
     unionid: { type: String, default: "" },
+    /** The join way's state when the member came in through one (groupchat/get, wecom-reference §4.6). */
+    state: { type: String, default: "" },
   },
   { _id: false },
 );
@@ -57,6 +59,7 @@ export interface SandboxGroupMemberInput {
   group_nickname?: string;
   name?: string;
   unionid?: string;
+  state?: string;
 }
 
 /** What {@link addSandboxGroupMember} did. */

@@ -50,6 +50,8 @@ export interface SandboxMessage {
   external_userid: string;
   userid: string;
   text: string;
+  /** A welcome message's attachments as send_welcome_msg carried them. */
+  attachments?: unknown[];
   at: string;
   kind: "chat" | "welcome" | "sent_by_sidebar";
 }

@@ -69,6 +69,7 @@ export const groupEndpoints: Endpoint[] = [
             ...(member.invitor ? { invitor: { userid: member.invitor } } : {}),
             group_nickname: member.group_nickname,
             ...(needName === 1 ? { name: member.name } : {}),
+            ...(member.state ? { state: member.state } : {}),
           })),
           admin_list: group.admin_list.map((admin) => ({ userid: admin.userid })),
           member_version: group.member_version,
