@@ -1,7 +1,7 @@
 import pino, { type Logger, type LoggerOptions } from "pino";
 
 /** Where a log line comes from; a closed set so lines can be filtered reliably. */
-export type LogCategory = "lifecycle" | "http" | "wecom" | "callback" | "processor" | "job" | "db";
+export type LogCategory = "lifecycle" | "http" | "wecom" | "callback" | "processor" | "job" | "db" | "wechatpay";
 
 // Keys whose values never reach a log line: secrets, tokens and personal data (PIPL).
 const SENSITIVE_KEYS = [

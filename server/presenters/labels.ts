@@ -128,3 +128,13 @@ export function labelOf(labels: Readonly<Record<string, string>>, code: string |
   }
   return labels[String(code)] ?? String(code);
 }
+
+/** A cash prize's payout as the operator and the winner see it (server/presenters/cashTransfer.ts). */
+export const CASH_TRANSFER_STATE_LABELS = {
+  pending_confirm: "待确认",
+  transferring: "转账中",
+  paid: "已到账",
+  failed: "失败",
+  cancelled: "已取消",
+  processing: "处理中",
+} as const;
