@@ -1,4 +1,5 @@
 import autoTagger from "../commands/autoTagger.ts";
+import { botHandlerFor } from "../bot/botHandlers.ts";
 import channelCodeAddHandler from "../commands/channelCodeAddHandler.ts";
 import channelCodeGuideRemover from "../commands/channelCodeGuideRemover.ts";
 import corpTagMirror from "../commands/corpTagMirror.ts";
@@ -86,7 +87,8 @@ const registry: Registry = {
  */
 export function handlerFor(type: string, changeType?: string | null): EventHandler | null {
   if (!isHandled(type)) {
-    return null;
+    // The group bot's events (bot_room_join, bot_room_message) have their own schemas and handlers.
+    return botHandlerFor(type);
   }
   const table: Partial<Record<string, unknown>> = registry[type];
   if (!table[changeType ?? ""] && !table["*"]) {
