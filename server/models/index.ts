@@ -1,5 +1,10 @@
 // Importing this registers every model, so index creation at boot covers all collections.
 export { BenefitClaim } from "./BenefitClaim.ts";
+export { BotContact } from "./BotContact.ts";
+export { BotReply } from "./BotReply.ts";
+export { BotRoom } from "./BotRoom.ts";
+export { BotRule } from "./BotRule.ts";
+export { BotStatus } from "./BotStatus.ts";
 export { Counter } from "./Counter.ts";
 export { Customer } from "./Customer.ts";
 export { CustomerNote } from "./CustomerNote.ts";
