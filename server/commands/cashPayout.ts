@@ -173,11 +173,12 @@ export async function retryCashPayout(props: { winId: string; actorId: string; n
     const attempt = transfer.attempt + 1;
     const outBillNo = outBillNoFor(transfer._id, attempt);
     await CashBillNo.updateOne({ _id: outBillNo }, { $setOnInsert: { winId: transfer._id } }, { upsert: true });
+    const closed = transfer.attempts.map((entry) => (entry.outBillNo === transfer.outBillNo ? { ...entry, endedState: transfer.billState, failReason: transfer.failReason } : entry));
     result = await CashTransfer.updateOne(
       { _id: transfer._id, outBillNo: transfer.outBillNo, billState: { $in: ["FAIL", "CANCELLED"] satisfies BillState[] } },
       {
-        $set: { ...reset, outBillNo, attempt, [`attempts.${transfer.attempts.length - 1}.endedState`]: transfer.billState, [`attempts.${transfer.attempts.length - 1}.failReason`]: transfer.failReason },
-        $push: { attempts: { outBillNo, startedAt: props.now, retriedBy: props.actorId } },
+        // The whole list: closing the last attempt and adding the next are one write (the filter keeps it to one retry).
+        $set: { ...reset, outBillNo, attempt, attempts: [...closed, { outBillNo, startedAt: props.now, retriedBy: props.actorId }] },
       },
     );
   } else {

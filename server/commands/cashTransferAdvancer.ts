@@ -4,7 +4,8 @@ import { CONFIRM_WINDOW_MS } from "../presenters/cashTransfer.ts";
 import type { PayCall, TransferBill, WeChatPayClient } from "../wechatpay/client.ts";
 import { backoffMs, schedulePoll } from "./cashTransferTimer.ts";
 
-const log = getLogger("wechatpay");
+// Looked up per line: a logger made at import time would miss the level and destination set at boot.
+const log = () => getLogger("wechatpay");
 
 /**
  * WeChat Pay closes an unconfirmed bill after about 24 h, sometimes late (wecom-reference §9.4).
@@ -48,7 +49,7 @@ export async function applyBill(winId: string, bill: TransferBill, now: Date, no
     notificationId ? { $set: set, $push: { notificationIds: { $each: [notificationId], $slice: -20 } } } : { $set: set },
   );
   if (result.modifiedCount > 0) {
-    log.info({ winId, state: bill.state, failReason: bill.fail_reason }, "cash transfer state");
+    log().info({ winId, state: bill.state, failReason: bill.fail_reason }, "cash transfer state");
   }
   return result.modifiedCount > 0;
 }
@@ -80,7 +81,7 @@ export async function createBill(client: WeChatPayClient, transfer: StoredTransf
     await applyBill(transfer._id, created.data, now);
     return;
   }
-  log.warn({ winId: transfer._id, outcome: created.kind, reason: created.kind === "refused" ? created.code : created.reason }, "cash transfer create not answered with a bill; querying");
+  log().warn({ winId: transfer._id, outcome: created.kind, reason: created.kind === "refused" ? created.code : created.reason }, "cash transfer create not answered with a bill; querying");
   await queryBill(client, { ...transfer, local: "creating" }, now, created);
 }
 
@@ -133,7 +134,7 @@ export async function advanceTransfer(client: WeChatPayClient, winId: string, no
     await queryBill(client, transfer, now);
   } else if (transfer.billState === "WAIT_USER_CONFIRM" && transfer.billCreatedAt && now.getTime() - transfer.billCreatedAt.getTime() > CANCEL_UNCONFIRMED_AFTER_MS) {
     const cancelled = await client.cancelBill(transfer.outBillNo);
-    log.info({ winId, outcome: cancelled.kind, state: cancelled.kind === "answered" ? cancelled.data.state : undefined }, "unconfirmed cash transfer past its window: cancel asked");
+    log().info({ winId, outcome: cancelled.kind, state: cancelled.kind === "answered" ? cancelled.data.state : undefined }, "unconfirmed cash transfer past its window: cancel asked");
     await queryBill(client, transfer, now);
   } else {
     await queryBill(client, transfer, now);
