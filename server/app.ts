@@ -15,6 +15,7 @@ import { landingRouter } from "./routes/landing/index.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
 import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
 import type { WeComClient } from "./wecom/client.ts";
+import { wechatPayNotifyRouter } from "./routes/wechatpay/notify.ts";
 import { JsApiTickets } from "./wecom/jsapiTickets.ts";
 import { configureDrawTokens } from "./security/drawTokens.ts";
 
@@ -77,6 +78,8 @@ export function createApp(options: AppOptions): Koa {
       secrets: options.callbackSecrets,
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
+    wechatPayNotifyRouter({ now }),
+    drawRouter({ now, wechat: options.wechatOAuth ?? null, publicUrl, frontendDir: options.frontendDir ?? null }),
     }),
     authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, publicUrl, firstLoginAdmin: options.firstLoginAdmin ?? false }),
     consoleRouter({ ...common, publicUrl }),
