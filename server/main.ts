@@ -11,6 +11,8 @@ import { configureLogger, getLogger } from "./logging/logger.ts";
 import "./models/index.ts";
 import { configurePersonalData } from "./security/personalData.ts";
 import { configureDrawOrigin } from "./security/drawTokens.ts";
+import { sandboxWeChatOAuth } from "./sandbox/wechatOAuth.ts";
+import { wechatOAuthConfig } from "./wechat/oauth.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { startSandbox } from "./sandbox/boot.ts";
 import { WeComClient } from "./wecom/client.ts";
@@ -82,6 +84,9 @@ async function main(): Promise<void> {
     log.warn("SESSION_SECRET not set: sessions are signed with a random key and end when the server restarts");
   }
 
+  // The draw page's WeChat OAuth: the configured official account, else in the sandbox its stand-in
+  // (its API base is this server, whose port is known once listening: set below).
+  const wechatOAuth = wechatOAuthConfig(env) ?? (sandbox ? sandboxWeChatOAuth(`http://127.0.0.1:${env.PORT}`) : null);
   const app = createApp({
     callbackSecrets,
     apiToken: env.SCRM_API_TOKEN,
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
     firstLoginAdmin: sandbox !== null,
     sandboxRouter: sandbox?.router ?? null,
     frontendDir: FRONTEND_DIR,
+    wechatOAuth,
     onEventStored: () => processor?.kick(),
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -109,6 +115,9 @@ async function main(): Promise<void> {
   const address = server.address();
   port = typeof address === "object" && address ? address.port : env.PORT;
   configureDrawOrigin(`http://localhost:${port}`);
+  if (sandbox && wechatOAuth && !wechatOAuthConfig(env)) {
+    wechatOAuth.apiBase = sandboxWeChatOAuth(`http://127.0.0.1:${port}`).apiBase;
+  }
   log.info({ port, processor: processor !== null, scheduler: scheduler !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
   log.info(`console: http://localhost:${port}/console/  sidebar: http://localhost:${port}/sidebar/`);
   if (sandbox) {

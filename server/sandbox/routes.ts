@@ -26,6 +26,7 @@ import { SANDBOX_CORP_ID, SANDBOX_CORP_NAME, SANDBOX_GUIDE_COOKIE } from "./conf
 import { DemoRunner } from "./demo/runner.ts";
 import { newOAuthCode, SandboxDepartment, SandboxOAuthCode, SandboxUser, SANDBOX_OAUTH_CODE_TTL_MS } from "./models/index.ts";
 import { sandboxState } from "./pageState.ts";
+import { sandboxWeChatRouter } from "./wechatOAuth.ts";
 
 const GUIDE_COOKIE_MAX_AGE_MS = 30 * 86_400_000;
 
@@ -234,6 +235,7 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   });
   router.use("/api", api.routes(), api.allowedMethods());
   router.use("/oauth", oauth.routes(), oauth.allowedMethods());
+  router.use(sandboxWeChatRouter({ now }).routes());
   return router;
 }
 

@@ -69,6 +69,15 @@ export const PUBLIC_ROUTES = new Set([
   // inside WeChat's browser, with no account here (server/routes/landing).
   "GET /g/:slug",
   "GET /g/:slug/qr/:imageId",
+  // A lucky draw's page and its JSON API: customers' phones open them from a guide's link, a group
+  // or a poster; the participant is a signed cookie from a personal link or WeChat OAuth
+  // (server/routes/draw).
+  "GET /draw/:slug",
+  "GET /draw/:slug/oauth/callback",
+  "GET /draw/:slug/api/state",
+  "POST /draw/:slug/api/draws",
+  "POST /draw/:slug/api/wins/:winId/address",
+  "GET /draw/:slug/api/wins/:winId/cash",
 ]);
 
 /**

@@ -7,6 +7,7 @@ import type { WeComClient } from "../../wecom/client.ts";
 import type { JsApiTickets } from "../../wecom/jsapiTickets.ts";
 import { sidebarChangesRouter, type ChangeStreamOptions } from "./changes.ts";
 import { sidebarCustomersRouter } from "./customers.ts";
+import { sidebarDrawLinksRouter } from "./drawLinks.ts";
 import { sidebarGroupsRouter } from "./groups.ts";
 import { sidebarJsSdkRouter } from "./jssdk.ts";
 import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
@@ -21,7 +22,7 @@ import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
 export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date; changes?: ChangeStreamOptions }): Router {
   const router = createRouter({ prefix: "/api/sidebar" });
   router.use(apiResponse(), allow("sidebar"), jsonBody({ limit: "64kb" }));
-  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter(), sidebarChangesRouter(options.changes)]) {
+  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter(), sidebarDrawLinksRouter(options), sidebarChangesRouter(options.changes)]) {
     router.use(child.routes(), child.allowedMethods());
   }
   return router;
