@@ -12,11 +12,12 @@ import type { ChangeStreamOptions } from "./routes/sidebar/changes.ts";
 import { sidebarRouter } from "./routes/sidebar/index.ts";
 import { healthRouter } from "./routes/health.ts";
 import { landingRouter } from "./routes/landing/index.ts";
+import { drawRouter } from "./routes/draw/index.ts";
+import type { WeChatOAuthConfig } from "./wechat/oauth.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
 import { wechatPayNotifyRouter } from "./routes/wechatpay/notify.ts";
 import type { CallbackSecrets } from "./wecom/callbackCrypto.ts";
 import type { WeComClient } from "./wecom/client.ts";
-import { wechatPayNotifyRouter } from "./routes/wechatpay/notify.ts";
 import { JsApiTickets } from "./wecom/jsapiTickets.ts";
 import { configureDrawTokens } from "./security/drawTokens.ts";
 
@@ -50,6 +51,8 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** The sidebar's change stream: how often it re-reads the open chat (tests shorten it). */
   changes?: ChangeStreamOptions;
+  /** The official account for WeChat web OAuth on the draw page (the sandbox's stand-in in sandbox mode); null: off. */
+  wechatOAuth?: WeChatOAuthConfig | null;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -76,12 +79,11 @@ export function createApp(options: AppOptions): Koa {
     healthRouter(),
     landingRouter({ now }),
     wechatPayNotifyRouter({ now }),
+    drawRouter({ now, wechat: options.wechatOAuth ?? null, publicUrl, frontendDir: options.frontendDir ?? null }),
     callbackRouter({
       secrets: options.callbackSecrets,
       recorder: new EventRecorder({ onStored: options.onEventStored }),
       now,
-    wechatPayNotifyRouter({ now }),
-    drawRouter({ now, wechat: options.wechatOAuth ?? null, publicUrl, frontendDir: options.frontendDir ?? null }),
     }),
     authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, publicUrl, firstLoginAdmin: options.firstLoginAdmin ?? false }),
     consoleRouter({ ...common, publicUrl }),
