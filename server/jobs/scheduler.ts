@@ -7,11 +7,12 @@ import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
+import { PollTransfersJob } from "./PollTransfersJob.ts";
 import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
 import { SwitchChannelCodeJob } from "./SwitchChannelCodeJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, PollTransfersJob];
 
 export interface Scheduler {
   agenda: Agenda;
