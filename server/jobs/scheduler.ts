@@ -3,6 +3,7 @@ import { Agenda } from "agenda";
 import type { Db } from "mongodb";
 import { getLogger } from "../logging/logger.ts";
 import { CronJob, type BaseJob, type JobContext } from "./BaseJob.ts";
+import { ApplyDrawTagsJob } from "./ApplyDrawTagsJob.ts";
 import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
@@ -12,7 +13,7 @@ import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
 import { SwitchChannelCodeJob } from "./SwitchChannelCodeJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, PollTransfersJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob];
 
 export interface Scheduler {
   agenda: Agenda;

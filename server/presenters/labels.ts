@@ -138,3 +138,19 @@ export const CASH_TRANSFER_STATE_LABELS = {
   cancelled: "已取消",
   processing: "处理中",
 } as const;
+
+/** Lucky draws (server/domain/drawShapes.ts). */
+export const DRAW_STATUS_LABELS = { draft: "草稿", active: "进行中", paused: "已暂停", ended: "已结束" } as const;
+export const DRAW_STYLE_LABELS = { wheel: "大转盘", grid: "九宫格" } as const;
+export const PRIZE_KIND_LABELS = { points: "积分", benefit: "会员权益", physical: "实物", cash: "现金红包", none: "谢谢参与" } as const;
+/** Where a won prize stands (server/domain/drawShapes.ts FULFILMENT_STATUSES). */
+export const FULFILMENT_LABELS = {
+  granting: "发放中",
+  awaiting_address: "待填地址",
+  to_ship: "待发货",
+  shipped: "已发货",
+  signed: "已签收",
+  granted: "已发放",
+  failed: "发放失败",
+  cash: "现金转账",
+} as const;
