@@ -40,5 +40,9 @@ export function backoffMs(polls: number): number {
  */
 export async function schedulePoll(winId: string, at: Date): Promise<void> {
   const jobs = await agenda();
+  // A fresh document, not the running one updated: when a one-off job finishes, Agenda writes its
+  // state back with nextRunAt null, which would undo a poll set from inside the run. Removed, the
+  // running job's write-back finds nothing (Agenda ignores that) and the new poll stands.
+  await jobs.cancel({ name: POLL_JOB, data: { winId } });
   await jobs.create(POLL_JOB, { winId }).unique({ name: POLL_JOB, "data.winId": winId }).schedule(at).save();
 }
