@@ -5,6 +5,7 @@ import { ChannelCode, type ChannelCodeAttrs } from "../models/ChannelCode.ts";
 import { ChannelCodeDay, channelCodeDayId } from "../models/ChannelCodeDay.ts";
 import { Follow } from "../models/Follow.ts";
 import type { WeComClient } from "../wecom/client.ts";
+import { countCodeAdd } from "./channelCodeStatCounter.ts";
 import channelCodeSwitcher from "./channelCodeSwitcher.ts";
 import followTagger from "./followTagger.ts";
 import welcomeMessageSender from "./welcomeMessageSender.ts";
@@ -53,6 +54,7 @@ async function countAdd(codeId: string, userId: string, day: string, key: string
  * What an add through a channel code sets off, in the order that matters: the welcome first (it
  * has 20 s), then the add counted toward the guide's cap (the guide leaves the code at the cap),
  * then the code's tags on the follow. Safe to run again for the same event.
+ * The add is counted toward the code's statistics too (channelCodeStatCounter).
  *
  * @param props the client, the add, its key and the clock.
  * @returns nothing; adds through no code are left alone.
@@ -73,6 +75,7 @@ export default async function channelCodeAddHandler({ wecom, event, dedupeKey, c
   }
   if (event.ChangeType === "add_external_contact") {
     const adds = await countAdd(codeId, event.UserID, chinaDate(eventAt), dedupeKey);
+    await countCodeAdd({ codeId, userId: event.UserID, externalUserId: event.ExternalUserID, dedupeKey, at: eventAt });
     if (adds !== null && code.dailyCap !== null && code.dailyCap !== undefined && adds >= code.dailyCap && code.applied?.userIds.includes(event.UserID)) {
       await channelCodeSwitcher({ wecom, codeId, now: now() });
     }

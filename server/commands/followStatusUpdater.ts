@@ -1,4 +1,5 @@
 import { Follow, type FollowStatus } from "../models/Follow.ts";
+import { countCodeFollowEnd } from "./channelCodeStatCounter.ts";
 
 interface Props {
   externalUserId: string;
@@ -14,7 +15,8 @@ interface Props {
 
 /**
  * Record what happened to one customer × employee relationship. The follow is created if we
- * never saw the add, so a deletion is never lost.
+ * never saw the add, so a deletion is never lost. A deletion of a follow that came through a
+ * channel code is counted in the code's statistics.
  *
  * @param props which follow, and what happened to it.
  * @returns nothing.
@@ -37,4 +39,8 @@ export default async function followStatusUpdater({
     set.transferFailure = { reason: transferFailReason, at };
   }
   await Follow.updateOne({ externalUserId, userId }, { $set: set }, { upsert: true });
+  // A transfer moves the customer to another guide: the code did not lose them.
+  if ((status === "deleted_by_customer" || status === "deleted_by_employee") && byTransfer !== true) {
+    await countCodeFollowEnd({ externalUserId, userId, by: status === "deleted_by_customer" ? "customer" : "guide", at });
+  }
 }

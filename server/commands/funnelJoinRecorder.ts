@@ -5,6 +5,7 @@ import { Group } from "../models/Group.ts";
 import type { ExternalChatEvent } from "../wecom/callbackEvent.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import funnelRotator from "./funnelRotator.ts";
+import { countFunnelJoins, countFunnelLeaves } from "./funnelStatCounter.ts";
 
 interface Props {
   wecom: WeComClient;
@@ -51,7 +52,18 @@ export default async function funnelJoinRecorder({ wecom, event, now, agentId }:
       await Funnel.updateOne({ _id: link.funnelId, "groups.chatId": event.ChatId }, { $inc: { "stats.joins": counted, "groups.$.joins": counted } });
     }
   }
+  await countStats(String(link.funnelId), event);
   await funnelRotator({ wecom, funnelId: link.funnelId, now, agentId });
+}
+
+// The funnel's day figures (funnelStatCounter): scan joins, customers' leaves and 7-day losses.
+async function countStats(funnelId: string, event: ExternalChatEvent): Promise<void> {
+  const change = { funnelId, chatId: event.ChatId, memberIds: event.MemChangeList, version: event.CurMemVer ?? String(event.CreateTime), at: new Date(event.CreateTime * 1000) };
+  if (event.UpdateDetail === "add_member" && event.JoinScene === JOIN_SCENE_QR) {
+    await countFunnelJoins(change);
+  } else if (event.UpdateDetail === "del_member") {
+    await countFunnelLeaves(change);
+  }
 }
 
 /**

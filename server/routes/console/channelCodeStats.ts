@@ -1,14 +1,14 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
-import { codeOverviewWorkbook, codeStatsWorkbook } from "../../commands/channelCodeStatsExporter.ts";
-import { codeStatsOverview, codeStatsReport } from "../../commands/channelCodeStatsReport.ts";
+import { codeOverviewWorkbook, codeStatsWorkbook } from "./channelCodeStatsExport.ts";
+import { codeStatsOverview, codeStatsReport } from "./channelCodeStatsReport.ts";
 import { statsFileName } from "../../commands/statsWorkbook.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { ChannelCode } from "../../models/ChannelCode.ts";
 import { channelCodeScopeFilter, type Actor } from "../../security/authorization.ts";
 import { visibleCode } from "./channelCodes.ts";
-import { CodeStatsExportSchema, CodeStatsOverviewSchema, CodeStatsSchema } from "./channelCodeStatsSchema.ts";
+import { CodeStatsExportSchema, CodeStatsOverviewExportSchema, CodeStatsOverviewSchema, CodeStatsSchema } from "./channelCodeStatsSchema.ts";
 import { statsRangeOf } from "./statsRange.ts";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -34,8 +34,8 @@ export function channelCodeStatsRouter({ now }: { now: () => Date }): Router {
     const range = statsRangeOf(query, now());
     ctx.body = { data: await codeStatsOverview({ codes: await codesInScope(actorOf(ctx)), ...range, now: now() }) };
   });
-  router.get("/channel-codes/stats.xlsx", validate(CodeStatsOverviewSchema), async (ctx) => {
-    const { query } = inputOf(ctx, CodeStatsOverviewSchema);
+  router.get("/channel-codes/stats.xlsx", validate(CodeStatsOverviewExportSchema), async (ctx) => {
+    const { query } = inputOf(ctx, CodeStatsOverviewExportSchema);
     const range = statsRangeOf(query, now());
     const overview = await codeStatsOverview({ codes: await codesInScope(actorOf(ctx)), ...range, now: now() });
     ctx.attachment(statsFileName("渠道活码数据", `${range.from}至${range.to}`));

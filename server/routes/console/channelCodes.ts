@@ -11,7 +11,7 @@ import { inputOf, validate } from "../../middlewares/validate.ts";
 import { ChannelCode, type ChannelCodeAttrs } from "../../models/ChannelCode.ts";
 import { ChannelCodeDay } from "../../models/ChannelCodeDay.ts";
 import { WelcomeImage } from "../../models/WelcomeImage.ts";
-import { presentChannelCode, presentChannelCodeDay } from "../../presenters/channelCode.ts";
+import { presentChannelCode } from "../../presenters/channelCode.ts";
 import { presentDeletion } from "../../presenters/deletion.ts";
 import { channelCodeScopeFilter, type Actor } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
@@ -19,15 +19,20 @@ import {
   ChannelCodeCreateSchema,
   ChannelCodeIdSchema,
   ChannelCodeListSchema,
-  ChannelCodeStatsSchema,
   ChannelCodeUpdateSchema,
   WelcomeImageSchema,
 } from "./channelCodesSchema.ts";
 
 type StoredCode = ChannelCodeAttrs & { _id: Types.ObjectId };
 
-// A code outside a manager's stores answers like one that does not exist.
-async function visibleCode(actor: Actor, id: string): Promise<StoredCode> {
+/**
+ * A code the actor may see; one outside a manager's stores is refused.
+ *
+ * @param actor who asks.
+ * @param id the code's id.
+ * @returns the stored code.
+ */
+export async function visibleCode(actor: Actor, id: string): Promise<StoredCode> {
   const code = (await ChannelCode.findById(id).lean()) as StoredCode | null;
   const scope = await channelCodeScopeFilter(actor);
   if (!code) {
@@ -40,7 +45,7 @@ async function visibleCode(actor: Actor, id: string): Promise<StoredCode> {
 }
 
 /**
- * Channel live codes (渠道活码): the console's list and editor, who answers now, and adds by day.
+ * Channel live codes (渠道活码): the console's list and editor and who answers now (statistics: channelCodeStats.ts).
  *
  * @param options the WeCom client and the clock.
  * @returns the router (mounted under /api/console).
@@ -93,14 +98,6 @@ export function channelCodesRouter({ wecom, now }: { wecom: WeComClient; now: ()
         nextSwitchAt: next.toISOString(),
       },
     };
-  });
-  router.get("/channel-codes/:id/stats", validate(ChannelCodeStatsSchema), async (ctx) => {
-    const { params, query } = inputOf(ctx, ChannelCodeStatsSchema);
-    await visibleCode(actorOf(ctx), params.id);
-    const to = query.to ?? chinaDate(now());
-    const from = query.from ?? chinaDate(new Date(now().getTime() - 29 * 86_400_000));
-    const days = await ChannelCodeDay.find({ codeId: params.id, day: { $gte: from, $lte: to } }, { day: 1, userId: 1, adds: 1 }).sort({ day: 1, userId: 1 }).lean();
-    ctx.body = { data: { from, to, days: days.map(presentChannelCodeDay), total: days.reduce((sum, day) => sum + day.adds, 0) } };
   });
   router.post("/channel-code-images", validate(WelcomeImageSchema), async (ctx) => {
     const { body } = inputOf(ctx, WelcomeImageSchema);

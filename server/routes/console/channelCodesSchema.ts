@@ -89,13 +89,6 @@ export const ChannelCodeListSchema = z.object({ query: z.object({ q: z.string().
 export const ChannelCodeCreateSchema = z.object({ body: ChannelCodeBody });
 export const ChannelCodeUpdateSchema = z.object({ params: z.object({ id }), body: ChannelCodeBody });
 export const ChannelCodeIdSchema = z.object({ params: z.object({ id }) });
-export const ChannelCodeStatsSchema = z.object({
-  params: z.object({ id }),
-  query: z.object({
-    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD").optional(),
-    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD").optional(),
-  }),
-});
 // media/upload takes JPG/PNG up to 10 MB (wecom-reference.md §4.13); the console's JSON body limit is lower still.
 export const WelcomeImageSchema = z.object({
   body: z.object({

@@ -1,10 +1,10 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
-import { funnelStatsReport, funnelStatsWorkbook } from "../../commands/funnelStatsReport.ts";
+import { funnelStatsReport, funnelStatsWorkbook } from "./funnelStatsReport.ts";
 import { NotFoundError } from "../../errors.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Funnel, type StoredFunnel } from "../../models/Funnel.ts";
-import { FunnelStatsSchema } from "./funnelStatsSchema.ts";
+import { FunnelStatsExportSchema, FunnelStatsSchema } from "./funnelStatsSchema.ts";
 import { statsRangeOf } from "./statsRange.ts";
 
 async function funnelOf(id: string): Promise<StoredFunnel> {
@@ -29,8 +29,8 @@ export function funnelStatsRouter({ now }: { now: () => Date }): Router {
     const funnel = await funnelOf(params.id);
     ctx.body = { data: await funnelStatsReport({ funnel, ...statsRangeOf(query, now()), now: now() }) };
   });
-  router.get("/funnels/:id/stats.xlsx", validate(FunnelStatsSchema), async (ctx) => {
-    const { params, query } = inputOf(ctx, FunnelStatsSchema);
+  router.get("/funnels/:id/stats.xlsx", validate(FunnelStatsExportSchema), async (ctx) => {
+    const { params, query } = inputOf(ctx, FunnelStatsExportSchema);
     const funnel = await funnelOf(params.id);
     const { fileName, bytes } = await funnelStatsWorkbook(await funnelStatsReport({ funnel, ...statsRangeOf(query, now()), now: now() }));
     ctx.attachment(fileName);

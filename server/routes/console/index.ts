@@ -6,10 +6,14 @@ import { jsonBody } from "../../middlewares/jsonBody.ts";
 import type { Area } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
+import { botRulesRouter } from "./botRules.ts";
+import { cashTransfersRouter } from "./cashTransfers.ts";
 import { channelCodesRouter } from "./channelCodes.ts";
+import { channelCodeStatsRouter } from "./channelCodeStats.ts";
 import { customersRouter } from "./customers.ts";
 import { eventsRouter } from "./events.ts";
 import { funnelsRouter } from "./funnels.ts";
+import { funnelStatsRouter } from "./funnelStats.ts";
 import { groupsRouter } from "./groups.ts";
 import { kpisRouter } from "./kpis.ts";
 import { lossesRouter } from "./losses.ts";
@@ -53,8 +57,13 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["org", orgRouter(options)],
     ["roles", rolesRouter(options)],
     ["quick_replies", quickRepliesRouter()],
+    // The statistics routers go first: their fixed paths (/channel-codes/stats) would otherwise match /:id.
+    ["funnels", funnelStatsRouter(options)],
     ["funnels", funnelsRouter(options)],
+    ["channel_codes", channelCodeStatsRouter(options)],
     ["channel_codes", channelCodesRouter(options)],
+    ["cash_transfers", cashTransfersRouter(options)],
+    ["bot", botRulesRouter()],
   ];
   for (const [area, child] of children) {
     // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes

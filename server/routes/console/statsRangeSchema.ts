@@ -11,3 +11,6 @@ export const statsDay = z
 
 /** `from` and `to` of a statistics query; both optional (the route fills the last 30 days). */
 export const statsRange = { from: statsDay.optional(), to: statsDay.optional() };
+
+/** `from` and `to` of a statistics export: an Excel file names the range it covers, so both are required. */
+export const exportRange = { from: statsDay, to: statsDay };
