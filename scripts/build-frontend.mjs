@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const FRONTEND = path.join(ROOT, "sidebar");
-const PAGES = ["sidebar", "console", "sandbox"];
+const PAGES = ["sidebar", "console", "sandbox", "draw"];
 const OUTPUTS = PAGES.map((page) => path.join(FRONTEND, "dist", page, "index.html"));
 // The pages import labels.ts (by value) and the presenters' types from the server.
 const SOURCES = [path.join(FRONTEND, "src"), ...PAGES.map((page) => path.join(FRONTEND, page)), path.join(FRONTEND, "vite.config.ts"), path.join(ROOT, "server", "presenters"), path.join(ROOT, "package-lock.json")];

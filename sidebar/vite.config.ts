@@ -21,7 +21,7 @@ export default defineConfig({
     outDir: path.join(root, "dist"),
     emptyOutDir: true,
     rollupOptions: {
-      input: { sidebar: path.join(root, "sidebar", "index.html"), console: path.join(root, "console", "index.html"), sandbox: path.join(root, "sandbox", "index.html") },
+      input: { sidebar: path.join(root, "sidebar", "index.html"), console: path.join(root, "console", "index.html"), sandbox: path.join(root, "sandbox", "index.html"), draw: path.join(root, "draw", "index.html") },
     },
   },
   server: {

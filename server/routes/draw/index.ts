@@ -9,7 +9,7 @@ import { inputOf, validate } from "../../middlewares/validate.ts";
 import type { DrawParticipant } from "../../domain/drawParticipant.ts";
 import type { WeChatOAuthConfig } from "../../wechat/oauth.ts";
 import { createRouter } from "../router.ts";
-import { drawCore } from "./core.ts";
+import { cashTransferForWin, readDrawPage, submitWinAddress, takeDraw } from "./core.ts";
 import { drawPageHtml } from "./page.ts";
 import { exchangeToken, finishOAuth, OAuthRefusal, participantOf, startOAuth } from "./participant.ts";
 
@@ -127,27 +127,24 @@ export function drawRouter(options: DrawRouterOptions): Router {
   router.get("/draw/:slug/api/state", ...json, rateLimit({ windowMs: MINUTE_MS, max: 600 }), validate(SlugSchema), async (ctx) => {
     const { params } = inputOf(ctx, SlugSchema);
     const now = options.now();
-    const core = await drawCore();
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { data: await core.readDrawPage({ slug: params.slug, participant: participantOf(ctx, params.slug, now), now }) };
+    ctx.body = { data: await readDrawPage({ slug: params.slug, participant: participantOf(ctx, params.slug, now), now }) };
   });
 
   router.post("/draw/:slug/api/draws", ...json, rateLimit({ windowMs: MINUTE_MS, max: 120 }), sameOrigin(options.publicUrl), validate(DrawSchema), async (ctx) => {
     const { params, body } = inputOf(ctx, DrawSchema);
     const now = options.now();
     const participant = participantOrRefuse(ctx, params.slug, now);
-    const core = await drawCore();
-    ctx.body = { data: await core.takeDraw({ slug: params.slug, participant, requestId: body.requestId, now }) };
+    ctx.body = { data: await takeDraw({ slug: params.slug, participant, requestId: body.requestId, now }) };
   });
 
   router.post("/draw/:slug/api/wins/:winId/address", ...json, rateLimit({ windowMs: MINUTE_MS, max: 30 }), sameOrigin(options.publicUrl), validate(AddressSchema), async (ctx) => {
     const { params, body } = inputOf(ctx, AddressSchema);
     const now = options.now();
     const participant = participantOrRefuse(ctx, params.slug, now);
-    const core = await drawCore();
-    await core.submitWinAddress({ winId: params.winId, participant, address: body, now });
+    await submitWinAddress({ winId: params.winId, participant, address: body, now });
     // The page shows the address as the server keeps it (phone masked), from its one read.
-    ctx.body = { data: await core.readDrawPage({ slug: params.slug, participant, now }) };
+    ctx.body = { data: await readDrawPage({ slug: params.slug, participant, now }) };
   });
 
   // The cash confirmation's data (package_info, mch id, app id) for requestMerchantTransfer;
@@ -156,14 +153,13 @@ export function drawRouter(options: DrawRouterOptions): Router {
     const { params } = inputOf(ctx, WinSchema);
     const now = options.now();
     const participant = participantOrRefuse(ctx, params.slug, now);
-    const core = await drawCore();
-    const page = await core.readDrawPage({ slug: params.slug, participant, now });
+    const page = await readDrawPage({ slug: params.slug, participant, now });
     const win = page.wins.find((entry) => entry.winId === params.winId);
     if (!win || win.prize.kind !== "cash") {
       throw new AppError(404, "not_found", "winId: 没有这条现金奖品记录");
     }
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { data: await core.cashTransferForWin(params.winId) };
+    ctx.body = { data: await cashTransferForWin(params.winId, now) };
   });
 
   return router;
