@@ -9,7 +9,8 @@ import { takeSendSlot } from "./botRateLimit.ts";
 import { activeBot } from "./botRuntime.ts";
 import type { KnownRoom } from "./botDirectory.ts";
 
-const log = getLogger("processor", { component: "bot" });
+// Made per line: a logger taken at import would miss the root logger configured later (boot, tests).
+const log = () => getLogger("processor", { component: "bot" });
 
 /** Who a reply answers: puppet contact ids to @-mention and the names for {昵称}. */
 export interface Addressees {
@@ -46,24 +47,24 @@ export async function sayReply(props: { eventKey: string; rule: StoredBotRule; r
   };
   const running = activeBot();
   if (!running?.bot.isLoggedIn) {
-    log.warn({ roomKey: room.key, ruleId }, "bot reply dropped: the bot is not logged in in this process");
+    log().warn({ roomKey: room.key, ruleId }, "bot reply dropped: the bot is not logged in in this process");
     return settle("no_bot");
   }
   const link = await linkOf(rule, running.origin);
   if (link === undefined) {
-    log.warn({ roomKey: room.key, ruleId }, "bot reply dropped: the rule's funnel no longer exists");
+    log().warn({ roomKey: room.key, ruleId }, "bot reply dropped: the rule's funnel no longer exists");
     return settle("failed");
   }
   const text = renderReply(rule.replyText, { link, names: props.to.names });
   const slot = await takeSendSlot({ roomKey: room.key, ruleId, cooldownSeconds: rule.cooldownSeconds, now });
   if (slot !== "ok") {
-    log.info({ roomKey: room.key, ruleId, limit: slot }, "bot reply dropped by the rate limit");
+    log().info({ roomKey: room.key, ruleId, limit: slot }, "bot reply dropped by the rate limit");
     return settle("rate_limited", text);
   }
   try {
     const target = (await running.bot.Room.find({ id: room.roomId })) ?? (room.topic ? await running.bot.Room.find({ topic: room.topic }) : undefined);
     if (!target) {
-      log.warn({ roomKey: room.key, ruleId }, "bot reply failed: the room is not in the bot's list");
+      log().warn({ roomKey: room.key, ruleId }, "bot reply failed: the room is not in the bot's list");
       return settle("failed", text);
     }
     const contacts = rule.mention ? await Promise.all(props.to.ids.map((id) => running.bot.Contact.find({ id }))) : [];
@@ -71,7 +72,7 @@ export async function sayReply(props: { eventKey: string; rule: StoredBotRule; r
     await (present.length > 0 ? target.say(text, ...present) : target.say(text));
     return settle("sent", text);
   } catch (error) {
-    log.error({ err: error, roomKey: room.key, ruleId }, "bot reply failed");
+    log().error({ err: error, roomKey: room.key, ruleId }, "bot reply failed");
     return settle("failed", text);
   }
 }

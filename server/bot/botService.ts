@@ -6,12 +6,13 @@ import type { BotEvent } from "./botEventSchema.ts";
 import { setActiveBot } from "./botRuntime.ts";
 import { updateBotStatus } from "./botStatus.ts";
 
-const log = getLogger("lifecycle", { component: "bot" });
+// Made per line: a logger taken at import would miss the root logger configured later (boot, tests).
+const log = () => getLogger("lifecycle", { component: "bot" });
 
 /** How to run the bot. */
 export interface BotServiceOptions {
   /** A puppet instance (the sandbox's and tests' PuppetMock) or a puppet's npm name (WECHATY_PUPPET). */
-  puppet: NonNullable<WechatyOptions["puppet"]>;
+  puppet: Exclude<NonNullable<WechatyOptions["puppet"]>, string> | string;
   /** Its name in stored ids and keys: the npm name (ids are only stable within one puppet). */
   puppetName: string;
   /** WECHATY_PUPPET_SERVICE_TOKEN, for hosted puppets. */
@@ -53,7 +54,7 @@ export function startBotService(options: BotServiceOptions): BotService {
     <A extends unknown[]>(what: string, listener: (...args: A) => Promise<void>) =>
     (...args: A): void => {
       listener(...args).catch((error: unknown) => {
-        log.error({ err: error, listener: what }, "bot listener failed");
+        log().error({ err: error, listener: what }, "bot listener failed");
         void status({ lastError: `${what}: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
       });
     };
@@ -65,20 +66,20 @@ export function startBotService(options: BotServiceOptions): BotService {
   };
 
   bot.on("error", guarded("error", async (error: Error) => {
-    log.error({ err: error }, "bot error");
+    log().error({ err: error }, "bot error");
     await status({ lastError: error.message.slice(0, 500) });
   }));
   bot.on("scan", guarded("scan", async (qrcode: string) => {
-    log.info("bot waiting for its account to scan the login QR (控制台 → 群机器人)");
+    log().info("bot waiting for its account to scan the login QR (控制台 → 群机器人)");
     await status({ state: "waiting_scan", qrcode });
   }));
   bot.on("login", guarded("login", async (user: ContactInterface) => {
-    log.info({ puppet: puppetName }, "bot logged in");
+    log().info({ puppet: puppetName }, "bot logged in");
     await status({ state: "logged_in", userName: user.name(), logoutReason: null, qrcode: null });
   }));
   bot.on("logout", guarded("logout", async (_user: ContactInterface, reason?: string) => {
     // The line an operator greps for: nothing is answered in groups until someone logs in again.
-    log.warn({ puppet: puppetName, reason: reason ?? null }, "bot LOGGED OUT: groups get no welcomes or replies until the account logs in again (控制台 → 群机器人)");
+    log().warn({ puppet: puppetName, reason: reason ?? null }, "bot LOGGED OUT: groups get no welcomes or replies until the account logs in again (控制台 → 群机器人)");
     await status({ state: "logged_out", logoutReason: reason ?? "未说明原因", qrcode: null });
   }));
   bot.on("room-join", guarded("room-join", async (room: RoomInterface, invitees: ContactInterface[], inviter: ContactInterface, date?: Date) => {
@@ -123,7 +124,7 @@ export function startBotService(options: BotServiceOptions): BotService {
     await status({ state: "starting", puppet: puppetName, lastError: null });
     await bot.start();
   })().catch(async (error: unknown) => {
-    log.error({ err: error, puppet: puppetName }, "bot failed to start");
+    log().error({ err: error, puppet: puppetName }, "bot failed to start");
     await status({ state: "stopped", lastError: `启动失败：${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined);
   });
 
@@ -133,7 +134,7 @@ export function startBotService(options: BotServiceOptions): BotService {
     async stop() {
       await started;
       setActiveBot(null);
-      await bot.stop().catch((error: unknown) => log.warn({ err: error }, "bot stop failed"));
+      await bot.stop().catch((error: unknown) => log().warn({ err: error }, "bot stop failed"));
       await status({ state: "stopped", qrcode: null }).catch(() => undefined);
     },
   };

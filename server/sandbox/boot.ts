@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { CallbackSecrets } from "../wecom/callbackCrypto.ts";
 import { SANDBOX_AGENT_ID, SANDBOX_AGENT_SECRET, SANDBOX_CALLBACK_SECRETS, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "./config.ts";
+import { startSandboxBot } from "./bot/sandboxBot.ts";
 import { sandboxRouter } from "./routes.ts";
 import { startWeComStandIn } from "./wecomApi/index.ts";
 
@@ -16,6 +17,8 @@ export interface SandboxSetup {
   loginUrls: { oauth: string; qr: string };
   /** /sandbox/api and /sandbox/oauth, mounted on the product's app. */
   router: Router;
+  /** The group bot on wechaty-puppet-mock in the sandbox's groups (when no WECHATY_PUPPET is set). */
+  startBot: typeof startSandboxBot;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function startSandbox(options: { productOrigin: () => string; now: 
     callbackSecrets: { ...SANDBOX_CALLBACK_SECRETS },
     loginUrls: { oauth: "/sandbox/oauth/authorize", qr: "/sandbox/oauth/qr" },
     router: sandboxRouter({ callbackUrl: options.productOrigin, now: options.now, wecomApiBase: standIn.url }),
+    startBot: startSandboxBot,
     close: () => standIn.close(),
   };
 }

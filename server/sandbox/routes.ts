@@ -13,6 +13,7 @@ import { jsonBody } from "../middlewares/jsonBody.ts";
 import { inputOf, validate } from "../middlewares/validate.ts";
 import { firstAdminOpen } from "../commands/adminProvisioner.ts";
 import { buy } from "./actions/buy.ts";
+import { sandboxBotRoutes } from "./bot/botRoutes.ts";
 import { chat, transcript } from "./actions/chat.ts";
 import type { SandboxContext } from "./actions/context.ts";
 import { joinGroup } from "./actions/joinGroup.ts";
@@ -181,6 +182,9 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   api.get("/demo", (ctx) => {
     ctx.body = { data: demo.status() };
   });
+
+  // Say something in a group as a customer; the sandbox bot answers (docs/bot.md).
+  sandboxBotRoutes(api);
 
   api.post("/guide", validate(GuideSchema), async (ctx) => {
     const { body } = inputOf(ctx, GuideSchema);

@@ -36,6 +36,8 @@ export type Area =
   | "funnels"
   | "losses"
   | "channel_codes"
+  | "bot"
+  | "cash_transfers"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -64,6 +66,10 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   losses: { admin: R, operator: R, manager: R },
   // Operators run channel codes (渠道活码); managers see their stores' (channelCodeScopeFilter).
   channel_codes: { admin: RW, operator: RW, manager: R },
+  // The group bot (群机器人): operators write its rules; managers see what it says in groups.
+  bot: { admin: RW, operator: RW, manager: R },
+  // Cash prizes' WeChat Pay transfers: admins and operators follow and retry them.
+  cash_transfers: { admin: RW, operator: RW },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
