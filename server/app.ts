@@ -45,6 +45,8 @@ export interface AppOptions {
   frontendDir?: string | null;
   /** Sandbox mode only: the sandbox's own routes (/sandbox/...), and its page is served. */
   sandboxRouter?: Router | null;
+  /** Sandbox mode only: the WeCom stand-in's origin, which serves the QR images (pages may show them). */
+  imageOrigins?: string[];
   /** TRUST_PROXY: believe X-Forwarded-For/-Host/-Proto (only behind a proxy that sets them). */
   trustProxy?: boolean;
   /** PUBLIC_URL: the site's origin; login redirects and the cross-site check use it, not request headers. */
@@ -91,7 +93,7 @@ export function createApp(options: AppOptions): Koa {
   ];
   app.use(requestLogger());
   app.use(errorHandler());
-  app.use(securityHeaders({ https: publicUrl?.startsWith("https://") ?? false }));
+  app.use(securityHeaders({ https: publicUrl?.startsWith("https://") ?? false, imageOrigins: options.imageOrigins ?? [] }));
   app.use(authenticationGate({ ...common, publicOrigin: publicUrl }));
   // Before the pages: the sandbox page's own API and login live under /sandbox/ too.
   if (options.sandboxRouter) {

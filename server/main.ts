@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     loginUrls: sandbox?.loginUrls,
     firstLoginAdmin: sandbox !== null,
     sandboxRouter: sandbox?.router ?? null,
+    imageOrigins: sandbox ? [sandbox.wecomApiBase] : [],
     frontendDir: FRONTEND_DIR,
     wechatOAuth,
     onEventStored: () => processor?.kick(),

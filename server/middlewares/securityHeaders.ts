@@ -25,12 +25,15 @@ const SAME_ORIGIN_ANCESTORS = "frame-ancestors 'self'";
  * Headers every answer carries: a content security policy, who may frame the page, no MIME
  * sniffing, no referrer to other sites (URLs may carry a login code), and HSTS over HTTPS.
  *
- * @param options whether the site is served over HTTPS (PUBLIC_URL), so HSTS applies.
+ * @param options whether the site is served over HTTPS (PUBLIC_URL), so HSTS applies; more
+ * origins pages may load images from (the sandbox's WeCom stand-in).
  * @returns the middleware.
  */
-export function securityHeaders(options: { https?: boolean } = {}) {
-  const sidebarPolicy = [...BASE_POLICY, SIDEBAR_ANCESTORS].join("; ");
-  const pagePolicy = [...BASE_POLICY, SAME_ORIGIN_ANCESTORS].join("; ");
+export function securityHeaders(options: { https?: boolean; imageOrigins?: string[] } = {}) {
+  // The sandbox's WeCom stand-in serves the QR images WeCom's CDN would, over loopback http.
+  const base = BASE_POLICY.map((directive) => (directive.startsWith("img-src ") && options.imageOrigins?.length ? `${directive} ${options.imageOrigins.join(" ")}` : directive));
+  const sidebarPolicy = [...base, SIDEBAR_ANCESTORS].join("; ");
+  const pagePolicy = [...base, SAME_ORIGIN_ANCESTORS].join("; ");
   return async function securityHeadersMiddleware(ctx: Context, next: Next): Promise<void> {
     const path = canonicalPath(ctx.path);
     const sidebar = path === "/sidebar" || path.startsWith("/sidebar/");

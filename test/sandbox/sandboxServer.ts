@@ -1,6 +1,7 @@
 // The real app in sandbox mode for the sandbox's tests: the WeCom API stand-in on a loopback
 // port, the product's WeCom client and callback secrets pointed at it and at the sandbox corp,
 // the sandbox routes mounted, and an event processor working the callbacks.
+import type { AppOptions } from "../../server/app.ts";
 import { EventLane } from "../../server/models/EventLane.ts";
 import { SANDBOX_AGENT_ID, SANDBOX_AGENT_SECRET, SANDBOX_CALLBACK_SECRETS, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
 import { sandboxRouter } from "../../server/sandbox/routes.ts";
@@ -24,9 +25,10 @@ export interface SandboxServer {
  * Start the stand-in, the app (sandbox routes, sandbox secrets, login URLs at the sandbox) and
  * an event processor.
  *
+ * @param app more app options (a browser test serves the built front end: frontendDir).
  * @returns the running pieces.
  */
-export async function startSandboxServer(): Promise<SandboxServer> {
+export async function startSandboxServer(app: Partial<AppOptions> = {}): Promise<SandboxServer> {
   const standIn = await startWeComStandIn({ port: 0 });
   const wecom = new WeComClient({
     baseUrl: standIn.url,
@@ -43,7 +45,9 @@ export async function startSandboxServer(): Promise<SandboxServer> {
     agentId: String(SANDBOX_AGENT_ID),
     loginUrls: { oauth: "/sandbox/oauth/authorize", qr: "/sandbox/oauth/qr" },
     sandboxRouter: sandboxRouter({ callbackUrl: () => url, wecomApiBase: standIn.url }),
+    imageOrigins: [standIn.url],
     onEventStored: () => processor.kick(),
+    ...app,
   });
   url = server.url;
   processor.start();
