@@ -64,6 +64,8 @@ export interface CashPayoutProps {
   now: Date;
   /** The draw, for the console's filter. */
   drawId?: string;
+  /** The winner's external_userid when they are a known customer (the console shows their name). */
+  externalUserId?: string;
   /** 活动名称 reported for scene 1000 (≤32); default the remark. */
   activityName?: string;
   /** 奖励说明 reported for scene 1000 (≤32); default the remark. */
@@ -102,6 +104,7 @@ export async function requestCashPayout(props: CashPayoutProps): Promise<CashTra
     rewardDescription: props.rewardDescription ?? props.remark,
     local: "absent" as const,
     drawId: props.drawId ?? null,
+    externalUserId: props.externalUserId ?? null,
     createdAt: props.now,
     updatedAt: props.now,
   };

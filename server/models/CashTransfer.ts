@@ -60,11 +60,14 @@ const cashTransferSchema = new mongoose.Schema(
     finishedAt: { type: Date, default: null },
     // For the console's list filter only; the payout paths read by _id.
     drawId: { type: String, default: null },
+    // The winner as a WeCom customer, where known: the console shows their name.
+    externalUserId: { type: String, default: null },
   },
   { collection: "cash_transfers", versionKey: false },
 );
 
 cashTransferSchema.index({ createdAt: -1 });
+cashTransferSchema.index({ drawId: 1, createdAt: -1 });
 
 export type CashTransferAttrs = InferSchemaType<typeof cashTransferSchema> & { _id: string };
 export const CashTransfer = mongoose.model("CashTransfer", cashTransferSchema);

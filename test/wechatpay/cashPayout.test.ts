@@ -65,12 +65,12 @@ describe("cash payouts through WeChat Pay transfer bills", () => {
     payApi()
       .post(`${BILLS}/out-bill-no/Wabc/cancel`)
       .reply(function () {
-        auths.cancel = this.req.headers.authorization;
+        auths.cancel = this.req.headers.authorization ?? "";
         return signedReply({ out_bill_no: "Wabc", state: "CANCELING" });
       })
       .get(`${BILLS}/out-bill-no/Wabc`)
       .reply(function () {
-        auths.query = this.req.headers.authorization;
+        auths.query = this.req.headers.authorization ?? "";
         return signedReply(bill("Wabc", "CANCELLED"));
       });
     assert.equal((await client.cancelBill("Wabc")).kind, "answered");

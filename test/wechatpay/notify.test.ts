@@ -59,15 +59,15 @@ describe("POST /wechatpay/notify and the polling job", () => {
     const replayed = notification(bill, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
     const logs = recordLogs();
     try {
-      for (const [name, body, headers] of [
-        ["forged", forged.body, forged.headers],
-        ["tampered", tampered, genuine.headers],
-        ["unsigned", genuine.body, unsigned],
-        ["replayed an hour later", replayed.body, replayed.headers],
+      for (const [name, body, headers, message] of [
+        ["forged", forged.body, forged.headers, "signature: 签名验证失败"],
+        ["tampered", tampered, genuine.headers, "signature: 签名验证失败"],
+        ["unsigned", genuine.body, unsigned, "signature: 缺少微信支付签名"],
+        ["replayed an hour later", replayed.body, replayed.headers, "timestamp: 通知已过期"],
       ] as const) {
         const response = await post(body, headers);
         assert.equal(response.status, 401, name);
-        assert.deepEqual(await response.json(), { code: "FAIL", message: "签名验证失败" }, name);
+        assert.deepEqual(await response.json(), { code: "FAIL", message }, name);
       }
     } finally {
       logs.stop();

@@ -5,8 +5,10 @@ import { createRouter } from "../router.ts";
 import { wechatPayClient } from "../../commands/cashPayout.ts";
 import { applyBill } from "../../commands/cashTransferAdvancer.ts";
 import { getLogger } from "../../logging/logger.ts";
+import { forbiddenKeyPath } from "../../middlewares/jsonBody.ts";
 import { CashBillNo } from "../../models/CashTransfer.ts";
 import { openNotification } from "../../wechatpay/notification.ts";
+import { signedHeadersOf } from "../../wechatpay/signature.ts";
 
 /** Transfer notifications are small; anything larger is not WeChat Pay's. */
 export const MAX_NOTIFY_BYTES = 64 * 1024;
@@ -30,24 +32,45 @@ export function wechatPayNotifyRouter({ now }: { now: () => Date }): Router {
   const router = createRouter();
   const log = getLogger("wechatpay");
   router.post("/wechatpay/notify", async (ctx) => {
-    const client = wechatPayClient();
-    if (!client) {
-      refuse(ctx, 503, "未配置微信支付");
-      return;
-    }
     let rawBody: string;
     try {
       rawBody = await getRawBody(ctx.req, { limit: MAX_NOTIFY_BYTES, encoding: "utf8" });
     } catch {
-      refuse(ctx, 400, "请求体无效");
+      refuse(ctx, 400, "body: 请求体无效或过大");
+      return;
+    }
+    // A body that is not JSON, or carries prototype keys, is nobody's notification: refused as
+    // every route refuses it (the signature is checked over the raw text, untouched by this parse).
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawBody);
+    } catch {
+      refuse(ctx, 400, "body: 请求体不是有效的 JSON");
+      return;
+    }
+    const forbidden = forbiddenKeyPath(parsed, "body");
+    if (forbidden) {
+      refuse(ctx, 400, `${forbidden}: 不允许的字段`);
+      return;
+    }
+    const header = (name: string) => ctx.get(name) || undefined;
+    // Unsigned is refused before anything else: whoever sent it, it is not WeChat Pay.
+    if (!signedHeadersOf(header)) {
+      log.warn({ reason: "unsigned", ip: ctx.ip }, "wechatpay notification refused");
+      refuse(ctx, 401, "signature: 缺少微信支付签名");
+      return;
+    }
+    const client = wechatPayClient();
+    if (!client) {
+      refuse(ctx, 503, "wechatpay: 未配置微信支付");
       return;
     }
     const at = now();
-    const opened = openNotification({ header: (name) => ctx.get(name) || undefined, rawBody, config: client.config, now: at });
+    const opened = openNotification({ header, rawBody, config: client.config, now: at });
     if (!opened.ok) {
       // The reason only: the body and headers are WeChat Pay's (or an attacker's) and stay out of the log.
       log.warn({ reason: opened.reason, ip: ctx.ip }, "wechatpay notification refused");
-      refuse(ctx, 401, "签名验证失败");
+      refuse(ctx, 401, opened.reason === "stale" ? "timestamp: 通知已过期" : "signature: 签名验证失败");
       return;
     }
     const owner = await CashBillNo.findById(opened.bill.out_bill_no).lean();
