@@ -38,6 +38,7 @@ export type Area =
   | "channel_codes"
   | "bot"
   | "cash_transfers"
+  | "cash_transfers"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -68,6 +69,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   channel_codes: { admin: RW, operator: RW, manager: R },
   // The group bot (群机器人): operators write its rules; managers see what it says in groups.
   bot: { admin: RW, operator: RW, manager: R },
+  // Cash prizes' WeChat Pay transfers: admins and operators follow and retry them.
+  cash_transfers: { admin: RW, operator: RW },
   // Cash prizes' WeChat Pay transfers: admins and operators follow and retry them.
   cash_transfers: { admin: RW, operator: RW },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },

@@ -69,6 +69,8 @@ export const PUBLIC_ROUTES = new Set([
   // inside WeChat's browser, with no account here (server/routes/landing).
   "GET /g/:slug",
   "GET /g/:slug/qr/:imageId",
+  // WeChat Pay's transfer notifications: signed by WeChat Pay, verified in the route (server/routes/wechatpay).
+  "POST /wechatpay/notify",
   // A lucky draw's page and its JSON API: customers' phones open them from a guide's link, a group
   // or a poster; the participant is a signed cookie from a personal link or WeChat OAuth
   // (server/routes/draw).

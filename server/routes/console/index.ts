@@ -8,6 +8,7 @@ import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
 import { botRulesRouter } from "./botRules.ts";
 import { cashTransfersRouter } from "./cashTransfers.ts";
+import { cashTransfersRouter } from "./cashTransfers.ts";
 import { channelCodesRouter } from "./channelCodes.ts";
 import { channelCodeStatsRouter } from "./channelCodeStats.ts";
 import { customersRouter } from "./customers.ts";
@@ -62,6 +63,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["funnels", funnelsRouter(options)],
     ["channel_codes", channelCodeStatsRouter(options)],
     ["channel_codes", channelCodesRouter(options)],
+    ["cash_transfers", cashTransfersRouter(options)],
     ["cash_transfers", cashTransfersRouter(options)],
     ["bot", botRulesRouter()],
   ];
