@@ -54,7 +54,7 @@ function sameOrigin(publicUrl: string | undefined) {
   return async function drawSameOriginMiddleware(ctx: Context, next: Next): Promise<void> {
     const origin = ctx.get("origin");
     const site = ctx.get("sec-fetch-site");
-    if ((origin && origin !== (publicUrl ?? ctx.origin)) || site === "cross-site") {
+    if ((origin && origin !== (publicUrl ?? `${ctx.protocol}://${ctx.host}`)) || site === "cross-site") {
       throw AuthorizationError("origin: 跨站请求被拒绝");
     }
     await next();
@@ -80,7 +80,9 @@ function participantOrRefuse(ctx: Context, slugValue: string, now: Date): DrawPa
 export function drawRouter(options: DrawRouterOptions): Router {
   const router = createRouter();
   const json = [apiResponse(), jsonBody({ limit: "8kb" })] as const;
-  const origin = (ctx: Context) => options.publicUrl ?? ctx.origin;
+  // Koa 3's ctx.origin is the request's Origin header, not this site; the host is believed from
+  // X-Forwarded-Host only with TRUST_PROXY.
+  const origin = (ctx: Context) => options.publicUrl ?? `${ctx.protocol}://${ctx.host}`;
 
   router.get("/draw/:slug", rateLimit({ windowMs: MINUTE_MS, max: 120 }), validate(PageSchema), async (ctx) => {
     const { params, query } = inputOf(ctx, PageSchema);

@@ -62,7 +62,7 @@ export function sidebarDrawLinksRouter(options: { now: () => Date }): Router {
     if (draw.status !== "active" || draw.endsAt <= now) {
       throw new AppError(422, "draw_not_running", "drawId: 该抽奖活动未在进行中，不能发送链接");
     }
-    const url = personalDrawLink({ slug: draw.slug, externalUserId: body.externalUserId, now, origin: ctx.origin });
+    const url = personalDrawLink({ slug: draw.slug, externalUserId: body.externalUserId, now, origin: `${ctx.protocol}://${ctx.host}` });
     const desc = "点击参与抽奖，链接 7 天内有效，仅限本人使用";
     const link: SidebarDrawLink = { url, expiresAt: new Date(now.getTime() + DRAW_TOKEN_TTL_MS).toISOString(), title: `邀您参加「${draw.name}」`, desc, text: `邀您参加「${draw.name}」抽奖：${url}（${desc}）` };
     ctx.status = 201;
