@@ -28,6 +28,7 @@ import { DemoRunner } from "./demo/runner.ts";
 import { newOAuthCode, SandboxDepartment, SandboxOAuthCode, SandboxUser, SANDBOX_OAUTH_CODE_TTL_MS } from "./models/index.ts";
 import { sandboxState } from "./pageState.ts";
 import { sandboxWeChatRouter } from "./wechatOAuth.ts";
+import { sandboxWeChatPayRouter } from "./wechatpay/routes.ts";
 
 const GUIDE_COOKIE_MAX_AGE_MS = 30 * 86_400_000;
 
@@ -240,6 +241,8 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   router.use("/api", api.routes(), api.allowedMethods());
   router.use("/oauth", oauth.routes(), oauth.allowedMethods());
   router.use(sandboxWeChatRouter({ now }).routes());
+  // WeChat Pay's stand-in (docs/wechatpay.md): the product's client points here when no WECHATPAY_* is set.
+  router.use(sandboxWeChatPayRouter({ now }).routes());
   return router;
 }
 
