@@ -4,6 +4,8 @@ import { ChannelCodeFollow, ChannelCodeStat, channelCodeStatId } from "../models
 import { Employee } from "../models/Employee.ts";
 import keyedCounter from "./keyedCounter.ts";
 
+const COUNTERS = ["adds", "deletedByCustomer", "deletedByGuide", "lost7", "lost30"] as const;
+
 /** Who ended a follow: the customer (del_follow_user) or the guide (del_external_contact). */
 export type FollowEnd = "customer" | "guide";
 
@@ -38,7 +40,7 @@ export async function countCodeAdd(props: { codeId: string; userId: string; exte
       throw error;
     }
   }
-  return keyedCounter(ChannelCodeStat.collection, channelCodeStatId(codeId, day, userId), `add:${props.dedupeKey}`, { adds: 1 }, { codeId, day, userId, storeId });
+  return keyedCounter(ChannelCodeStat.collection, channelCodeStatId(codeId, day, userId), `add:${props.dedupeKey}`, { adds: 1 }, { codeId, day, userId, storeId }, COUNTERS);
 }
 
 /**
@@ -61,7 +63,7 @@ export async function countCodeFollowEnd(props: { externalUserId: string; userId
   const insert = { codeId: follow.codeId, userId, storeId: follow.storeId ?? null };
   const day = chinaDate(at);
   const field = props.by === "customer" ? "deletedByCustomer" : "deletedByGuide";
-  const ended = await keyedCounter(ChannelCodeStat.collection, channelCodeStatId(follow.codeId, day, userId), `end:${key}`, { [field]: 1 }, { ...insert, day });
+  const ended = await keyedCounter(ChannelCodeStat.collection, channelCodeStatId(follow.codeId, day, userId), `end:${key}`, { [field]: 1 }, { ...insert, day }, COUNTERS);
   const days = chinaDayNumber(at) - chinaDayNumber(follow.addedAt);
   if (days >= 30) {
     return ended;
@@ -69,6 +71,6 @@ export async function countCodeFollowEnd(props: { externalUserId: string; userId
   const lost = await keyedCounter(ChannelCodeStat.collection, channelCodeStatId(follow.codeId, follow.day, userId), `lost:${key}`, days < 7 ? { lost7: 1, lost30: 1 } : { lost30: 1 }, {
     ...insert,
     day: follow.day,
-  });
+  }, COUNTERS);
   return ended || lost;
 }

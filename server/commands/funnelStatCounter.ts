@@ -7,6 +7,8 @@ import keyedCounter from "./keyedCounter.ts";
 // external_userid of WeChat customers starts with "wm", of other corps' WeCom users with "wo".
 const EXTERNAL_ID = /^w[mo][A-Za-z0-9_-]{8,}$/;
 
+const COUNTERS = ["joins", "leaves", "lost7"] as const;
+
 interface Change {
   funnelId: string;
   chatId: string;
@@ -34,7 +36,7 @@ export async function countFunnelJoins({ funnelId, chatId, memberIds, version, a
         throw error;
       }
     }
-    if (await keyedCounter(FunnelStat.collection, funnelStatId(funnelId, day, chatId), `join:${memberId}:${version}`, { joins: 1 }, { funnelId, day, chatId })) {
+    if (await keyedCounter(FunnelStat.collection, funnelStatId(funnelId, day, chatId), `join:${memberId}:${version}`, { joins: 1 }, { funnelId, day, chatId }, COUNTERS)) {
       counted += 1;
     }
   }
@@ -57,14 +59,14 @@ export async function countFunnelLeaves({ funnelId, chatId, memberIds, version, 
   const day = chinaDate(at);
   let counted = 0;
   for (const memberId of customers) {
-    if (await keyedCounter(FunnelStat.collection, funnelStatId(funnelId, day, chatId), `leave:${memberId}:${version}`, { leaves: 1 }, { funnelId, day, chatId })) {
+    if (await keyedCounter(FunnelStat.collection, funnelStatId(funnelId, day, chatId), `leave:${memberId}:${version}`, { leaves: 1 }, { funnelId, day, chatId }, COUNTERS)) {
       counted += 1;
     }
     const joined = await FunnelMember.findById(`${chatId}:${memberId}`).lean();
     if (!joined || joined.joinedAt.getTime() > at.getTime() || chinaDayNumber(at) - chinaDayNumber(joined.joinedAt) >= 7) {
       continue;
     }
-    await keyedCounter(FunnelStat.collection, funnelStatId(joined.funnelId, joined.day, chatId), `lost:${memberId}:${joined.joinedAt.getTime()}`, { lost7: 1 }, { funnelId: joined.funnelId, day: joined.day, chatId });
+    await keyedCounter(FunnelStat.collection, funnelStatId(joined.funnelId, joined.day, chatId), `lost:${memberId}:${joined.joinedAt.getTime()}`, { lost7: 1 }, { funnelId: joined.funnelId, day: joined.day, chatId }, COUNTERS);
   }
   return counted;
 }

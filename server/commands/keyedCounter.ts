@@ -16,11 +16,14 @@ interface CounterCollection {
  * @param key what is being counted (an event's or a follow's key).
  * @param inc the fields to add to.
  * @param onInsert the fields a new counter starts with.
+ * @param counters every counter field of the document: a new one starts them at 0 (the driver's
+ *   upsert knows no schema defaults, and a read must not meet a missing count).
  * @returns true when this call counted, false when the key was counted before.
  */
-export default async function keyedCounter(collection: CounterCollection, id: string, key: string, inc: Record<string, number>, onInsert: Record<string, unknown>): Promise<boolean> {
+export default async function keyedCounter(collection: CounterCollection, id: string, key: string, inc: Record<string, number>, onInsert: Record<string, unknown>, counters: readonly string[]): Promise<boolean> {
+  const zeros = Object.fromEntries(counters.filter((field) => !(field in inc)).map((field) => [field, 0]));
   try {
-    const result = await collection.updateOne({ _id: id, keys: { $ne: key } }, { $inc: inc, $push: { keys: key }, $setOnInsert: onInsert }, { upsert: true });
+    const result = await collection.updateOne({ _id: id, keys: { $ne: key } }, { $inc: inc, $push: { keys: key }, $setOnInsert: { ...onInsert, ...zeros } }, { upsert: true });
     return result.modifiedCount + result.upsertedCount > 0;
   } catch (error) {
     if (isDuplicateKeyError(error)) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** A China date, YYYY-MM-DD, that exists on the calendar. */
 export const statsDay = z
-  .string()
+  .string({ error: "请填写日期（YYYY-MM-DD）" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD")
   .refine((text) => {
     const at = new Date(`${text}T00:00:00Z`);
