@@ -15,6 +15,16 @@ export interface BotStatusView {
   since: string | null;
 }
 
+/** The status as `GET /bot/status` answers it: with the login QR as an image while waiting. */
+export type BotStatusAnswer = BotStatusView & { qrImage: string | null };
+
+/** A draw the rule editor can link to. */
+export interface BotDrawOption {
+  slug: string;
+  name: string;
+  status: string;
+}
+
 /**
  * @param status the stored status, or null when no bot ever ran.
  * @returns the view.

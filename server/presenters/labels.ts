@@ -154,3 +154,18 @@ export const FULFILMENT_LABELS = {
   failed: "发放失败",
   cash: "现金转账",
 } as const;
+
+/** The group bot's states (控制台 → 群机器人). */
+export const BOT_STATE_LABELS = {
+  not_configured: "未配置",
+  starting: "启动中",
+  waiting_scan: "等待扫码登录",
+  logged_in: "已登录",
+  logged_out: "已掉线",
+  stopped: "已停止",
+} as const;
+/** What starts a bot rule, how a keyword matches, where a rule applies, what link it adds. */
+export const BOT_TRIGGER_LABELS = { keyword: "关键词回复", join: "入群欢迎" } as const;
+export const BOT_MATCH_LABELS = { exact: "完全匹配", contains: "包含" } as const;
+export const BOT_SCOPE_LABELS = { all: "全部群", groups: "指定群", funnel: "群活码的群" } as const;
+export const BOT_LINK_LABELS = { none: "不附链接", draw: "抽奖链接", funnel: "群活码链接" } as const;

@@ -1,10 +1,12 @@
 import type Router from "@koa/router";
+import QRCode from "qrcode";
 import { createRouter } from "../router.ts";
 import { createBotRule, updateBotRule } from "../../bot/botRuleEditor.ts";
 import { readBotStatus } from "../../bot/botStatus.ts";
 import { NotFoundError } from "../../errors.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { BotRule, type StoredBotRule } from "../../models/BotRule.ts";
+import { LuckyDraw } from "../../models/LuckyDraw.ts";
 import { presentBotRule, presentBotStatus } from "../../presenters/bot.ts";
 import { BotRuleCreateSchema, BotRuleIdSchema, BotRuleUpdateSchema } from "./botRulesSchema.ts";
 
@@ -17,7 +19,16 @@ export function botRulesRouter(): Router {
   const router = createRouter();
 
   router.get("/bot/status", async (ctx) => {
-    ctx.body = { data: presentBotStatus(await readBotStatus()) };
+    const status = presentBotStatus(await readBotStatus());
+    // The login QR drawn here, so the page needs no QR library and the text never leaves as a link.
+    const qrImage = status.qrcode ? await QRCode.toDataURL(status.qrcode, { margin: 1, width: 240 }) : null;
+    ctx.body = { data: { ...status, qrImage } };
+  });
+
+  // The draw picker of the rule editor: draws by name, newest first (the link uses the slug).
+  router.get("/bot/draw-options", async (ctx) => {
+    const draws = await LuckyDraw.find({}, { slug: 1, name: 1, status: 1 }).sort({ updatedAt: -1 }).limit(200).lean();
+    ctx.body = { data: draws.map((draw) => ({ slug: draw.slug, name: draw.name, status: draw.status })) };
   });
 
   router.get("/bot/rules", async (ctx) => {

@@ -3,6 +3,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
 import ConsoleLayout from "./layout/ConsoleLayout.vue";
 import { canOpen, landingPath } from "./layout/nav";
+import { botRoutes } from "./pages/bot/routes";
 import { channelCodeRoutes } from "./pages/channelCodes/routes";
 import { customerRoutes } from "./pages/customers/routes";
 import { funnelRoutes } from "./pages/funnels/routes";
@@ -24,6 +25,7 @@ const routes: RouteRecordRaw[] = [
       ...customerRoutes,
       ...channelCodeRoutes,
       ...funnelRoutes,
+      ...botRoutes,
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },
       { path: "quick-replies", name: "quickReplies", component: () => import("./pages/quickReplies/QuickRepliesPage.vue") },
       ...PLANNED_FEATURES.map(

@@ -26,6 +26,8 @@ export const NAV_AREAS: NavArea[] = [
   { name: "channelCodes", path: "/channel-codes", title: "渠道活码", roles: ["admin", "operator", "manager"] },
   { name: "funnels", path: "/funnels", title: "群活码", roles: ["admin", "operator", "manager"] },
   { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator"] },
+  // The group bot: operators write its rules; managers see what it says in their groups (bot is R for them).
+  { name: "bot", path: "/bot", title: "群机器人", roles: ["admin", "operator", "manager"] },
   { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator"] },
   { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator"] },
   { name: "tasks", path: "/tasks", title: "任务", roles: ["admin", "operator", "manager"] },
