@@ -15,6 +15,7 @@ import { sandboxWeChatOAuth } from "./sandbox/wechatOAuth.ts";
 import { wechatOAuthConfig } from "./wechat/oauth.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { startSandbox } from "./sandbox/boot.ts";
+import { startBotService } from "./bot/botService.ts";
 import { WeComClient } from "./wecom/client.ts";
 import { EventProcessor } from "./workers/eventProcessor.ts";
 
@@ -119,6 +120,13 @@ async function main(): Promise<void> {
   if (sandbox && wechatOAuth && !wechatOAuthConfig(env)) {
     wechatOAuth.apiBase = sandboxWeChatOAuth(`http://127.0.0.1:${port}`).apiBase;
   }
+  // The group bot (docs/bot.md): on the configured puppet, else the sandbox's on the mock puppet.
+  const botOptions = { origin: env.PUBLIC_URL ?? `http://localhost:${port}`, now: () => new Date(), onStored: () => processor?.kick() };
+  const bot = env.WECHATY_PUPPET
+    ? startBotService({ ...botOptions, puppet: env.WECHATY_PUPPET, puppetName: env.WECHATY_PUPPET, token: env.WECHATY_PUPPET_SERVICE_TOKEN })
+    : sandbox && processor
+      ? await sandbox.startBot(botOptions)
+      : null;
   log.info({ port, processor: processor !== null, scheduler: scheduler !== null }, `listening on http://localhost:${port} (callback: /wecom/callback)`);
   log.info(`console: http://localhost:${port}/console/  sidebar: http://localhost:${port}/sidebar/`);
   if (sandbox) {
@@ -135,6 +143,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
+    await bot?.stop();
     await processor?.stop();
     await scheduler?.stop();
     await sandbox?.close();
