@@ -6,6 +6,7 @@ import { inputOf, validate } from "../../middlewares/validate.ts";
 import { LuckyDraw } from "../../models/LuckyDraw.ts";
 import { DRAW_TOKEN_TTL_MS, personalDrawLink } from "../../security/drawTokens.ts";
 import { assertCustomer } from "../../security/authorization.ts";
+import { presentSidebarDraw, type SidebarDrawLink } from "../../presenters/sidebarDraw.ts";
 import { createRouter } from "../router.ts";
 
 const externalUserId = z.string().trim().min(1).max(128);
@@ -13,26 +14,6 @@ const DrawLinkSchema = z.object({
   body: z.object({ drawId: z.string().regex(/^[0-9a-f]{24}$/, "请选择抽奖活动"), externalUserId }),
 });
 const DRAWS_SHOWN = 20;
-
-/** A draw the guide may invite the open chat's customer to. */
-export interface SidebarDraw {
-  id: string;
-  name: string;
-  /** ISO. */
-  startsAt: string;
-  endsAt: string;
-}
-
-/** A personal link and the message the sidebar sends with it. */
-export interface SidebarDrawLink {
-  url: string;
-  /** ISO: when the link stops working. */
-  expiresAt: string;
-  title: string;
-  desc: string;
-  /** The same as plain text, for clients that send text only. */
-  text: string;
-}
 
 /**
  * The sidebar's "发抽奖链接": the draws running now, and a personal link (a signed 7-day token
@@ -48,7 +29,7 @@ export function sidebarDrawLinksRouter(options: { now: () => Date }): Router {
     const now = options.now();
     // Operator objects, few of them; the index on updatedAt keeps the newest first.
     const draws = await LuckyDraw.find({ status: "active", endsAt: { $gt: now } }, { name: 1, startsAt: 1, endsAt: 1 }).sort({ updatedAt: -1 }).limit(DRAWS_SHOWN).lean();
-    ctx.body = { data: draws.map((draw): SidebarDraw => ({ id: String(draw._id), name: draw.name, startsAt: draw.startsAt.toISOString(), endsAt: draw.endsAt.toISOString() })) };
+    ctx.body = { data: draws.map(presentSidebarDraw) };
   });
 
   router.post("/draw-links", validate(DrawLinkSchema), async (ctx) => {

@@ -4,6 +4,7 @@ import type { PresentedRedemption } from "@server/presenters/benefit";
 import type { PresentedQuickReply, PresentedQuickReplyFolder } from "@server/presenters/quickReply";
 import type { PresentedAuthOptions, PresentedMe } from "@server/presenters/session";
 import type { SidebarCustomer, SidebarNote } from "@server/presenters/sidebarCustomer";
+import type { SidebarDraw, SidebarDrawLink } from "@server/presenters/sidebarDraw";
 import type { SidebarGroup } from "@server/presenters/sidebarGroup";
 import type { PresentedDevContexts } from "@server/presenters/standIn";
 import type { NamedTag, SidebarTagGroup } from "@server/presenters/tag";
@@ -30,4 +31,6 @@ export const sidebarApi = {
   quickReplies: (params: { q?: string; folderId?: string; page: number; pageSize: number }): Promise<Paged<PresentedQuickReply>> =>
     api.paged<PresentedQuickReply>(`/api/sidebar/quick-replies${query(params)}`),
   devContexts: () => api.get<PresentedDevContexts>("/api/sidebar/jssdk/dev-contexts"),
+  draws: () => api.get<SidebarDraw[]>("/api/sidebar/draws"),
+  drawLink: (drawId: string, externalUserId: string) => api.post<SidebarDrawLink>("/api/sidebar/draw-links", { drawId, externalUserId }),
 };
