@@ -14,6 +14,10 @@ import { configureDrawOrigin } from "./security/drawTokens.ts";
 import { sandboxWeChatOAuth } from "./sandbox/wechatOAuth.ts";
 import { wechatOAuthConfig } from "./wechat/oauth.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
+import { configureWeChatPay } from "./commands/cashPayout.ts";
+import { sandboxWeChatPayConfig } from "./sandbox/wechatpay/keys.ts";
+import { WeChatPayClient } from "./wechatpay/client.ts";
+import { wechatPayConfigFromEnv } from "./wechatpay/config.ts";
 import { startSandbox } from "./sandbox/boot.ts";
 import { startBotService } from "./bot/botService.ts";
 import { WeComClient } from "./wecom/client.ts";
@@ -61,6 +65,20 @@ async function main(): Promise<void> {
   const processor = env.EVENT_PROCESSOR
     ? new EventProcessor({ context: { wecom, now: () => new Date(), agentId: corp.agentId }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
     : null;
+
+  // Cash prizes (docs/wechatpay.md): the merchant's credentials, else the sandbox's stand-in, else off.
+  // Set before the scheduler, whose poll jobs use it.
+  const realPay = wechatPayConfigFromEnv(env);
+  const sandboxPay = !realPay && sandbox !== null;
+  const payConfig = realPay ?? (sandboxPay ? sandboxWeChatPayConfig(`http://127.0.0.1:${env.PORT}`) : null);
+  configureWeChatPay(payConfig ? new WeChatPayClient(payConfig) : null);
+  if (realPay) {
+    log.info({ mchId: realPay.mchId }, "WeChat Pay configured: cash prizes are paid by transfer bills");
+  } else if (sandboxPay) {
+    log.warn("WeChat Pay: the sandbox stand-in (/sandbox/wechatpay) answers for it; no money moves");
+  } else {
+    log.warn("WeChat Pay not configured (WECHATPAY_*): cash prizes cannot be created");
+  }
 
   const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date(), agentId: corp.agentId }) : null;
 
@@ -116,6 +134,9 @@ async function main(): Promise<void> {
   processor?.start();
   const address = server.address();
   port = typeof address === "object" && address ? address.port : env.PORT;
+  if (sandboxPay && port !== env.PORT) {
+    configureWeChatPay(new WeChatPayClient(sandboxWeChatPayConfig(`http://127.0.0.1:${port}`)));
+  }
   configureDrawOrigin(`http://localhost:${port}`);
   if (sandbox && wechatOAuth && !wechatOAuthConfig(env)) {
     wechatOAuth.apiBase = sandboxWeChatOAuth(`http://127.0.0.1:${port}`).apiBase;
