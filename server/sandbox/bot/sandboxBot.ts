@@ -6,6 +6,7 @@ import { startBotService, type BotService } from "../../bot/botService.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { getLogger } from "../../logging/logger.ts";
 import { SandboxGroup } from "../models/index.ts";
+import { ensureSandboxBotRules } from "./sandboxBotRules.ts";
 
 // Made per line: a logger taken at import would miss the root logger configured later (boot, tests).
 const log = () => getLogger("lifecycle", { component: "sandbox-bot" });
@@ -52,6 +53,7 @@ export async function startSandboxBot(options: { origin: string; now: () => Date
   // A member already in a room when it is first mirrored is there silently; later members join
   // through room-join, so the bot welcomes them as it would a real joiner.
   const mirror = async () => {
+    await ensureSandboxBotRules();
     const groups = await SandboxGroup.find({ dismissed: false }, { chat_id: 1, name: 1, member_list: 1 }).limit(500).lean();
     for (const group of groups) {
       const roomId = roomIdOf(group.chat_id);
