@@ -1,19 +1,11 @@
-// Channel live codes (渠道活码): the list and editor, who answers now, and adds per guide per day.
-import type { PresentedAnswering, PresentedChannelCode, PresentedChannelCodeDay } from "@server/presenters/channelCode";
+// Channel live codes (渠道活码): the list and editor and who answers now (statistics: channelCodeStats.ts).
+import type { PresentedAnswering, PresentedChannelCode } from "@server/presenters/channelCode";
 import type { PresentedDeletion } from "@server/presenters/deletion";
 import { api, query } from "@shared/api";
 import { consoleUrl, segment, type PageQuery } from "./base";
 
 /** The body of `POST /channel-codes` and `PUT /channel-codes/:id`. */
 export type ChannelCodeBody = Pick<PresentedChannelCode, "name" | "channel" | "type" | "storeId" | "guides" | "backupGuides" | "dailyCap" | "skipVerify" | "welcome" | "tagIds">;
-
-/** What `GET /channel-codes/:id/stats` answers. */
-export interface ChannelCodeStats {
-  from: string;
-  to: string;
-  days: PresentedChannelCodeDay[];
-  total: number;
-}
 
 /** Channel codes, searched by name, channel or state, newest first. */
 export const fetchChannelCodes = (params: PageQuery & { q?: string }) => api.paged<PresentedChannelCode>(consoleUrl(`/channel-codes${query(params)}`));
@@ -29,6 +21,3 @@ export const deleteChannelCode = (id: string) => api.delete<PresentedDeletion>(c
 
 /** Who the schedule has answering now, today's adds per guide and the next switch. */
 export const fetchAnswering = (id: string) => api.get<PresentedAnswering>(consoleUrl(`/channel-codes/${segment(id)}/answering`));
-
-/** Adds per guide per China day (the last 30 days unless a range is given). */
-export const fetchChannelCodeStats = (id: string, range: { from?: string; to?: string } = {}) => api.get<ChannelCodeStats>(consoleUrl(`/channel-codes/${segment(id)}/stats${query(range)}`));
