@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ChannelCode } from "../../server/models/ChannelCode.ts";
 import { Customer } from "../../server/models/Customer.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Follow } from "../../server/models/Follow.ts";
+import { Funnel } from "../../server/models/Funnel.ts";
 import { Group } from "../../server/models/Group.ts";
 import { Member } from "../../server/models/Member.ts";
 import { NonMemberOrder } from "../../server/models/NonMemberOrder.ts";
@@ -10,6 +12,7 @@ import { Order } from "../../server/models/Order.ts";
 import { Segment } from "../../server/models/Segment.ts";
 import { TagRule } from "../../server/models/TagRule.ts";
 import { runDemo, type DemoProgress } from "../../server/sandbox/demo/run.ts";
+import { DEMO_FUNNEL } from "../../server/sandbox/demo/funnel.ts";
 import type { DemoStatus } from "../../server/sandbox/demo/runner.ts";
 import { OPERATOR } from "../../server/sandbox/demoData.ts";
 import { SandboxCustomer, SandboxGroup } from "../../server/sandbox/models/index.ts";
@@ -35,7 +38,9 @@ describe("sandbox demo scenario", function () {
     assert.equal(summary.pendingEvents, 0);
     assert.equal(await SandboxCustomer.countDocuments(), 80);
     assert.equal(await Customer.countDocuments(), 80, "every add reached the product");
-    assert.equal(await Follow.countDocuments({ status: "active", state: { $ne: "" } }), 80);
+    // Every add came through a channel code; a few of the 渠道活码 customers deleted or were deleted since.
+    assert.equal(await Follow.countDocuments({ state: { $ne: "" } }), 80);
+    assert.equal(await Follow.countDocuments({ status: "active", state: { $ne: "" } }), 80 - summary.channelCodes.deleted);
     assert.ok((await Follow.countDocuments({ "tagIds.0": { $exists: true } })) > 40, "guides' tags and the source rule's tags");
 
     const members = await Member.find({ mergedInto: null }).lean();
@@ -50,7 +55,7 @@ describe("sandbox demo scenario", function () {
     assert.ok(summary.groupJoins > 10, `joins: ${summary.groupJoins}`);
     const groups = await Group.find().lean();
     const inGroups = groups.flatMap((group) => group.members.filter((member) => member.type === "customer" && member.status === "in"));
-    assert.equal(inGroups.length, summary.groupJoins);
+    assert.equal(inGroups.length, summary.groupJoins + summary.funnel.joins);
     for (const group of groups) {
       assert.equal(group.memberVersion, (await SandboxGroup.findById(group.chatId).lean())?.member_version, `${group.name}: deltas applied in order`);
     }
@@ -65,6 +70,21 @@ describe("sandbox demo scenario", function () {
     const liveFollows = await Follow.find({ state: "brand-live" }).lean();
     assert.ok(liveFollows.every((follow) => rule?.tagIds.every((tagId) => follow.tagIds.includes(tagId))), "the rule tagged the live stream's customers");
     assert.equal(await Employee.countDocuments({ role: "admin" }), 0, "the demo's login makes nobody the first admin");
+    // The operator's 渠道活码 (schedules, caps, welcomes) with four weeks of adds, and the funnel that filled and rotated.
+    const codes = await ChannelCode.find().lean();
+    assert.deepEqual(codes.map((code) => code.name).sort(), ["南京西路店·门店活码", "天猫售后卡", "抖音直播间·粉丝福利码"].sort());
+    assert.ok(codes.every((code) => code.configId && code.welcome?.text.includes("{客户昵称}")), "each code is in WeCom and greets by name");
+    assert.ok(codes.some((code) => code.guides.some((guide) => guide.slots.length > 0) && code.dailyCap), "weekly shifts and a daily cap");
+    assert.equal(summary.channelCodes.adds, 12);
+    const codeFollows = await Follow.find({ state: { $in: codes.map((code) => code.state) } }).lean();
+    assert.equal(codeFollows.length, 12, JSON.stringify(codeFollows.map((follow) => [follow.externalUserId, follow.userId, follow.state, follow.status])));
+    assert.equal(summary.funnel.joins, 12);
+    const funnel = await Funnel.findOne({ slug: DEMO_FUNNEL.slug }).lean();
+    assert.ok(funnel?.joinWay, "the funnel has its join way");
+    assert.equal(funnel.stats.joins, 12, "every join through the landing page counted once");
+    const [first, second] = funnel.groups;
+    assert.ok(first && second && first.memberCount >= funnel.threshold && second.memberCount > 1, `the first group filled and the funnel moved on: ${JSON.stringify(funnel.groups.map((group) => group.memberCount))}`);
+    assert.ok(!funnel.joinWay.chatIds.includes(first.chatId ?? ""), "the full group left the join way");
     assert.equal(steps.at(-1)?.step, "done");
     assert.equal(steps.at(-1)?.done, steps.at(-1)?.total);
 
@@ -72,6 +92,8 @@ describe("sandbox demo scenario", function () {
     await sandbox.settle();
     assert.equal(again.customersAdded, 0);
     assert.equal(again.groupJoins, 0);
+    assert.equal(again.channelCodes.adds, 0);
+    assert.equal(again.funnel.joins, 0);
     assert.equal(again.orders.created, 0);
     assert.equal(await Customer.countDocuments(), 80);
     assert.equal(await Order.countDocuments(), orders);

@@ -5,22 +5,26 @@
 // the stores' customer groups (add_member callbacks). Guides tag customers while accepting them (on
 // WeCom's side, so the product reads the tags with the customer); the managers and the operator
 // get their roles through the role command, and the operator, logged in at the console, adds an
-// auto-tag rule for the live stream's code and saved segments. So the console's members, segments,
-// KPIs and org pages all have something to show.
+// auto-tag rule for the live stream's code and saved segments. The operator also creates three
+// 渠道活码 with schedules, caps and welcome messages that customers added through over the last
+// four weeks (some deleted since), and a 群活码 funnel whose first group fills and rotates. So the
+// console's members, segments, KPIs, org, channel-code and funnel pages all have something to show.
 //
 // Random choices are seeded from each customer's id, so running the demo again adds what is
 // missing (customers up to the target, their orders and joins) and changes nothing else.
 import { getLogger } from "../../logging/logger.ts";
 import type { SandboxContext } from "../actions/context.ts";
 import { seedCorp, type SeedSummary } from "../actions/seed.ts";
+import { addChannelCodes, type ChannelCodeCounts } from "./channelCodes.ts";
 import { addCustomers, customerPlans } from "./customers.ts";
+import { fillFunnel, type FunnelCounts } from "./funnel.ts";
 import { joinGroups } from "./groups.ts";
 import { saveSegments, setUpOperator } from "./operator.ts";
 import { importOrders, type OrderCounts } from "./orders.ts";
 import { productCounts, waitForProduct, type ProductCounts } from "./product.ts";
 import { SandboxCustomer } from "../models/index.ts";
 
-export type DemoStep = "seed" | "customers" | "processing" | "orders" | "groups" | "segments" | "done";
+export type DemoStep = "seed" | "channels" | "customers" | "processing" | "orders" | "groups" | "funnel" | "segments" | "done";
 
 /** Where the demo is, for a progress bar. */
 export interface DemoProgress {
@@ -51,7 +55,11 @@ export interface DemoOptions {
 export interface DemoSummary {
   seeded: SeedSummary;
   customersAdded: number;
+  /** The operator's 渠道活码 and the customers added (and deleted) through them, part of customersAdded. */
+  channelCodes: ChannelCodeCounts;
   groupJoins: number;
+  /** Joins through the 群活码 funnel's landing page (not in groupJoins). */
+  funnel: FunnelCounts;
   orders: OrderCounts;
   /** What the product holds afterwards. */
   product: ProductCounts;
@@ -74,16 +82,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const targetOrders = options.orders ?? 6000;
   const groupShare = options.groupShare ?? 0.4;
   const processingTimeoutMs = options.processingTimeoutMs ?? 90_000;
-  const progress = tracker(options.onProgress, targetCustomers + targetOrders + Math.round(targetCustomers * groupShare) + 3);
+  // The channel codes' four weeks of adds are part of the customers; the funnel's joins come on top.
+  const channelAdds = Math.min(targetCustomers, Math.max(12, Math.round(targetCustomers * 0.1)));
+  const funnelJoins = Math.min(100, Math.max(12, Math.round(targetCustomers * 0.05)));
+  const progress = tracker(options.onProgress, targetCustomers + targetOrders + Math.round(targetCustomers * groupShare) + funnelJoins + 3);
 
   const seeded = await seedCorp(context);
   const operator = await setUpOperator(options.callbackUrl, now());
   progress.advance(1);
 
+  progress.step("channels", "运营创建渠道活码（门店活码、抖音直播、天猫售后卡），近四周的客户经活码添加");
+  const channelCodes = operator ? await addChannelCodes(context, operator, channelAdds, { concurrency: options.concurrency ?? 48, processingTimeoutMs }) : { codes: 0, adds: 0, deleted: 0 };
+  progress.advance(channelCodes.adds);
+
   const toAdd = Math.max(0, targetCustomers - (await SandboxCustomer.countDocuments()));
   progress.step("customers", `${toAdd} 位微信用户扫码添加导购`);
   const added = await addCustomers(context, toAdd, options.concurrency ?? 48, () => progress.advance(1));
-  progress.advance(targetCustomers - toAdd);
+  progress.advance(Math.max(0, targetCustomers - toAdd - channelCodes.adds));
 
   // Orders need the product's follows (a member's guides and tags come from them).
   progress.step("processing", "等待产品处理回调事件");
@@ -103,6 +118,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     planned: (count) => progress.replan(Math.round(targetCustomers * groupShare), count),
     joined: () => progress.advance(1),
   });
+  await waitForProduct(processingTimeoutMs);
+
+  progress.step("funnel", "客户打开群活码落地页，长按识别加入抖音粉丝群（群满自动换群）");
+  const funnel = operator ? await fillFunnel(context, operator, funnelJoins, processingTimeoutMs) : { joins: 0, groups: {} };
+  progress.advance(funnelJoins);
   const pendingEvents = await waitForProduct(processingTimeoutMs);
 
   progress.step("segments", "保存示例人群");
@@ -113,8 +133,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
   const summary: DemoSummary = {
     seeded,
-    customersAdded: added,
+    customersAdded: added + channelCodes.adds,
+    channelCodes,
     groupJoins,
+    funnel,
     orders,
     product: await productCounts(),
     pendingEvents,
