@@ -4,11 +4,14 @@ import crypto from "node:crypto";
 import { ConflictError, NotConfiguredError, NotFoundError, ValidationError } from "../errors.ts";
 import { getLogger } from "../logging/logger.ts";
 import { CashBillNo, CashTransfer, type BillState } from "../models/CashTransfer.ts";
-import { presentCashTransfer, type CashTransferView } from "../presenters/cashTransfer.ts";
+import { cashTransferView, type CashTransferView } from "../domain/cashTransfer.ts";
+import { CASH_TRANSFER_STATE_LABELS } from "../presenters/labels.ts";
 import type { WeChatPayClient } from "../wechatpay/client.ts";
 import { createBill, isSettled, scheduleNext, type StoredTransfer } from "./cashTransferAdvancer.ts";
 
-export type { CashTransferView } from "../presenters/cashTransfer.ts";
+export type { CashTransferView } from "../domain/cashTransfer.ts";
+
+const presentCashTransfer = (transfer: StoredTransfer, now: Date) => cashTransferView(transfer, now, CASH_TRANSFER_STATE_LABELS);
 
 /** From 2,000 元 WeChat Pay requires the payee's encrypted real name (wecom-reference §7.2), which we do not have. */
 export const CASH_MAX_FEN = 200_000 - 1;

@@ -1,6 +1,6 @@
 import { getLogger } from "../logging/logger.ts";
 import { CashTransfer, FINAL_BILL_STATES, type BillState, type CashTransferAttrs } from "../models/CashTransfer.ts";
-import { CONFIRM_WINDOW_MS } from "../presenters/cashTransfer.ts";
+import { CONFIRM_WINDOW_MS } from "../domain/cashTransfer.ts";
 import type { PayCall, TransferBill, WeChatPayClient } from "../wechatpay/client.ts";
 import { backoffMs, schedulePoll } from "./cashTransferTimer.ts";
 

@@ -1,8 +1,7 @@
 import mongoose, { type InferSchemaType } from "mongoose";
+import { BILL_STATES, FINAL_BILL_STATES, type BillState } from "../domain/cashTransfer.ts";
 
-/** WeChat Pay's transfer-bill states (wecom-reference §7.2). */
-export const BILL_STATES = ["ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED"] as const;
-export type BillState = (typeof BILL_STATES)[number];
+export { BILL_STATES, FINAL_BILL_STATES, type BillState };
 
 /**
  * Where a payout stands on our side. `creating`: a create was sent and its answer is not known
@@ -71,9 +70,6 @@ cashTransferSchema.index({ drawId: 1, createdAt: -1 });
 
 export type CashTransferAttrs = InferSchemaType<typeof cashTransferSchema> & { _id: string };
 export const CashTransfer = mongoose.model("CashTransfer", cashTransferSchema);
-
-/** Bill states after which WeChat Pay never changes the bill again. */
-export const FINAL_BILL_STATES: readonly BillState[] = ["SUCCESS", "FAIL", "CANCELLED"];
 
 /**
  * out_bill_no → winId, so a notification (which names only the bill) finds its payout by key.

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import type { CashTransferState } from "../../domain/cashTransfer.ts";
 import { CASH_TRANSFER_STATE_LABELS } from "../../presenters/labels.ts";
 import { page, pageSize } from "./fields.ts";
 
-const STATES = Object.keys(CASH_TRANSFER_STATE_LABELS) as [keyof typeof CASH_TRANSFER_STATE_LABELS, ...(keyof typeof CASH_TRANSFER_STATE_LABELS)[]];
+const STATES = Object.keys(CASH_TRANSFER_STATE_LABELS) as [CashTransferState, ...CashTransferState[]];
 
 export const CashTransferListSchema = z.object({
   query: z.object({
