@@ -26,6 +26,8 @@ const routes: RouteRecordRaw[] = [
       ...channelCodeRoutes,
       ...funnelRoutes,
       ...botRoutes,
+      // 现金奖励发放 (docs/wechatpay.md): in the draws area; the draw pages link here and embed it per draw.
+      { path: "draws/cash-transfers", name: "cashTransfers", component: () => import("./pages/draws/CashTransfers.vue"), meta: { title: "现金奖励发放" } },
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },
       { path: "quick-replies", name: "quickReplies", component: () => import("./pages/quickReplies/QuickRepliesPage.vue") },
       ...PLANNED_FEATURES.map(
