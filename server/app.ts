@@ -12,7 +12,7 @@ import type { ChangeStreamOptions } from "./routes/sidebar/changes.ts";
 import { sidebarRouter } from "./routes/sidebar/index.ts";
 import { healthRouter } from "./routes/health.ts";
 import { landingRouter } from "./routes/landing/index.ts";
-import { drawRouter } from "./routes/draw/index.ts";
+import { drawRouter, type DrawRateLimits } from "./routes/draw/index.ts";
 import type { WeChatOAuthConfig } from "./wechat/oauth.ts";
 import { callbackRouter } from "./routes/wecom/callback.ts";
 import { wechatPayNotifyRouter } from "./routes/wechatpay/notify.ts";
@@ -55,6 +55,8 @@ export interface AppOptions {
   changes?: ChangeStreamOptions;
   /** The official account for WeChat web OAuth on the draw page (the sandbox's stand-in in sandbox mode); null: off. */
   wechatOAuth?: WeChatOAuthConfig | null;
+  /** The draw page's per-client rate limits (benches raise them); unset: the defaults in routes/draw. */
+  drawRateLimits?: Partial<DrawRateLimits>;
   /** Told when a callback stored a new event. */
   onEventStored?: () => void;
   now?: () => Date;
@@ -81,7 +83,7 @@ export function createApp(options: AppOptions): Koa {
     healthRouter(),
     landingRouter({ now }),
     wechatPayNotifyRouter({ now }),
-    drawRouter({ now, wechat: options.wechatOAuth ?? null, publicUrl, frontendDir: options.frontendDir ?? null }),
+    drawRouter({ now, wechat: options.wechatOAuth ?? null, publicUrl, frontendDir: options.frontendDir ?? null, rateLimits: options.drawRateLimits }),
     callbackRouter({
       secrets: options.callbackSecrets,
       recorder: new EventRecorder({ onStored: options.onEventStored }),

@@ -20,9 +20,21 @@ export interface DrawRouterOptions {
   wechat: WeChatOAuthConfig | null;
   /** PUBLIC_URL (redirect_uri and the same-origin check); unset: the request's own origin. */
   publicUrl?: string | undefined;
-  /** sidebar/dist, where the built `draw` page lives; null serves a 503. */
+  /** sidebar/dist, where the built `draw` page lives; null serves a 404. */
   frontendDir: string | null;
+  /** Requests per client per minute; benches raise them (a hundred "phones" share one address there). */
+  rateLimits?: Partial<DrawRateLimits>;
 }
+
+/** Per client (ctx.ip) and minute: the page, the state read, draws, and the other writes. */
+export interface DrawRateLimits {
+  page: number;
+  state: number;
+  draws: number;
+  writes: number;
+}
+
+const RATE_LIMITS: DrawRateLimits = { page: 120, state: 600, draws: 120, writes: 30 };
 
 const MINUTE_MS = 60_000;
 const slug = z.string().regex(/^[a-z0-9-]{3,40}$/, "不是有效的抽奖活动");
@@ -79,12 +91,14 @@ function participantOrRefuse(ctx: Context, slugValue: string, now: Date): DrawPa
  */
 export function drawRouter(options: DrawRouterOptions): Router {
   const router = createRouter();
+  const limits = { ...RATE_LIMITS, ...options.rateLimits };
+  const perMinute = (max: number) => rateLimit({ windowMs: MINUTE_MS, max });
   const json = [apiResponse(), jsonBody({ limit: "8kb" })] as const;
   // Koa 3's ctx.origin is the request's Origin header, not this site; the host is believed from
   // X-Forwarded-Host only with TRUST_PROXY.
   const origin = (ctx: Context) => options.publicUrl ?? `${ctx.protocol}://${ctx.host}`;
 
-  router.get("/draw/:slug", rateLimit({ windowMs: MINUTE_MS, max: 120 }), validate(PageSchema), async (ctx) => {
+  router.get("/draw/:slug", perMinute(limits.page), validate(PageSchema), async (ctx) => {
     const { params, query } = inputOf(ctx, PageSchema);
     const now = options.now();
     if (query.t !== undefined) {
@@ -106,7 +120,7 @@ export function drawRouter(options: DrawRouterOptions): Router {
     ctx.body = page.html;
   });
 
-  router.get("/draw/:slug/oauth/callback", rateLimit({ windowMs: MINUTE_MS, max: 60 }), async (ctx) => {
+  router.get("/draw/:slug/oauth/callback", perMinute(limits.writes * 2), async (ctx) => {
     const parsed = CallbackSchema.safeParse({ params: ctx.params, query: ctx.query });
     const slugValue = slug.safeParse(ctx.params.slug).success ? (ctx.params.slug as string) : null;
     if (!slugValue || !options.wechat) {
@@ -126,21 +140,21 @@ export function drawRouter(options: DrawRouterOptions): Router {
     }
   });
 
-  router.get("/draw/:slug/api/state", ...json, rateLimit({ windowMs: MINUTE_MS, max: 600 }), validate(SlugSchema), async (ctx) => {
+  router.get("/draw/:slug/api/state", ...json, perMinute(limits.state), validate(SlugSchema), async (ctx) => {
     const { params } = inputOf(ctx, SlugSchema);
     const now = options.now();
     ctx.set("Cache-Control", "no-store");
     ctx.body = { data: await readDrawPage({ slug: params.slug, participant: participantOf(ctx, params.slug, now), now }) };
   });
 
-  router.post("/draw/:slug/api/draws", ...json, rateLimit({ windowMs: MINUTE_MS, max: 120 }), sameOrigin(options.publicUrl), validate(DrawSchema), async (ctx) => {
+  router.post("/draw/:slug/api/draws", ...json, perMinute(limits.draws), sameOrigin(options.publicUrl), validate(DrawSchema), async (ctx) => {
     const { params, body } = inputOf(ctx, DrawSchema);
     const now = options.now();
     const participant = participantOrRefuse(ctx, params.slug, now);
     ctx.body = { data: await takeDraw({ slug: params.slug, participant, requestId: body.requestId, now }) };
   });
 
-  router.post("/draw/:slug/api/wins/:winId/address", ...json, rateLimit({ windowMs: MINUTE_MS, max: 30 }), sameOrigin(options.publicUrl), validate(AddressSchema), async (ctx) => {
+  router.post("/draw/:slug/api/wins/:winId/address", ...json, perMinute(limits.writes), sameOrigin(options.publicUrl), validate(AddressSchema), async (ctx) => {
     const { params, body } = inputOf(ctx, AddressSchema);
     const now = options.now();
     const participant = participantOrRefuse(ctx, params.slug, now);
@@ -151,7 +165,7 @@ export function drawRouter(options: DrawRouterOptions): Router {
 
   // The cash confirmation's data (package_info, mch id, app id) for requestMerchantTransfer;
   // only for the participant's own win.
-  router.get("/draw/:slug/api/wins/:winId/cash", ...json, rateLimit({ windowMs: MINUTE_MS, max: 120 }), validate(WinSchema), async (ctx) => {
+  router.get("/draw/:slug/api/wins/:winId/cash", ...json, perMinute(limits.state), validate(WinSchema), async (ctx) => {
     const { params } = inputOf(ctx, WinSchema);
     const now = options.now();
     const participant = participantOrRefuse(ctx, params.slug, now);
