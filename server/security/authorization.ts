@@ -37,7 +37,7 @@ export type Area =
   | "losses"
   | "channel_codes"
   | "bot"
-  | "cash_transfers"
+  | "draws"
   | "cash_transfers"
   | "sidebar";
 
@@ -71,8 +71,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   bot: { admin: RW, operator: RW, manager: R },
   // Cash prizes' WeChat Pay transfers: admins and operators follow and retry them.
   cash_transfers: { admin: RW, operator: RW },
-  // Cash prizes' WeChat Pay transfers: admins and operators follow and retry them.
-  cash_transfers: { admin: RW, operator: RW },
+  // Lucky draws (抽奖): operators run them; managers read their stores' winners (drawWinnerScope).
+  draws: { admin: RW, operator: RW, manager: R },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
@@ -298,4 +298,22 @@ export async function channelCodeScopeFilter(actor: Actor): Promise<Record<strin
   }
   const userIds = actor.role === "manager" ? await employeesInScope(actor) : [actor.userId ?? ""];
   return { $or: [{ storeId: { $in: actor.role === "manager" ? actor.scopeStoreIds : [] } }, { "guides.userId": { $in: userIds } }, { backupGuides: { $in: userIds } }] };
+}
+
+/**
+ * Which draw winners an actor may see: everyone for admins and operators; for a manager, the
+ * customers the guides of their stores follow (winners known only by WeChat are not theirs).
+ *
+ * @param actor who asks.
+ * @returns external user ids to keep, or null for all.
+ */
+export async function drawWinnerScope(actor: Actor): Promise<string[] | null> {
+  if (seesAll(actor)) {
+    return null;
+  }
+  const userIds = actor.role === "manager" ? await employeesInScope(actor) : [];
+  if (userIds.length === 0) {
+    return [];
+  }
+  return Follow.distinct("externalUserId", { userId: { $in: userIds }, status: "active" });
 }

@@ -8,10 +8,10 @@ import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
 import { botRulesRouter } from "./botRules.ts";
 import { cashTransfersRouter } from "./cashTransfers.ts";
-import { cashTransfersRouter } from "./cashTransfers.ts";
 import { channelCodesRouter } from "./channelCodes.ts";
 import { channelCodeStatsRouter } from "./channelCodeStats.ts";
 import { customersRouter } from "./customers.ts";
+import { drawsRouter } from "./draws.ts";
 import { eventsRouter } from "./events.ts";
 import { funnelsRouter } from "./funnels.ts";
 import { funnelStatsRouter } from "./funnelStats.ts";
@@ -64,8 +64,8 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["channel_codes", channelCodeStatsRouter(options)],
     ["channel_codes", channelCodesRouter(options)],
     ["cash_transfers", cashTransfersRouter(options)],
-    ["cash_transfers", cashTransfersRouter(options)],
     ["bot", botRulesRouter()],
+    ["draws", drawsRouter(options)],
   ];
   for (const [area, child] of children) {
     // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes
