@@ -49,6 +49,7 @@ export function startBotService(options: BotServiceOptions): BotService {
     ...(options.token ? { puppetOptions: { token: options.token } } : {}),
   } as WechatyOptions);
   setActiveBot({ bot, puppet: puppetName, origin: options.origin });
+  let stopping = false;
   const status = (change: Parameters<typeof updateBotStatus>[0]) => updateBotStatus(change, now());
   const guarded =
     <A extends unknown[]>(what: string, listener: (...args: A) => Promise<void>) =>
@@ -78,6 +79,11 @@ export function startBotService(options: BotServiceOptions): BotService {
     await status({ state: "logged_in", userName: user.name(), logoutReason: null, qrcode: null });
   }));
   bot.on("logout", guarded("logout", async (_user: ContactInterface, reason?: string) => {
+    if (stopping) {
+      // Our own stop logs the account out; that is no outage.
+      log().info({ puppet: puppetName }, "bot logged out (stopping)");
+      return;
+    }
     // The line an operator greps for: nothing is answered in groups until someone logs in again.
     log().warn({ puppet: puppetName, reason: reason ?? null }, "bot LOGGED OUT: groups get no welcomes or replies until the account logs in again (控制台 → 群机器人)");
     await status({ state: "logged_out", logoutReason: reason ?? "未说明原因", qrcode: null });
@@ -133,6 +139,7 @@ export function startBotService(options: BotServiceOptions): BotService {
     started,
     async stop() {
       await started;
+      stopping = true;
       setActiveBot(null);
       await bot.stop().catch((error: unknown) => log().warn({ err: error }, "bot stop failed"));
       await status({ state: "stopped", qrcode: null }).catch(() => undefined);
