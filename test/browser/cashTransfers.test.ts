@@ -33,7 +33,7 @@ describe("the console's 现金奖励发放 in a browser", function () {
     await page.goto(`${suite.server.url}/console/`);
     await byTest(page, "login-qr").click();
     await byTest(page, "nav-draws").waitFor();
-    await page.evaluate(() => (window.location.hash = "#/draws/cash-transfers"));
+    await page.evaluate('window.location.hash = "#/draws/cash-transfers"');
     await byTest(page, "cash-state").first().waitFor();
     assert.deepEqual(await byTest(page, "cash-state").allTextContents(), ["失败", "待确认"]);
     const text = await byTest(page, "cash-transfers").textContent();
@@ -45,7 +45,7 @@ describe("the console's 现金奖励发放 in a browser", function () {
     payApi().post(BILLS).reply(() => signedReply(bill("W665f1c2b9d3e4a00bbbbbbb2", "WAIT_USER_CONFIRM", { package_info: "p2" })));
     await byTest(page, "cash-retry").click();
     await page.locator(".el-message", { hasText: "已重新发起转账：待确认" }).waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-test="cash-state"]')].every((tag) => tag.textContent?.trim() === "待确认"));
+    await page.waitForFunction(`[...document.querySelectorAll('[data-test="cash-state"]')].every((tag) => tag.textContent.trim() === "待确认")`);
     await page.setViewportSize({ width: 400, height: 800 });
     await screenshot(page, "cash-transfers-400.png");
 
