@@ -20,9 +20,11 @@ import { Group } from "../../server/models/Group.ts";
 import { GROUPS, OPERATOR } from "../../server/sandbox/demoData.ts";
 import { SandboxGroup } from "../../server/sandbox/models/index.ts";
 import { waitFor } from "../../server/utils/async.ts";
+import { bandedPng } from "../../server/sandbox/demo/pictures.ts";
 import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
 import { byTest, chromiumPath, FRONTEND_DIR } from "../support/browser.ts";
 import { resetDatabase } from "../support/hooks.ts";
+import { API_TOKEN, consoleSend } from "../support/server.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DOCS_SHOTS = path.join(ROOT, "docs", "screenshots");
@@ -136,6 +138,19 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     const code = await ChannelCode.findOne({ name: CODE_NAME }).lean();
     assert.ok(code?.configId, "the code holds WeCom's config_id");
     assert.equal(code.welcome?.text, "您好 {客户昵称}，欢迎来到直播间！回复「福利」领取新人券。");
+    // The editor keeps attachments it does not edit; the operator's picture, link and mini-program
+    // card go in through the same API (POST /channel-code-images, PUT /channel-codes/:id).
+    const image = await consoleSend(sandbox.server, "POST", "/api/console/channel-code-images", { filename: "live.png", contentType: "image/png", dataBase64: bandedPng(480, 300, [214, 94, 120]).toString("base64") });
+    assert.equal(image.status, 201, JSON.stringify(image.body));
+    const imageId = (image.body.data as { id: string }).id;
+    const current = (await (await fetch(`${base}/api/console/channel-codes/${String(code._id)}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).json()) as { data: Record<string, unknown> };
+    const attachments = [
+      { type: "image", imageId },
+      { type: "link", title: "直播间新人券使用说明", url: "https://brand.example.com/live/coupon", desc: "满199减50，7天内有效" },
+      { type: "miniprogram", title: "直播专属券 满199减50", appid: "wx5a9sandbox0001", page: "pages/coupon/index", imageId },
+    ];
+    const updated = await consoleSend(sandbox.server, "PUT", `/api/console/channel-codes/${String(code._id)}`, { ...current.data, welcome: { text: code.welcome?.text, attachments } });
+    assert.equal(updated.status, 200, JSON.stringify(updated.body));
 
     await byTest(console_, "nav-funnels").click();
     await byTest(console_, "funnel-new").click();
@@ -168,6 +183,10 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     const welcome = phone.locator('[data-test="customer-chat"] [data-test="chat-message"][data-kind="welcome"]');
     await welcome.waitFor({ timeout: 30_000 });
     assert.match(await welcome.innerText(), new RegExp(`您好 ${CUSTOMER}，欢迎来到直播间`), "the welcome names the customer");
+    const cards = welcome.locator('[data-test="welcome-card"]');
+    assert.deepEqual(await cards.evaluateAll((nodes) => nodes.map((node) => (node as unknown as { dataset: { kind: string } }).dataset.kind)), ["image", "link", "miniprogram"]);
+    assert.equal(await cards.first().locator("img").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 480, "the picture is read back from the stand-in's media");
+    assert.match(await cards.nth(1).innerText(), /直播间新人券使用说明/);
     await shot(phone, "journey-3-welcome.png");
 
     await byTest(phone, "posters-open").click();
@@ -192,10 +211,10 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     await shot(phone, "journey-5-joined-rotated.png");
 
     // ── Back in the console: the add and the join. ──
+    // The console still shows the funnels page: going to 渠道活码 reads the codes afresh.
     await byTest(console_, "nav-channelCodes").click();
     const codeRow = rowOf(console_, "code-table", CODE_NAME);
     await codeRow.waitFor();
-    await console_.reload();
     await waitFor(async () => /\b1\b/.test(await codeRow.locator("td").nth(-2).innerText()), { timeoutMs: 10_000, intervalMs: 100 });
     assert.equal((await codeRow.locator("td").nth(-2).innerText()).trim(), "1", "今日添加 counts the scan");
     await codeRow.locator('[data-test="code-stats"]').click();
