@@ -36,9 +36,11 @@ export async function takeTurn(draw: { _id: Types.ObjectId; limits: Limits }, pa
       const days = (taken.days ?? {}) as Record<string, number>;
       return drawsLeft(draw.limits ?? {}, { total: taken.total, today: days[String(day)] ?? 0 });
     }
-    if (await DrawQuota.exists({ _id: id })) {
+    if (attempt === 1) {
       return null;
     }
+    // The first miss may only mean the document is not there yet (a first draw, perhaps racing
+    // another): make sure it exists; the second update decides.
     try {
       await DrawQuota.create({ _id: id, drawId: draw._id, participantKey, total: 0, days: {}, wins: 0, firstAt: now });
     } catch (error) {
