@@ -219,6 +219,8 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     assert.equal((await codeRow.locator("td").nth(-2).innerText()).trim(), "1", "今日添加 counts the scan");
     await codeRow.locator('[data-test="code-stats"]').click();
     await byTest(console_, "stats-total").filter({ hasText: "共添加 1 人" }).waitFor();
+    // The statistics (part 5): one add, nobody deleted, net +1.
+    assert.match((await byTest(console_, "stats-cards").innerText()).replace(/\s+/g, " "), /1 添加 0 客户删除 0 导购删除 \+1 净增/);
     await shot(console_, "journey-6-code-stats.png");
     await console_.keyboard.press("Escape");
 
@@ -241,6 +243,12 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     assert.equal(poolCells[2]?.trim(), "1", `joins: ${poolCells.join(" | ")}`);
     await second.filter({ hasText: "当前" }).waitFor();
     await shot(console_, "journey-7-funnel-pool.png");
+    await console_.keyboard.press("Escape");
+    await funnelRow.locator('[data-test="funnel-stats"]').click();
+    await byTest(console_, "funnel-stats-total").filter({ hasText: "扫码入群 1 人" }).waitFor();
+    const statsRow = console_.locator('[data-test="funnel-stats-groups"] .el-table__row', { hasText: FIRST_GROUP.name }).first();
+    await statsRow.waitFor();
+    await shot(console_, "journey-8-funnel-stats.png");
 
     assert.deepEqual(pageErrors, [], "no page threw and nothing left the machine");
   });
