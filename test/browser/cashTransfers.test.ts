@@ -45,7 +45,8 @@ describe("the console's 现金奖励发放 in a browser", function () {
     payApi().post(BILLS).reply(() => signedReply(bill("W665f1c2b9d3e4a00bbbbbbb2", "WAIT_USER_CONFIRM", { package_info: "p2" })));
     await byTest(page, "cash-retry").click();
     await page.locator(".el-message", { hasText: "已重新发起转账：待确认" }).waitFor();
-    await page.waitForFunction(`[...document.querySelectorAll('[data-test="cash-state"]')].every((tag) => tag.textContent.trim() === "待确认")`);
+    await page.locator('[data-test="cash-state"]', { hasText: "失败" }).waitFor({ state: "detached" });
+    assert.deepEqual(await byTest(page, "cash-state").allTextContents(), ["待确认", "待确认"]);
     await page.setViewportSize({ width: 400, height: 800 });
     await screenshot(page, "cash-transfers-400.png");
 
