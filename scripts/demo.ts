@@ -1,5 +1,6 @@
 // demo — fill a running sandbox server with a year of demo data (docs/sandbox.md): 2,000 customers
-// added through the stores' channel codes, ~40% of them in customer groups, ~6,000 orders. The
+// added through the stores' channel codes (200 of them in the last four weeks through the
+// operator's 渠道活码), ~40% of them in customer groups, 100 through a 群活码, ~6,000 orders. The
 // server does the work (POST /sandbox/api/demo); this script starts it and follows its progress.
 //
 //   npm run demo                      (server on http://127.0.0.1:$PORT, 3000 by default)
@@ -11,10 +12,12 @@ import type { DemoStatus } from "../server/sandbox/demo/runner.ts";
 
 const STEP_NAMES: Record<string, string> = {
   seed: "准备企业",
+  channels: "渠道活码",
   customers: "客户扫码",
   processing: "处理回调",
   orders: "导入订单",
   groups: "客户入群",
+  funnel: "群活码入群",
   segments: "示例人群",
   done: "完成",
 };
