@@ -29,7 +29,7 @@ const codes = new Map<string, { externalUserId: string; expires: number }>();
  * @returns the config.
  */
 export function sandboxWeChatOAuth(origin: string): WeChatOAuthConfig {
-  return { appId: SANDBOX_MP_APPID, secret: SANDBOX_MP_SECRET, apiBase: `${origin}/sandbox/wechat`, authorizeUrl: "/sandbox/wechat/oauth2/authorize" };
+  return { appId: SANDBOX_MP_APPID, secret: SANDBOX_MP_SECRET, apiBase: `${origin}/sandbox/wechat`, authorizeUrl: "/sandbox/wechat/oauth2/authorize", anyBrowser: true };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface WeChatOAuthConfig {
   apiBase: string;
   /** WECHAT_OAUTH_AUTHORIZE_URL: WeChat's authorize page, or a stand-in. */
   authorizeUrl: string;
+  /** A stand-in that works in any browser (the sandbox's); WeChat's works only inside WeChat. */
+  anyBrowser?: boolean;
 }
 
 /** Who WeChat says opened the page. */

@@ -10,6 +10,8 @@ import { aRunningDraw, CookieJar, participantClaims } from "./publicSupport.ts";
 
 const WECHAT = "https://api.weixin.qq.com";
 const config: WeChatOAuthConfig = { appId: "wxTestMp0001", secret: "test-mp-secret-0123456789", apiBase: WECHAT, authorizeUrl: WECHAT_AUTHORIZE_URL };
+// WeChat's built-in browser on a phone: only there does the page go to WeChat's authorize page.
+const WECHAT_BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.50";
 
 describe("the draw page's WeChat web OAuth (snsapi_base)", function () {
   this.timeout(60_000);
@@ -18,7 +20,7 @@ describe("the draw page's WeChat web OAuth (snsapi_base)", function () {
 
   /** Open the page without a participant: the server sends the browser to WeChat. */
   async function start(slug: string, jar: CookieJar): Promise<URL> {
-    const response = await fetch(url(`/draw/${slug}`), { redirect: "manual", headers: { cookie: jar.header() } });
+    const response = await fetch(url(`/draw/${slug}`), { redirect: "manual", headers: { cookie: jar.header(), "user-agent": WECHAT_BROWSER } });
     jar.take(response);
     assert.equal(response.status, 302);
     return new URL(response.headers.get("location") ?? "");
@@ -60,8 +62,15 @@ describe("the draw page's WeChat web OAuth (snsapi_base)", function () {
     assert.equal(claims.o, "oOpenidAlice");
     assert.equal(claims.m, String(member._id), "the unionid found the member");
     // Recognised now: the page is served, not sent to WeChat again.
-    const page = await fetch(url(`/draw/${draw.slug}`), { redirect: "manual", headers: { cookie: jar.header() } });
+    const page = await fetch(url(`/draw/${draw.slug}`), { redirect: "manual", headers: { cookie: jar.header(), "user-agent": WECHAT_BROWSER } });
     assert.notEqual(page.status, 302);
+  });
+
+  it("should not send a browser other than WeChat's to WeChat (it could only say 请在微信客户端打开)", async () => {
+    const draw = await aRunningDraw();
+    const page = await fetch(url(`/draw/${draw.slug}`), { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0" } });
+    assert.equal(page.headers.get("location"), null);
+    assert.equal(page.headers.getSetCookie().filter((line) => line.startsWith("scrm_draw_oauth=")).length, 0, "no OAuth round trip started");
   });
 
   it("should key a customer WeChat gives no unionid for by the openid", async () => {

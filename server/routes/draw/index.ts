@@ -109,7 +109,9 @@ export function drawRouter(options: DrawRouterOptions): Router {
     }
     const known = participantOf(ctx, params.slug, now);
     // Inside WeChat with an official account: one silent round trip gives the openid cash needs.
-    if (options.wechat && !known?.openid && ctx.query.oauth !== "failed" && ctx.query.link === undefined) {
+    // Another browser would only see WeChat's "open this in WeChat" page, so it is not sent there.
+    const inWeChat = /MicroMessenger/i.test(ctx.get("user-agent")) || options.wechat?.anyBrowser === true;
+    if (options.wechat && inWeChat && !known?.openid && ctx.query.oauth !== "failed" && ctx.query.link === undefined) {
       ctx.redirect(await startOAuth(ctx, { config: options.wechat, slug: params.slug, origin: origin(ctx), now }));
       return;
     }
