@@ -26,9 +26,8 @@ const channelCodeStatSchema = new mongoose.Schema(
   { collection: "channel_code_stats", versionKey: false },
 );
 
-// The console's range reads, per code and across codes; the event path writes by _id only.
+// The console's range reads (one code, or the overview's codes); the event path writes by _id only.
 channelCodeStatSchema.index({ codeId: 1, day: 1 });
-channelCodeStatSchema.index({ day: 1 });
 
 export type ChannelCodeStatAttrs = InferSchemaType<typeof channelCodeStatSchema>;
 export const ChannelCodeStat = mongoose.model("ChannelCodeStat", channelCodeStatSchema);

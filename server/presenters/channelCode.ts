@@ -1,6 +1,5 @@
 import type { Types } from "mongoose";
 import type { ChannelCodeAttrs, ChannelCodeType } from "../models/ChannelCode.ts";
-import type { ChannelCodeDayAttrs } from "../models/ChannelCodeDay.ts";
 
 export interface PresentedSlot {
   day: number;
@@ -96,14 +95,4 @@ export function presentChannelCode(code: ChannelCodeAttrs & { _id: Types.ObjectI
     lostLastGuide: Boolean(code.lostLastGuideAt),
     createdAt: (code as { createdAt?: Date }).createdAt?.toISOString() ?? null,
   };
-}
-
-/**
- * One guide's adds through a code on one day.
- *
- * @param counter the stored counter.
- * @returns the public shape.
- */
-export function presentChannelCodeDay(counter: Pick<ChannelCodeDayAttrs, "day" | "userId" | "adds">): PresentedChannelCodeDay {
-  return { day: counter.day, userId: counter.userId, adds: counter.adds };
 }
