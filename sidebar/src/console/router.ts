@@ -6,6 +6,7 @@ import { canOpen, landingPath } from "./layout/nav";
 import { botRoutes } from "./pages/bot/routes";
 import { channelCodeRoutes } from "./pages/channelCodes/routes";
 import { customerRoutes } from "./pages/customers/routes";
+import { drawRoutes } from "./pages/draws/routes";
 import { funnelRoutes } from "./pages/funnels/routes";
 import LoginPage from "./pages/login/LoginPage.vue";
 import { membershipRoutes } from "./pages/membership/routes";
@@ -26,6 +27,7 @@ const routes: RouteRecordRaw[] = [
       ...channelCodeRoutes,
       ...funnelRoutes,
       ...botRoutes,
+      ...drawRoutes,
       // 现金奖励发放 (docs/wechatpay.md): in the draws area; the draw pages link here and embed it per draw.
       { path: "draws/cash-transfers", name: "cashTransfers", component: () => import("./pages/draws/CashTransfers.vue"), meta: { title: "现金奖励发放" } },
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },

@@ -10,12 +10,6 @@ export interface PlannedFeature {
 
 export const PLANNED_FEATURES: PlannedFeature[] = [
   {
-    name: "draws",
-    path: "draws",
-    title: "抽奖",
-    description: "配置抽奖活动、奖品和参与条件，会员在活动页参与抽奖，查看参与人数、中奖和核销情况。",
-  },
-  {
     name: "moments",
     path: "moments",
     title: "朋友圈",
