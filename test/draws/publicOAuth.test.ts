@@ -137,6 +137,25 @@ describe("the draw page's WeChat web OAuth (snsapi_base)", function () {
     assert.equal(snapshot.get("scrm_draw"), undefined, "a virtual openid never becomes a participant");
   });
 
+  it("should not lend one customer's openid to another customer's (forwarded) link, and let WeChat's unionid win over the link", async () => {
+    const draw = await aRunningDraw();
+    await Customer.create({ externalUserId: "wmHolder", name: "持机人", unionid: "oUnionHolder01" });
+    const jar = new CookieJar();
+    const state = (await start(draw.slug, jar)).searchParams.get("state") ?? "";
+    wechatAnswers("CODE8", { access_token: "t", expires_in: 7200, openid: "oOpenidHolder", scope: "snsapi_base", unionid: "oUnionHolder01" });
+    await back(draw.slug, jar, "CODE8", state);
+    assert.equal(participantClaims(jar.get("scrm_draw") ?? "").k, "ext:wmHolder");
+    const forwarded = personalDrawLink({ slug: draw.slug, externalUserId: "wmSomeoneElse", now: new Date(), origin: context.server.url });
+    jar.take(await fetch(forwarded, { redirect: "manual", headers: { cookie: jar.header() } }));
+    const claims = participantClaims(jar.get("scrm_draw") ?? "");
+    assert.equal(claims.k, "ext:wmSomeoneElse");
+    assert.equal(claims.o, undefined, "the holder's openid does not go with another customer's link");
+    const again = (await start(draw.slug, jar)).searchParams.get("state") ?? "";
+    wechatAnswers("CODE9", { access_token: "t", expires_in: 7200, openid: "oOpenidHolder", scope: "snsapi_base", unionid: "oUnionHolder01" });
+    await back(draw.slug, jar, "CODE9", again);
+    assert.equal(participantClaims(jar.get("scrm_draw") ?? "").k, "ext:wmHolder", "WeChat says who holds the phone");
+  });
+
   it("should keep a personal link's customer and add the openid when OAuth follows the link", async () => {
     const draw = await aRunningDraw();
     const jar = new CookieJar();

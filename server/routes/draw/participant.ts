@@ -81,10 +81,12 @@ export async function exchangeToken(ctx: Context, slug: string, token: string, n
   if (typeof claims === "string") {
     return false;
   }
-  // An openid an earlier OAuth gave this browser stays: cash needs it.
+  // An openid an earlier OAuth gave this browser stays (cash needs it), unless the cookie named
+  // another customer: then that WeChat identity is not this link's customer's.
   const before = participantOf(ctx, slug, now);
+  const same = !before?.externalUserId || before.externalUserId === claims.externalUserId;
   const memberId = await memberIdOf([`customer:${claims.externalUserId}`]);
-  const participant = drawParticipant({ externalUserId: claims.externalUserId, openid: before?.openid, unionid: before?.unionid, memberId }) as DrawParticipant;
+  const participant = drawParticipant({ externalUserId: claims.externalUserId, openid: same ? before?.openid : undefined, unionid: same ? before?.unionid : undefined, memberId }) as DrawParticipant;
   remember(ctx, slug, participant, now);
   return true;
 }
@@ -166,7 +168,8 @@ export async function finishOAuth(ctx: Context, options: { config: WeChatOAuthCo
   }
   const before = participantOf(ctx, slug, now);
   const customer = identity.unionid ? await Customer.findOne({ unionid: identity.unionid }, { externalUserId: 1 }).lean() : null;
-  const externalUserId = before?.externalUserId ?? customer?.externalUserId ?? undefined;
+  // WeChat's unionid says who holds the phone; it wins over a (possibly forwarded) link's customer.
+  const externalUserId = customer?.externalUserId ?? before?.externalUserId ?? undefined;
   const memberId = await memberIdOf([...(identity.unionid ? [`unionid:${identity.unionid}`] : []), ...(externalUserId ? [`customer:${externalUserId}`] : [])]);
   const participant = drawParticipant({ externalUserId, openid: identity.openid, unionid: identity.unionid, memberId }) as DrawParticipant;
   remember(ctx, slug, participant, now);
