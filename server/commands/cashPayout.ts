@@ -198,12 +198,18 @@ export async function retryCashPayout(props: { winId: string; actorId: string; n
   return (await cashTransferForWin(transfer._id, props.now)) as CashTransferView;
 }
 
+/**
+ * The create inside a person's request (a draw, a retry) waits at most this long per call; what it
+ * leaves unknown is the job's, which queries first.
+ */
+export const IN_REQUEST_TIMEOUT_MS = 3000;
+
 // The first create runs inside the request; whatever it leaves unsettled is the job's.
 async function runStep(pay: WeChatPayClient, winId: string, now: Date): Promise<void> {
   const transfer = await CashTransfer.findById(winId).lean<StoredTransfer>();
   if (transfer?.local === "absent") {
     try {
-      await createBill(pay, transfer, now);
+      await createBill(pay, transfer, now, { timeoutMs: IN_REQUEST_TIMEOUT_MS });
     } catch (error) {
       // Never the win's problem: the job queries and carries on.
       getLogger("wechatpay").error({ winId, err: error }, "cash transfer create failed");

@@ -1,7 +1,7 @@
 import { getLogger } from "../logging/logger.ts";
 import { CashTransfer, FINAL_BILL_STATES, type BillState, type CashTransferAttrs } from "../models/CashTransfer.ts";
 import { CONFIRM_WINDOW_MS } from "../domain/cashTransfer.ts";
-import type { PayCall, TransferBill, WeChatPayClient } from "../wechatpay/client.ts";
+import type { CallOptions, PayCall, TransferBill, WeChatPayClient } from "../wechatpay/client.ts";
 import { backoffMs, schedulePoll } from "./cashTransferTimer.ts";
 
 // Looked up per line: a logger made at import time would miss the level and destination set at boot.
@@ -65,8 +65,9 @@ async function markUnknown(transfer: StoredTransfer, reason: string, now: Date):
  * @param client WeChat Pay.
  * @param transfer the payout (local absent: no bill under its out_bill_no).
  * @param now the clock.
+ * @param options a shorter timeout for each call (inside a person's request).
  */
-export async function createBill(client: WeChatPayClient, transfer: StoredTransfer, now: Date): Promise<void> {
+export async function createBill(client: WeChatPayClient, transfer: StoredTransfer, now: Date, options: CallOptions = {}): Promise<void> {
   // Marked before sending: if this process dies mid-call, the next step is a query, not a create.
   await CashTransfer.updateOne({ _id: transfer._id, outBillNo: transfer.outBillNo, local: "absent" }, { $set: { local: "creating", updatedAt: now } });
   const created = await client.createBill({
@@ -76,13 +77,13 @@ export async function createBill(client: WeChatPayClient, transfer: StoredTransf
     remark: transfer.remark,
     activityName: transfer.activityName,
     rewardDescription: transfer.rewardDescription,
-  });
+  }, options);
   if (created.kind === "answered") {
     await applyBill(transfer._id, created.data, now);
     return;
   }
   log().warn({ winId: transfer._id, outcome: created.kind, reason: created.kind === "refused" ? created.code : created.reason }, "cash transfer create not answered with a bill; querying");
-  await queryBill(client, { ...transfer, local: "creating" }, now, created);
+  await queryBill(client, { ...transfer, local: "creating" }, now, created, options);
 }
 
 /**
@@ -92,9 +93,10 @@ export async function createBill(client: WeChatPayClient, transfer: StoredTransf
  * @param transfer the payout.
  * @param now the clock.
  * @param createRefusal the create's refusal this query follows, if any: with no bill, it becomes the fail reason.
+ * @param options a shorter timeout.
  */
-export async function queryBill(client: WeChatPayClient, transfer: StoredTransfer, now: Date, createRefusal?: PayCall<TransferBill>): Promise<void> {
-  const queried = await client.queryBill(transfer.outBillNo);
+export async function queryBill(client: WeChatPayClient, transfer: StoredTransfer, now: Date, createRefusal?: PayCall<TransferBill>, options: CallOptions = {}): Promise<void> {
+  const queried = await client.queryBill(transfer.outBillNo, options);
   if (queried.kind === "answered") {
     await applyBill(transfer._id, queried.data, now);
     return;
