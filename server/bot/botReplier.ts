@@ -67,7 +67,10 @@ export async function sayReply(props: { eventKey: string; rule: StoredBotRule; r
       log().warn({ roomKey: room.key, ruleId }, "bot reply failed: the room is not in the bot's list");
       return settle("failed", text);
     }
-    const contacts = rule.mention ? await Promise.all(props.to.ids.map((id) => running.bot.Contact.find({ id }))) : [];
+    // By id, else by the name in the room: a web puppet's ids change at every login (the fallback key).
+    const contacts = rule.mention
+      ? await Promise.all(props.to.ids.map(async (id, index) => (await running.bot.Contact.find({ id })) ?? (props.to.names[index] ? await target.member(props.to.names[index]) : undefined)))
+      : [];
     const present = contacts.filter((contact) => contact !== undefined);
     await (present.length > 0 ? target.say(text, ...present) : target.say(text));
     return settle("sent", text);
