@@ -40,7 +40,7 @@ export interface FunnelCounts {
  */
 export async function fillFunnel(context: SandboxContext, session: ConsoleSession, joins: number, processingTimeoutMs: number): Promise<FunnelCounts> {
   const chatIds = await openGroups(context);
-  const state = await ensureFunnel(session, chatIds, Math.max(3, Math.round(joins * 0.6)));
+  const { state, threshold } = await ensureFunnel(session, chatIds, Math.max(3, Math.round(joins * 0.6)));
   const way = await SandboxJoinWay.findOne({ state }, { _id: 1 }).lean();
   const counts: FunnelCounts = { joins: 0, groups: {} };
   if (way) {
@@ -51,10 +51,13 @@ export async function fillFunnel(context: SandboxContext, session: ConsoleSessio
     const customers = (await SandboxCustomer.find({}, { _id: 1 }).sort({ created_at: -1, _id: 1 }).limit(joins * 2).lean()).filter((customer) => !inside.has(customer._id)).slice(0, missing);
     const now = context.now().getTime();
     for (const [index, customer] of customers.entries()) {
-      await scanGroupQr(context, { externalUserId: customer._id, qr: qrText("join_way", way._id), at: new Date(now - (customers.length - index) * 60_000) });
+      const joined = await scanGroupQr(context, { externalUserId: customer._id, qr: qrText("join_way", way._id), at: new Date(now - (customers.length - index) * 60_000) });
       counts.joins += 1;
-      // The product rotates on the join event: let it, before the next customer scans.
-      await waitForProduct(processingTimeoutMs);
+      // This join filled the group: the product rotates on its event; let it before the next scan
+      // (otherwise WeCom would keep filling this group up to 200, as it does with scans in flight).
+      if (joined.memberCount >= threshold) {
+        await waitForProduct(processingTimeoutMs);
+      }
     }
   }
   for (const group of await SandboxGroup.find({ _id: { $in: chatIds } }, { name: 1, member_list: 1 }).lean()) {
@@ -92,14 +95,14 @@ async function openGroups(context: SandboxContext): Promise<string[]> {
   return chatIds;
 }
 
-/** The funnel's join-way state (created through the console when it is not there yet). */
-async function ensureFunnel(session: ConsoleSession, chatIds: string[], threshold: number): Promise<string> {
-  const listed = await session.call<{ slug: string; state: string }[]>("GET", "/funnels");
+/** The funnel's join-way state and threshold (created through the console when it is not there yet). */
+async function ensureFunnel(session: ConsoleSession, chatIds: string[], threshold: number): Promise<{ state: string; threshold: number }> {
+  const listed = await session.call<{ slug: string; state: string; threshold: number }[]>("GET", "/funnels");
   const existing = (listed.data ?? []).find((funnel) => funnel.slug === DEMO_FUNNEL.slug);
   if (existing) {
-    return existing.state;
+    return existing;
   }
-  const created = await session.call<{ state: string }>("POST", "/funnels", {
+  const created = await session.call<{ state: string; threshold: number }>("POST", "/funnels", {
     name: DEMO_FUNNEL.name,
     slug: DEMO_FUNNEL.slug,
     landingText: "直播间粉丝专属福利群：每场直播前发放专属券，群满自动换新群。",
@@ -110,5 +113,5 @@ async function ensureFunnel(session: ConsoleSession, chatIds: string[], threshol
   if (created.status !== 201 || !created.data) {
     throw new Error(`管理后台拒绝了演示群活码（HTTP ${created.status}）：${created.message}`);
   }
-  return created.data.state;
+  return created.data;
 }
