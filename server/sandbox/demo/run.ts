@@ -17,6 +17,7 @@ import type { SandboxContext } from "../actions/context.ts";
 import { seedCorp, type SeedSummary } from "../actions/seed.ts";
 import { addChannelCodes, type ChannelCodeCounts } from "./channelCodes.ts";
 import { addCustomers, customerPlans } from "./customers.ts";
+import { runDemoDraw } from "./draws.ts";
 import { fillFunnel, type FunnelCounts } from "./funnel.ts";
 import { joinGroups } from "./groups.ts";
 import { saveSegments, setUpOperator } from "./operator.ts";
@@ -128,6 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   progress.step("segments", "保存示例人群");
   if (operator) {
     await saveSegments(operator);
+    await runDemoDraw(operator, customers, now());
   }
   progress.advance(1);
 
