@@ -136,6 +136,20 @@ export function eventDocument(input: RecordInput): EventDocument {
   };
 }
 
+/**
+ * Store one event that did not come through WeCom's callback (the group bot's) exactly as a
+ * delivery is stored: under its dedupe key, queued on its lane, re-queued if a stored copy is
+ * unfinished. One path, so both sources get the same guarantees and the same lane layout.
+ *
+ * @param doc the event document (dedupeKey, orderKey, createTime, status "pending").
+ * @returns whether this call stored it, and its dedupe key.
+ */
+export function recordEventDocument(doc: EventDocument): Promise<RecordResult> {
+  return new Promise((resolve, reject) => {
+    writeBatch([{ doc, resolve, reject }]).catch(reject);
+  });
+}
+
 async function writeBatch(batch: Pending[]): Promise<number> {
   const duplicates = await insertNew(Event.collection, batch.map((item) => item.doc));
   // A burst of retries (WeCom resending after an outage) can fill a batch: look the stored
