@@ -77,6 +77,14 @@ describe("the console's 数据统计 for channel codes and funnels in a browser"
     const table = byTest(page, "stats-table");
     await table.getByText("张导购").waitFor();
     assert.match((await table.innerText()).replace(/\s+/g, " "), /张导购 14 2 0 \+12/);
+    // A narrower range through the picker: the adds of the last 12 days only.
+    const chinaDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const picker = byTest(page, "stats-range").locator("input");
+    await picker.nth(0).fill(chinaDay(daysAgo(12)));
+    await picker.nth(1).fill(chinaDay(daysAgo(0)));
+    await picker.nth(1).press("Enter");
+    await byTest(page, "stats-total").filter({ hasText: "共添加 12 人" }).waitFor();
+    assert.match(await byTest(page, "stats-export").getAttribute("href") ?? "", new RegExp(`stats\\.xlsx\\?from=${chinaDay(daysAgo(12))}&to=${chinaDay(daysAgo(0))}$`));
     await settled(page);
     await screenshot(page, "stats-code-1440.png");
     await byTest(page, "stats-group-by").getByText("按门店").click();
