@@ -22,7 +22,7 @@ import { SandboxGroup } from "../../server/sandbox/models/index.ts";
 import { waitFor } from "../../server/utils/async.ts";
 import { bandedPng } from "../../server/sandbox/demo/pictures.ts";
 import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
-import { byTest, chromiumPath, FRONTEND_DIR } from "../support/browser.ts";
+import { byTest, chromiumPath, FRONTEND_DIR, screenshot } from "../support/browser.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { API_TOKEN, consoleSend } from "../support/server.ts";
 
@@ -190,6 +190,8 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     await shot(phone, "journey-3-welcome.png");
 
     await byTest(phone, "posters-open").click();
+    await phone.locator(`[data-test="poster-option"][data-slug="${SLUG}"]`).waitFor();
+    await screenshot(phone, "journey-posters.png");
     await phone.locator(`[data-test="poster-option"][data-slug="${SLUG}"]`).click();
     const landing = phone.frameLocator('[data-test="landing-frame"]');
     await landing.locator("img.qr").waitFor();
