@@ -205,6 +205,18 @@ describe("cash payouts through WeChat Pay transfer bills", () => {
     assert.deepEqual([cancelled?.state, cancelled?.stateLabel, cancelled?.failReason], ["cancelled", "已取消", "商户撤销付款"]);
   });
 
+  it("should derive out_bill_no from the win: [0-9A-Za-z], at most 32, stable, new only per attempt", () => {
+    for (const winId of ["665f1c2b9d3e4a0012345678", "draw:spring-2026:win/0001", "x".repeat(64)]) {
+      for (const attempt of [1, 2, 99]) {
+        const no = outBillNoFor(winId, attempt);
+        assert.match(no, /^[0-9A-Za-z]{1,32}$/, `${winId} #${attempt}`);
+        assert.equal(outBillNoFor(winId, attempt), no, "stable");
+      }
+      assert.notEqual(outBillNoFor(winId, 1), outBillNoFor(winId, 2));
+    }
+    assert.notEqual(outBillNoFor("draw:a", 1), outBillNoFor("draw:b", 1));
+  });
+
   it("should refuse bad amounts naming the field, and say when WeChat Pay is not configured", async () => {
     await assert.rejects(payout("w1", 0), /amountFen: 金额必须是正整数/);
     await assert.rejects(payout("w1", 200_000), /amountFen: 单笔现金奖励须低于 2000 元/);
