@@ -33,7 +33,12 @@ const CODE_NAME = "抖音直播间·福利码";
 const CUSTOMER = "直播粉丝小林";
 const SLUG = "live-fans";
 const FUNNEL_NAME = "直播粉丝福利群";
-const [FIRST_GROUP, SECOND_GROUP] = [GROUPS[0], GROUPS[1]];
+const groupAt = (index: number) => {
+  const group = GROUPS[index];
+  assert.ok(group, `the sandbox has a group at ${index}`);
+  return group;
+};
+const [FIRST_GROUP, SECOND_GROUP] = [groupAt(0), groupAt(1)];
 
 async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(DOCS_SHOTS, { recursive: true });
