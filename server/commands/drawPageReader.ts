@@ -32,11 +32,10 @@ export async function readDrawPage({ slug, participant, now }: { slug: string; p
   if (!participant) {
     return { ...base, status: "unknown_participant", reason: "请通过导购发送的链接或在微信中打开本页面", canDraw: false };
   }
-  const [eligibility, turns, wins] = await Promise.all([
-    drawEligibility(draw, participant, now),
-    turnsLeft(draw, participant.key, now),
-    DrawWin.find({ drawId: draw._id, participantKey: participant.key }).sort({ wonAt: -1 }).limit(50).lean() as Promise<StoredWin[]>,
-  ]);
+  const [eligibility, turns] = await Promise.all([drawEligibility(draw, participant, now), turnsLeft(draw, participant.key, now)]);
+  // The quota keeps the wins' ids: read by key, newest first.
+  const winIds = turns.winIds.slice(-50);
+  const wins = winIds.length ? ((await DrawWin.find({ _id: { $in: winIds } }).lean()) as StoredWin[]).sort((a, b) => b.wonAt.getTime() - a.wonAt.getTime()) : [];
   const cash = await cashStates(wins.filter((win) => win.kind === "cash").map((win) => win._id));
   const state = { ...base, left: { today: turns.today, total: turns.total }, wins: wins.map((win) => presentPublicWin(win, cash.get(win._id) ?? null)) };
   if (!eligibility.eligible) {

@@ -58,14 +58,15 @@ export async function takeTurn(draw: { _id: Types.ObjectId; limits: Limits }, pa
  * @param drawId the draw.
  * @param participantKey the participant.
  * @param maxWins the limit (null: none).
+ * @param winId the win to come (kept for reading "my prizes" by key).
  * @returns whether the win may go ahead.
  */
-export async function takeWin(drawId: string, participantKey: string, maxWins: number | null | undefined): Promise<boolean> {
+export async function takeWin(drawId: string, participantKey: string, maxWins: number | null | undefined, winId: string): Promise<boolean> {
   const filter: Record<string, unknown> = { _id: quotaId(drawId, participantKey) };
   if (maxWins) {
     filter.wins = { $lt: maxWins };
   }
-  const result = await DrawQuota.updateOne(filter, { $inc: { wins: 1 } });
+  const result = await DrawQuota.updateOne(filter, { $inc: { wins: 1 }, $push: { winIds: winId } });
   return result.modifiedCount === 1;
 }
 
@@ -74,9 +75,10 @@ export async function takeWin(drawId: string, participantKey: string, maxWins: n
  *
  * @param drawId the draw.
  * @param participantKey the participant.
+ * @param winId the win that will not be.
  */
-export async function returnWin(drawId: string, participantKey: string): Promise<void> {
-  await DrawQuota.updateOne({ _id: quotaId(drawId, participantKey), wins: { $gt: 0 } }, { $inc: { wins: -1 } });
+export async function returnWin(drawId: string, participantKey: string, winId: string): Promise<void> {
+  await DrawQuota.updateOne({ _id: quotaId(drawId, participantKey), winIds: winId }, { $inc: { wins: -1 }, $pull: { winIds: winId } });
 }
 
 /**
@@ -85,8 +87,8 @@ export async function returnWin(drawId: string, participantKey: string): Promise
  * @param now the clock.
  * @returns draws left now (read by key).
  */
-export async function turnsLeft(draw: { _id: Types.ObjectId; limits: Limits }, participantKey: string, now: Date): Promise<{ today: number | null; total: number | null; wins: number }> {
-  const quota = await DrawQuota.findById(quotaId(String(draw._id), participantKey), { total: 1, days: 1, wins: 1 }).lean();
+export async function turnsLeft(draw: { _id: Types.ObjectId; limits: Limits }, participantKey: string, now: Date): Promise<{ today: number | null; total: number | null; wins: number; winIds: string[] }> {
+  const quota = await DrawQuota.findById(quotaId(String(draw._id), participantKey), { total: 1, days: 1, wins: 1, winIds: 1 }).lean();
   const days = (quota?.days ?? {}) as Record<string, number>;
-  return { ...drawsLeft(draw.limits ?? {}, { total: quota?.total ?? 0, today: days[String(chinaDayNumber(now))] ?? 0 }), wins: quota?.wins ?? 0 };
+  return { ...drawsLeft(draw.limits ?? {}, { total: quota?.total ?? 0, today: days[String(chinaDayNumber(now))] ?? 0 }), wins: quota?.wins ?? 0, winIds: quota?.winIds ?? [] };
 }

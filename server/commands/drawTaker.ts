@@ -98,7 +98,7 @@ export default async function takeDraw({ slug, participant, requestId, now }: Pr
     await LuckyDraw.updateOne({ _id: draw._id, firstDrawAt: null }, { $set: { firstDrawAt: now } });
   }
   const picked = pickByWeight(draw.prizes);
-  const { prize, missReason } = await claimPrize(draw, picked, participant, eligibility.memberId);
+  const { prize, missReason } = await claimPrize(draw, picked, participant, eligibility.memberId, winIdOf(recordId));
   const winId = prize ? winIdOf(recordId) : null;
   let win: StoredWin | null = null;
   if (prize && winId) {
@@ -130,7 +130,7 @@ function noneOf(draw: StoredDraw): PrizeAttrs | null {
  * receive it (points and benefits need a member, cash an openid), maxWins is reached, the stock
  * or the budget is gone. Each take is a conditional update; a later failure puts back the earlier.
  */
-async function claimPrize(draw: StoredDraw, picked: PrizeAttrs | null, participant: DrawParticipant, memberId: Types.ObjectId | null): Promise<{ prize: PrizeAttrs | null; missReason: string | null }> {
+async function claimPrize(draw: StoredDraw, picked: PrizeAttrs | null, participant: DrawParticipant, memberId: Types.ObjectId | null, winId: string): Promise<{ prize: PrizeAttrs | null; missReason: string | null }> {
   if (!picked || picked.kind === "none") {
     return { prize: null, missReason: null };
   }
@@ -141,16 +141,16 @@ async function claimPrize(draw: StoredDraw, picked: PrizeAttrs | null, participa
     return { prize: null, missReason: "no_openid" };
   }
   const drawId = String(draw._id);
-  if (!(await takeWin(drawId, participant.key, draw.limits?.maxWins))) {
+  if (!(await takeWin(drawId, participant.key, draw.limits?.maxWins, winId))) {
     return { prize: null, missReason: "max_wins" };
   }
   if (!(await takeStock(drawId, picked.id, 1))) {
-    await returnWin(drawId, participant.key);
+    await returnWin(drawId, participant.key, winId);
     return { prize: null, missReason: "sold_out" };
   }
   if (picked.kind === "cash" && !(await takeStock(drawId, BUDGET_KEY, picked.amountFen ?? 0))) {
     await returnStock(drawId, picked.id, 1);
-    await returnWin(drawId, participant.key);
+    await returnWin(drawId, participant.key, winId);
     return { prize: null, missReason: "budget" };
   }
   return { prize: picked, missReason: null };
@@ -184,7 +184,7 @@ async function recordWin(props: { draw: StoredDraw; prize: PrizeAttrs; participa
     statusAt: now,
   };
   try {
-    await DrawWin.create(doc);
+    return (await DrawWin.create(doc)).toObject() as StoredWin;
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;

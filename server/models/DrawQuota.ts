@@ -17,6 +17,8 @@ const drawQuotaSchema = new mongoose.Schema(
     /** The China day of the last draw, and how many that day (for reading without the map). */
     lastDay: { type: Number, default: null },
     wins: { type: Number, default: 0 },
+    /** The wins' ids, so "my prizes" reads them by key instead of querying draw_wins. */
+    winIds: { type: [String], default: [] },
     firstAt: { type: Date, default: null },
   },
   { collection: "draw_quotas", versionKey: false, minimize: false },
