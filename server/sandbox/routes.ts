@@ -18,6 +18,7 @@ import { chat, transcript } from "./actions/chat.ts";
 import type { SandboxContext } from "./actions/context.ts";
 import { joinGroup } from "./actions/joinGroup.ts";
 import { posters } from "./actions/posters.ts";
+import { drawPosters } from "./actions/drawPosters.ts";
 import { scanGroupQr } from "./actions/scanGroupQr.ts";
 import { mediaImage } from "./actions/viewMedia.ts";
 import { scan } from "./actions/scan.ts";
@@ -150,6 +151,10 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
 
   api.get("/posters", async (ctx) => {
     ctx.body = { data: await posters() };
+  });
+
+  api.get("/draws", async (ctx) => {
+    ctx.body = { data: await drawPosters() };
   });
 
   api.post("/chat", validate(ChatSendSchema), async (ctx) => {
