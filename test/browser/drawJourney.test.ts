@@ -198,7 +198,6 @@ describe("抽奖 journey in the sandbox (console, phone, WeChat Pay)", function 
     assert.match(await winner.innerText(), new RegExp(PRIZE), "the winner's row names the prize");
     const transfer = console_.locator('[data-test="cash-transfers"] .el-table__row', { hasText: "1.88" });
     await transfer.waitFor();
-    console.log(`    [transfer row] ${(await transfer.innerText()).replace(/\s+/g, " ")}`);
     assert.equal((await transfer.locator('[data-test="cash-state"]').innerText()).trim(), "已到账");
     assert.match(await transfer.innerText(), /1\.88/);
     assert.match((await byTest(console_, "draw-stats").innerText()).replace(/\s+/g, " "), /现金已到账 ¥?1\.88/);
