@@ -1,26 +1,7 @@
-import { MongoBackend } from "@agendajs/mongo-backend";
-import { Agenda } from "agenda";
-import type { Db } from "mongodb";
-import mongoose from "mongoose";
+import { cancelOneOffJob, setOneOffJob } from "./oneOffJobs.ts";
 
 /** The Agenda job (server/jobs/SwitchChannelCodeJob.ts) that re-applies a code's schedule. */
 export const SWITCH_JOB = "SwitchChannelCodeJob";
-
-let producer: { db: Db; agenda: Agenda } | null = null;
-
-// Any process may write a job (an HTTP node with SCHEDULER=0 too); only schedulers run them.
-// This Agenda is never started: it only saves and cancels job documents in agenda_jobs.
-async function agenda(): Promise<Agenda> {
-  const db = mongoose.connection.db as Db | undefined;
-  if (!db) {
-    throw new Error("channelCodeTimer: database not connected");
-  }
-  if (producer?.db !== db) {
-    producer = { db, agenda: new Agenda({ backend: new MongoBackend({ mongo: db, collection: "agenda_jobs" }) }) };
-  }
-  await producer.agenda.ready;
-  return producer.agenda;
-}
 
 /**
  * Set the one switch job of a code to run at a moment (replacing any earlier one).
@@ -29,8 +10,7 @@ async function agenda(): Promise<Agenda> {
  * @param at its next slot boundary.
  */
 export async function scheduleSwitch(codeId: string, at: Date): Promise<void> {
-  const jobs = await agenda();
-  await jobs.create(SWITCH_JOB, { codeId }).unique({ name: SWITCH_JOB, "data.codeId": codeId }).schedule(at).save();
+  await setOneOffJob(SWITCH_JOB, { codeId }, at);
 }
 
 /**
@@ -39,6 +19,5 @@ export async function scheduleSwitch(codeId: string, at: Date): Promise<void> {
  * @param codeId the code.
  */
 export async function cancelSwitch(codeId: string): Promise<void> {
-  const jobs = await agenda();
-  await jobs.cancel({ name: SWITCH_JOB, data: { codeId } });
+  await cancelOneOffJob(SWITCH_JOB, { codeId });
 }

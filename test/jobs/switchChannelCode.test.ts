@@ -84,10 +84,14 @@ describe("SwitchChannelCodeJob and daily caps", () => {
     const scheduler = await startScheduler(mongoose.connection.db as Db, { wecom: testWeComClient(), now: () => china("09:05") }, { processEvery: 100 });
     try {
       await waitFor(() => updates.bodies.length === 1, { timeoutMs: 10_000 });
+      // The run sets the job for the next boundary; Agenda's own write-back at the end of a run must not undo it.
+      await waitFor(async () => Boolean((await agendaJobs().findOne({ name: "SwitchChannelCodeJob", "data.codeId": id }))?.lastFinishedAt), { timeoutMs: 10_000 });
     } finally {
       await scheduler.stop();
     }
     assert.deepEqual(updates.bodies, [{ config_id: "cfg-s", user: ["guideA"], skip_verify: true }]);
+    const next = await agendaJobs().findOne({ name: "SwitchChannelCodeJob", "data.codeId": id });
+    assert.equal((next?.nextRunAt as Date | null)?.toISOString(), china("12:00").toISOString(), "still due at the next boundary after the run");
   });
 
   it("should count each add once, take a guide at the cap off the code with one update, and let backups step in", async () => {
