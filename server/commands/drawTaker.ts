@@ -193,6 +193,20 @@ async function recordWin(props: { draw: StoredDraw; prize: PrizeAttrs; participa
   return (await DrawWin.findById(props.winId).lean()) as StoredWin;
 }
 
+// A draw takes well under a second; a record still "drawing" after this was left by a process
+// that died half way.
+const STALE_MS = 30_000;
+
+/**
+ * Finish a draw whose process died half way: with its win if the win was written (the win id
+ * follows from the record), else as "thanks". Whatever stock it took without a win stays taken:
+ * an interrupted draw may undersell, never oversell.
+ */
+async function settleInterrupted(recordId: string): Promise<void> {
+  const win = await DrawWin.findById(winIdOf(recordId), { prizeId: 1 }).lean();
+  await DrawRecord.updateOne({ _id: recordId, state: "drawing" }, { $set: { state: "done", prizeId: win?.prizeId ?? null, winId: win ? win._id : null, missReason: win ? null : "interrupted" } });
+}
+
 /** A request id seen before: wait for its first attempt to finish, then answer what it drew. */
 async function replay(draw: StoredDraw, participant: DrawParticipant, requestId: string, recordId: string, now: Date): Promise<DrawOutcome> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
@@ -200,6 +214,10 @@ async function replay(draw: StoredDraw, participant: DrawParticipant, requestId:
     if (!record) {
       // The first attempt was refused (no draws left) and removed its record.
       throw drawRefusal("draw_no_draws_left");
+    }
+    if (record.state === "drawing" && now.getTime() - record.at.getTime() > STALE_MS) {
+      await settleInterrupted(recordId);
+      continue;
     }
     if (record.state === "done") {
       const win = record.winId ? ((await DrawWin.findById(record.winId).lean()) as StoredWin | null) : null;

@@ -162,3 +162,20 @@ describe("takeDraw: exact stock, limits, budget and idempotency", function () {
     assert.equal(await DrawRecord.countDocuments({}), 0);
   });
 });
+
+describe("takeDraw after a process died half way", () => {
+  beforeEach(() => resetDatabase());
+
+  it("should settle a record left 'drawing' when its request is retried later, with the win if it was written", async () => {
+    const draw = await aDraw({ prizes: [{ name: "保温杯", kind: "physical", weight: 1, stock: 5 }] });
+    const person = aCustomer("crash");
+    const first = await takeDraw({ slug: draw.slug, participant: person, requestId: "k1", now: NOW });
+    // As if the process had died before marking the record done.
+    await DrawRecord.updateOne({ drawId: draw._id }, { $set: { state: "drawing", winId: null, prizeId: null } });
+    const later = await takeDraw({ slug: draw.slug, participant: person, requestId: "k1", now: new Date(NOW.getTime() + 60_000) });
+    assert.equal(later.replayed, true);
+    assert.equal(later.win?.winId, first.win?.winId);
+    assert.equal((await DrawRecord.findOne({ drawId: draw._id }).lean())?.state, "done");
+    assert.equal(await DrawWin.countDocuments({}), 1);
+  });
+});
