@@ -11,6 +11,9 @@ import { DrawWin } from "../../server/models/DrawWin.ts";
 import { LuckyDraw } from "../../server/models/LuckyDraw.ts";
 import type { PresentedDraw, PresentedWinner, DrawStats } from "../../server/presenters/draw.ts";
 import { API_TOKEN, consoleGet, consoleSend, useTestServer } from "../support/server.ts";
+import { loginAs } from "../support/sessions.ts";
+import { Employee } from "../../server/models/Employee.ts";
+import { Follow } from "../../server/models/Follow.ts";
 import { useTestPay } from "../wechatpay/support.ts";
 import { aCustomer } from "./coreSupport.ts";
 
@@ -186,5 +189,30 @@ describe("lucky draws in the console (HTTP)", function () {
     const sheet = workbook.getWorksheet("中奖名单")!;
     const cells = (sheet.getRow(2).values as unknown[]).slice(2, 12);
     assert.deepEqual(cells, ["保温杯", "实物", "王小美", "王小美", "13812345678", "上海市 静安区", "南京西路 1 号", "已签收", "顺丰", "SF1234567890"]);
+  });
+
+  it("should show a store manager only the winners their stores' guides follow, without the export or writes", async () => {
+    const draw = await create({ limits: { perDay: null, total: null, maxWins: null }, prizes: [{ name: "保温杯", kind: "physical", weight: 1, stock: 10 }] });
+    await consoleSend(context.server, "POST", `/api/console/draws/${draw.id}/status`, { status: "active" });
+    forgetDraw(draw.slug);
+    await Employee.create([
+      { userId: "guideIn", name: "店内导购", departmentIds: [101] },
+      { userId: "guideOut", name: "别店导购", departmentIds: [102] },
+    ]);
+    for (const [n, guide, name] of [["in", "guideIn", "本店顾客"], ["out", "guideOut", "别店顾客"]] as const) {
+      const person = aCustomer(n);
+      await Customer.create({ externalUserId: person.externalUserId, name });
+      await Follow.create({ externalUserId: person.externalUserId, userId: guide, status: "active", addedAt: new Date() });
+      await takeDraw({ slug: draw.slug, participant: person, requestId: "m", now: new Date() });
+    }
+    const manager = await loginAs(context.server, { userId: "mgr101", role: "manager", scopeStoreIds: ["101"] });
+    const listed = await manager.get(`/api/console/draws/${draw.id}/winners`);
+    assert.equal(listed.status, 200);
+    assert.deepEqual((listed.body.data as PresentedWinner[]).map((row) => row.customerName), ["本店顾客"]);
+    const exported = await manager.get(`/api/console/draws/${draw.id}/winners/export`);
+    assert.equal(exported.status, 403);
+    const winId = (listed.body.data as PresentedWinner[])[0]?.winId;
+    const write = await manager.send("PUT", `/api/console/draws/${draw.id}/winners/${winId}/fulfilment`, { status: "signed" });
+    assert.equal(write.status, 403);
   });
 });
