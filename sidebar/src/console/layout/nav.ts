@@ -25,7 +25,8 @@ export const NAV_AREAS: NavArea[] = [
   // codes and the funnels do (channel_codes and funnels are R for them), without the edit buttons.
   { name: "channelCodes", path: "/channel-codes", title: "渠道活码", roles: ["admin", "operator", "manager"] },
   { name: "funnels", path: "/funnels", title: "群活码", roles: ["admin", "operator", "manager"] },
-  { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator"] },
+  // Operators run lucky draws; managers read their stores' winners (the server cuts the list to them).
+  { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator", "manager"] },
   // The group bot: operators write its rules; managers see what it says in their groups (bot is R for them).
   { name: "bot", path: "/bot", title: "群机器人", roles: ["admin", "operator", "manager"] },
   { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator"] },
