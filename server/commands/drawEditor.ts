@@ -100,6 +100,8 @@ export async function createDraw(input: DrawInput, context: Context): Promise<St
     }
     throw error;
   }
+  // A page asked for this slug before it existed may have cached "not found".
+  forgetDraw(draw.slug);
   const drawId = String(draw._id);
   await DrawStock.insertMany([
     ...prizes.filter((prize) => prize.kind !== "none").map((prize) => ({ _id: stockId(drawId, prize.id), drawId: draw._id, key: prize.id, left: prize.stock, total: prize.stock })),
