@@ -246,7 +246,7 @@ function origin(explicit: string | undefined): string {
  * The plain (anonymous) link to a draw's page, for groups, posters and the bot.
  *
  * @param slug the draw's slug.
- * @param requestOrigin the request's origin when PUBLIC_URL is unset (ctx.origin).
+ * @param requestOrigin this site's origin from the request when PUBLIC_URL is unset (routes/siteOrigin.ts).
  * @returns `${PUBLIC_URL or origin}/draw/<slug>`.
  */
 export function drawPageUrl(slug: string, requestOrigin?: string): string {

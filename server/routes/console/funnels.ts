@@ -2,6 +2,7 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import QRCode from "qrcode";
 import { createRouter } from "../router.ts";
+import { siteOrigin } from "../siteOrigin.ts";
 import { createFunnel, deleteFunnel, updateFunnel } from "../../commands/funnelEditor.ts";
 import { storeImage } from "../../commands/funnelImages.ts";
 import { isUsable } from "../../domain/funnelPool.ts";
@@ -43,7 +44,7 @@ const attachment = (name: string) => `attachment; filename="funnel.png"; filenam
  */
 export function funnelsRouter(options: Options): Router {
   const router = createRouter();
-  const landingUrl = (ctx: Context, slug: string) => `${options.publicUrl ?? ctx.origin}/g/${slug}`;
+  const landingUrl = (ctx: Context, slug: string) => `${siteOrigin(ctx, options.publicUrl)}/g/${slug}`;
   const context = () => ({ wecom: options.wecom, now: options.now() });
 
   router.get("/funnels", async (ctx) => {

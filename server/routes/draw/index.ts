@@ -9,6 +9,7 @@ import { inputOf, validate } from "../../middlewares/validate.ts";
 import type { DrawParticipant } from "../../domain/drawParticipant.ts";
 import type { WeChatOAuthConfig } from "../../wechat/oauth.ts";
 import { createRouter } from "../router.ts";
+import { siteOrigin } from "../siteOrigin.ts";
 import { cashTransferForWin, readDrawPage, submitWinAddress, takeDraw } from "./core.ts";
 import { drawPageHtml } from "./page.ts";
 import { exchangeToken, finishOAuth, OAuthRefusal, participantOf, startOAuth } from "./participant.ts";
@@ -94,9 +95,7 @@ export function drawRouter(options: DrawRouterOptions): Router {
   const limits = { ...RATE_LIMITS, ...options.rateLimits };
   const perMinute = (max: number) => rateLimit({ windowMs: MINUTE_MS, max });
   const json = [apiResponse(), jsonBody({ limit: "8kb" })] as const;
-  // Koa 3's ctx.origin is the request's Origin header, not this site; the host is believed from
-  // X-Forwarded-Host only with TRUST_PROXY.
-  const origin = (ctx: Context) => options.publicUrl ?? `${ctx.protocol}://${ctx.host}`;
+  const origin = (ctx: Context) => siteOrigin(ctx, options.publicUrl);
 
   router.get("/draw/:slug", perMinute(limits.page), validate(PageSchema), async (ctx) => {
     const { params, query } = inputOf(ctx, PageSchema);

@@ -8,6 +8,7 @@ import { DRAW_TOKEN_TTL_MS, personalDrawLink } from "../../security/drawTokens.t
 import { assertCustomer } from "../../security/authorization.ts";
 import { presentSidebarDraw, type SidebarDrawLink } from "../../presenters/sidebarDraw.ts";
 import { createRouter } from "../router.ts";
+import { siteOrigin } from "../siteOrigin.ts";
 
 const externalUserId = z.string().trim().min(1).max(128);
 const DrawLinkSchema = z.object({
@@ -43,7 +44,7 @@ export function sidebarDrawLinksRouter(options: { now: () => Date }): Router {
     if (draw.status !== "active" || draw.endsAt <= now) {
       throw new AppError(422, "draw_not_running", "drawId: 该抽奖活动未在进行中，不能发送链接");
     }
-    const url = personalDrawLink({ slug: draw.slug, externalUserId: body.externalUserId, now, origin: `${ctx.protocol}://${ctx.host}` });
+    const url = personalDrawLink({ slug: draw.slug, externalUserId: body.externalUserId, now, origin: siteOrigin(ctx) });
     const desc = "点击参与抽奖，链接 7 天内有效，仅限本人使用";
     const link: SidebarDrawLink = { url, expiresAt: new Date(now.getTime() + DRAW_TOKEN_TTL_MS).toISOString(), title: `邀您参加「${draw.name}」`, desc, text: `邀您参加「${draw.name}」抽奖：${url}（${desc}）` };
     ctx.status = 201;
