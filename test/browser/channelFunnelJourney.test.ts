@@ -243,10 +243,10 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     const first = console_.locator('[data-test="pool-table"] .el-table__row', { hasText: FIRST_GROUP.name });
     await first.waitFor();
     const poolCells = await first.locator("td").allInnerTexts();
-    // At the threshold the bar turns red (Element Plus then shows its ✕ instead of the count).
-    await first.locator(".el-progress.is-exception").waitFor();
+    // At the threshold the bar turns red and still shows how full the group is (not Element Plus's ✕).
+    assert.equal((await first.locator(".el-progress__text").textContent())?.trim(), "2/2 已满");
     const second = console_.locator('[data-test="pool-table"] .el-table__row', { hasText: SECOND_GROUP.name });
-    assert.equal((await second.locator(".el-progress__text").textContent())?.trim(), "1", "the next group: its owner alone");
+    assert.equal((await second.locator(".el-progress__text").textContent())?.trim(), "1/2", "the next group: its owner alone");
     assert.equal(poolCells[2]?.trim(), "1", `joins: ${poolCells.join(" | ")}`);
     await second.filter({ hasText: "当前" }).waitFor();
     await shot(console_, "journey-7-funnel-pool.png");

@@ -187,3 +187,49 @@ export function describeRule(rule: SegmentRule, names: RuleNames): string[] {
   }
   return parts;
 }
+
+/** The builder's own refusals, by the rule path the server would name. */
+export type DraftProblems = Partial<Record<(typeof RULE_FIELDS)[number], string>>;
+
+function rangeProblem(min: number | null, max: number | null, label: string, whole: boolean): string {
+  for (const value of [min, max]) {
+    if (isSet(value) && value < 0) {
+      return `${label}不能小于 0`;
+    }
+    if (whole && isSet(value) && !Number.isInteger(value)) {
+      return `${label}须为整数`;
+    }
+  }
+  return isSet(min) && isSet(max) && min > max ? `最高${label}不能小于最低${label}` : "";
+}
+
+/** The longest day window a rule takes (days in server/domain/segmentRule.ts). */
+const MAX_DAYS = 3650;
+
+function daysProblem(value: number | null): string {
+  if (!isSet(value)) {
+    return "";
+  }
+  if (!Number.isInteger(value)) {
+    return "天数须为整数";
+  }
+  return value < 1 ? "天数不能小于 1" : value > MAX_DAYS ? `天数不能超过 ${MAX_DAYS.toLocaleString("en-US")}` : "";
+}
+
+/**
+ * The bounds the server's SegmentRuleSchema holds the rule to, checked as typed: the inputs keep
+ * what was typed (their :min/:max used to turn −5 into 0 and 5000 days into 3650, another rule),
+ * so an out-of-range value is refused here and the server still refuses on its own.
+ *
+ * @param draft the builder's state.
+ * @returns rule path → Chinese refusal, only for the conditions refused.
+ */
+export function draftProblems(draft: SegmentDraft): DraftProblems {
+  const problems: DraftProblems = {
+    "rule.points": rangeProblem(draft.pointsMin, draft.pointsMax, "积分", true),
+    "rule.spentFen": rangeProblem(draft.spentMinYuan, draft.spentMaxYuan, "累计消费", false),
+    "rule.lastPurchaseWithinDays": daysProblem(draft.lastPurchaseWithinDays),
+    "rule.noPurchaseForDays": daysProblem(draft.noPurchaseForDays),
+  };
+  return Object.fromEntries(Object.entries(problems).filter(([, message]) => message)) as DraftProblems;
+}
