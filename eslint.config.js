@@ -28,9 +28,9 @@ const layers = [
   },
 ];
 
-// The three front ends are separate pages: they share code only through src/shared, so one can
+// The four front ends are separate pages: they share code only through src/shared, so one can
 // change (or be dropped from a build) without breaking another.
-const apps = ["./sidebar/src/sidebar", "./sidebar/src/console", "./sidebar/src/sandbox"];
+const apps = ["./sidebar/src/sidebar", "./sidebar/src/console", "./sidebar/src/sandbox", "./sidebar/src/draw"];
 const frontEnds = [
   ...apps.map((target) => ({ target, from: apps.filter((other) => other !== target), message: "Share front-end code through sidebar/src/shared." })),
   { target: "./sidebar/src/shared", from: apps, message: "src/shared must not depend on one of the apps." },

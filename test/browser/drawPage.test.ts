@@ -41,11 +41,13 @@ describe("the draw page in a browser at 375 px", function () {
     await byTest(page, "result-prize").waitFor({ timeout: 15_000 });
     assert.equal(await byTest(page, "result-prize").innerText(), "保温杯");
     // The wheel stopped with the prize's sector under the pointer (sector 0 of 2: its middle at 90° → turned to 270° mod 360).
-    const turned = await page.evaluate(() => {
-      const wheel = document.querySelector(".wheel") as HTMLElement;
-      const matrix = new DOMMatrix(getComputedStyle(wheel).transform);
-      return Math.round(((Math.atan2(matrix.b, matrix.a) * 180) / Math.PI + 360) % 360);
-    });
+    // A string: the test build has no DOM types; the page evaluates it as written.
+    const turned = Number(
+      await page.evaluate(`(() => {
+        const matrix = new DOMMatrix(getComputedStyle(document.querySelector(".wheel")).transform);
+        return Math.round(((Math.atan2(matrix.b, matrix.a) * 180) / Math.PI + 360) % 360);
+      })()`),
+    );
     assert.equal(turned, 270);
     await screenshot(page, "draw-page-won-375.png");
     await byTest(page, "result-close").click();

@@ -54,7 +54,7 @@ describe("a cash prize on the draw page (sandbox OAuth and WeChat Pay stand-ins)
     assert.match(await byTest(page, "win-status").first().innerText(), /待确认/);
     await screenshot(page, "draw-page-cash-confirm-375.png");
     await byTest(page, "cash-confirm").click();
-    await page.waitForFunction(() => document.querySelector('[data-test="win-status"]')?.textContent?.includes("已到账"), undefined, { timeout: 15_000 });
+    await byTest(page, "win-status").filter({ hasText: "已到账" }).first().waitFor({ timeout: 15_000 });
     assert.equal(await byTest(page, "cash-confirm").count(), 0);
     await screenshot(page, "draw-page-cash-paid-375.png");
     assert.deepEqual(errors, []);

@@ -21,7 +21,7 @@ describe("the sidebar's 发抽奖链接 in a browser (guide guideA)", function (
     await byTest(page, "draw-link-item").waitFor();
     assert.match(await byTest(page, "draw-link-item").innerText(), /双十二会员抽奖[\s\S]*7 天有效/);
     // The sheet slides up: photograph it once it has arrived.
-    await page.locator(".van-popup--bottom").evaluate((sheet) => Promise.all(sheet.getAnimations().map((animation) => animation.finished)));
+    await page.locator(".van-popup--bottom").evaluate((sheet) => Promise.all(sheet.getAnimations().map((animation: { finished: Promise<unknown> }) => animation.finished)));
     await screenshot(page, "sidebar-draw-link.png");
     await byTest(page, "draw-link-send").click();
     await waitForStandInCall(page, "sendChatMessage");
