@@ -16,7 +16,7 @@ export function cashConfigured(): boolean {
  * @param props the win, whom to pay, how much.
  * @returns the transfer's state, or null when WeChat Pay is not configured.
  */
-export async function payCashWin(props: { winId: string; drawId: string; openid: string; amountFen: number; remark: string; activityName: string; rewardDescription: string; now: Date }): Promise<DrawCashState | null> {
+export async function payCashWin(props: { winId: string; drawId: string; openid: string; externalUserId?: string | undefined; amountFen: number; remark: string; activityName: string; rewardDescription: string; now: Date }): Promise<DrawCashState | null> {
   if (!wechatPayConfigured()) {
     return null;
   }

@@ -80,6 +80,8 @@ async function requestPayout(win: StoredWin, drawName: string, now: Date): Promi
     winId: win._id,
     drawId: String(win.drawId),
     openid: win.openid,
+    // The transfer list names the customer from it (otherwise 微信用户).
+    externalUserId: win.externalUserId ?? undefined,
     amountFen: win.amountFen,
     remark: `${drawName}中奖`.slice(0, 32),
     activityName: drawName.slice(0, 32),

@@ -139,5 +139,5 @@ export async function winnersPage(filter: WinnerFilter, page: number, pageSize: 
     DrawWin.countDocuments(query),
   ]);
   const [names, states] = await Promise.all([winnerNames(wins), cashStates(wins.filter((win) => win.kind === "cash").map((win) => win._id), now)]);
-  return { wins, names, cashLabels: new Map([...states].map(([winId, state]) => [winId, state.stateLabel])), total };
+  return { wins, names, cash: states, total };
 }

@@ -122,6 +122,8 @@ export interface PresentedWinner {
   status: FulfilmentStatus;
   /** For cash, the transfer's state (待确认, 已到账…). */
   statusLabel: string;
+  /** done (signed, granted, paid), failed, or waiting on someone. */
+  tone: "done" | "failed" | "waiting";
   failReason: string | null;
   trackingNo: string | null;
   carrier: string | null;
@@ -156,13 +158,22 @@ export interface WinnerSource {
   wonAt: Date;
 }
 
+// A cash win's own status stays "granted" once the payout is asked for; whether it is done is
+// the transfer's state.
+function winnerTone(win: WinnerSource, cashState: string | null): PresentedWinner["tone"] {
+  if (win.kind === "cash") {
+    return cashState === "paid" ? "done" : cashState === "failed" || cashState === "cancelled" || win.status === "failed" ? "failed" : "waiting";
+  }
+  return win.status === "failed" ? "failed" : win.status === "signed" || win.status === "granted" ? "done" : "waiting";
+}
+
 /**
  * @param win the stored win.
  * @param customerName the winner's name as the console shows it.
- * @param cashLabel a cash win's transfer state label, when known.
+ * @param cash a cash win's transfer state, when known.
  * @returns the console's row.
  */
-export function presentWinner(win: WinnerSource, customerName: string, cashLabel: string | null): PresentedWinner {
+export function presentWinner(win: WinnerSource, customerName: string, cash: { state: string; stateLabel: string } | null): PresentedWinner {
   return {
     winId: win._id,
     prizeId: win.prizeId,
@@ -173,7 +184,8 @@ export function presentWinner(win: WinnerSource, customerName: string, cashLabel
     phoneMasked: win.address?.phoneMasked ?? null,
     region: win.address?.region ?? null,
     status: win.status,
-    statusLabel: win.kind === "cash" ? (cashLabel ?? "处理中") : FULFILMENT_LABELS[win.status],
+    statusLabel: win.kind === "cash" ? (cash?.stateLabel ?? "处理中") : FULFILMENT_LABELS[win.status],
+    tone: winnerTone(win, cash?.state ?? null),
     failReason: win.failReason ?? null,
     trackingNo: win.trackingNo ?? null,
     carrier: win.carrier ?? null,

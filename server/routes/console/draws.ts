@@ -101,7 +101,7 @@ export function drawsRouter(options: { now: () => Date }): Router {
     const scope = await drawWinnerScope(actorOf(ctx));
     const page = await winnersPage({ drawId: draw._id, prizeId: query.prizeId, status: query.status, externalUserIds: scope }, query.page, query.pageSize, options.now());
     ctx.body = {
-      data: page.wins.map((win) => presentWinner(win, page.names.get(win._id) ?? "微信用户", page.cashLabels.get(win._id) ?? null)),
+      data: page.wins.map((win) => presentWinner(win, page.names.get(win._id) ?? "微信用户", page.cash.get(win._id) ?? null)),
       pagination: { page: query.page, pageSize: query.pageSize, total: page.total },
     };
   });
