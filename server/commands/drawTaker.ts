@@ -96,6 +96,8 @@ export default async function takeDraw({ slug, participant, requestId, now }: Pr
   }
   if (!draw.firstDrawAt) {
     await LuckyDraw.updateOne({ _id: draw._id, firstDrawAt: null }, { $set: { firstDrawAt: now } });
+    // The cached copy learns it too: otherwise every draw until the cache expires writes again.
+    draw.firstDrawAt = now;
   }
   const picked = pickByWeight(draw.prizes);
   const { prize, missReason } = await claimPrize(draw, picked, participant, eligibility.memberId, winIdOf(recordId));
@@ -104,13 +106,17 @@ export default async function takeDraw({ slug, participant, requestId, now }: Pr
   if (prize && winId) {
     win = await recordWin({ draw, prize, participant, memberId: eligibility.memberId, winId, recordId, now });
   }
-  await DrawRecord.updateOne({ _id: recordId }, { $set: { state: "done", prizeId: prize?.id ?? null, winId, missReason } });
-  await audit(
-    { drawId: draw._id, kind: "draw", actor: "participant", participantKey: participant.key, winId, detail: { picked: picked?.id ?? null, prizeId: prize?.id ?? null, missReason, requestId }, at: now },
-    ...(prize && win ? [{ drawId: draw._id, kind: "win" as const, actor: "participant", participantKey: participant.key, winId, detail: { prizeId: prize.id, kind: prize.kind, amountFen: prize.amountFen ?? null, points: prize.points ?? null }, at: now }] : []),
-    ...(prize ? [{ drawId: draw._id, kind: "stock" as const, actor: "participant", winId, detail: { prizeId: prize.id, delta: -1, budgetDeltaFen: prize.kind === "cash" ? -(prize.amountFen ?? 0) : 0 }, at: now }] : []),
-  );
-  await owedTags({ draw, participant, won: Boolean(win), winId, now });
+  // Independent writes, made together before the answer: a crash between them leaves a record
+  // "drawing" that a retry settles from the win (settleInterrupted).
+  await Promise.all([
+    DrawRecord.updateOne({ _id: recordId }, { $set: { state: "done", prizeId: prize?.id ?? null, winId, missReason } }),
+    audit(
+      { drawId: draw._id, kind: "draw", actor: "participant", participantKey: participant.key, winId, detail: { picked: picked?.id ?? null, prizeId: prize?.id ?? null, missReason, requestId }, at: now },
+      ...(prize && win ? [{ drawId: draw._id, kind: "win" as const, actor: "participant", participantKey: participant.key, winId, detail: { prizeId: prize.id, kind: prize.kind, amountFen: prize.amountFen ?? null, points: prize.points ?? null }, at: now }] : []),
+      ...(prize ? [{ drawId: draw._id, kind: "stock" as const, actor: "participant", winId, detail: { prizeId: prize.id, delta: -1, budgetDeltaFen: prize.kind === "cash" ? -(prize.amountFen ?? 0) : 0 }, at: now }] : []),
+    ),
+    owedTags({ draw, participant, won: Boolean(win), winId, now }),
+  ]);
   return answer(draw, win, picked && !prize ? noneOf(draw) : null, requestId, false, turns, now);
 }
 
