@@ -1,4 +1,4 @@
-// Cash prizes through WeChat Pay transfer bills (docs/wechatpay.md): the contract D-core and the
+// Cash prizes through WeChat Pay transfer bills (docs/wechatpay.md): the contract the draw and the
 // draw page call. One payout per win, keyed by winId; out_bill_no is derived from the win.
 import crypto from "node:crypto";
 import { ConflictError, NotConfiguredError, NotFoundError, ValidationError } from "../errors.ts";
@@ -35,7 +35,7 @@ export function wechatPayClient(): WeChatPayClient | null {
 }
 
 /**
- * D-core refuses cash prizes without it (未配置微信支付，不能设置现金奖品).
+ * The draw editor refuses cash prizes without it (未配置微信支付，不能设置现金奖品).
  *
  * @returns whether WeChat Pay is configured.
  */
@@ -56,7 +56,7 @@ export function outBillNoFor(winId: string, attempt: number): string {
   return attempt === 1 ? `W${base}` : `W${base}R${attempt}`;
 }
 
-/** What D-core gives for a cash win. */
+/** What the draw gives for a cash win. */
 export interface CashPayoutProps {
   winId: string;
   /** The winner's openid under WECHATPAY_APPID. */

@@ -1,7 +1,7 @@
 import type { DrawCashState } from "../domain/drawShapes.ts";
 import { cashTransfersForWins, requestCashPayout, wechatPayConfigured } from "./cashPayout.ts";
 
-// The draw's only doorway to D-pay's payouts (server/commands/cashPayout.ts), so the draw code
+// The draw's only doorway to the payouts (server/commands/cashPayout.ts), so the draw code
 // depends on the contract's three calls and nothing else of WeChat Pay.
 
 /** @returns whether WeChat Pay is configured (cash prizes may be created). */
@@ -10,7 +10,7 @@ export function cashConfigured(): boolean {
 }
 
 /**
- * Ask D-pay to pay a cash win; idempotent by win id on its side, and it never throws for WeChat
+ * Ask for the payout of a cash win; idempotent by win id on its side, and it never throws for WeChat
  * Pay being down (the state is then "processing" and its job retries).
  *
  * @param props the win, whom to pay, how much.

@@ -15,7 +15,7 @@ const log = getLogger("processor");
 /**
  * Hand over what a recorded win grants: points through the ledger (the win is the unique
  * source, so a retry posts nothing twice), a benefit through the benefit claimer (its level,
- * window, quantity and stock rules apply; a refusal is kept as the reason), cash through D-pay's
+ * window, quantity and stock rules apply; a refusal is kept as the reason), cash through the payouts'
  * payout (idempotent by win id). Physical prizes wait for an address. Only a win still
  * "granting" is granted, and the status moves by a conditional update, so two retries cannot
  * both claim a benefit.

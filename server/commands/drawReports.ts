@@ -21,7 +21,7 @@ export async function drawStocks(drawId: Types.ObjectId): Promise<Map<string, nu
 
 /**
  * The detail page's figures: participants, draws and wins (in total, per prize, per China day),
- * stock left, and cash paid / pending / failed from D-pay's transfers.
+ * stock left, and cash paid / pending / failed from the payouts' transfers.
  *
  * @param draw the draw.
  * @param now the clock.

@@ -14,7 +14,7 @@ export type CashTransferState = "pending_confirm" | "transferring" | "paid" | "f
 /** Bills a user does not confirm are closed by WeChat Pay after about 24 h (wecom-reference §9.4). */
 export const CONFIRM_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** A cash win's payout, for the draw page (confirmation) and D-core's lists. */
+/** A cash win's payout, for the draw page (confirmation) and the console's lists. */
 export interface CashTransferView {
   winId: string;
   state: CashTransferState;

@@ -12,13 +12,13 @@ export type PrizeKind = (typeof PRIZE_KINDS)[number];
  * Where a win's prize stands.
  * physical: awaiting_address → to_ship (待发货) → shipped (已发货, tracking number) → signed (已签收);
  * points / benefit: granting (recorded, not yet posted) → granted (已发放) or failed (with the
- * reason); cash: cash (D-pay's transfer holds the state).
+ * reason); cash: cash (the payout's transfer holds the state).
  */
 export const FULFILMENT_STATUSES = ["granting", "awaiting_address", "to_ship", "shipped", "signed", "granted", "failed", "cash"] as const;
 export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
 
 /**
- * A cash win's transfer as the page shows it: D-pay's CashTransferView
+ * A cash win's transfer as the page shows it: the payout's CashTransferView
  * (server/presenters/cashTransfer.ts), written out so the domain does not import a presenter.
  */
 export interface DrawCashState {

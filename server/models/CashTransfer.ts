@@ -24,7 +24,7 @@ const attemptSchema = new mongoose.Schema(
 );
 
 /**
- * One cash payout per win, `_id` = winId: the key D-core, the notification and the polling job
+ * One cash payout per win, `_id` = winId: the key the draw, the notification and the polling job
  * all read by. `outBillNo` is derived from the win and its attempt number, so a retried request
  * can never open a second bill for the same attempt.
  */

@@ -23,7 +23,7 @@ export interface CashTransferRow extends CashTransferView {
 /**
  * @param transfer the stored payout.
  * @param now the clock: a package past the confirmation window is no longer offered.
- * @returns the view the winner and D-core's lists get.
+ * @returns the view the winner and the console's lists get.
  */
 export function presentCashTransfer(transfer: CashTransferAttrs, now: Date): CashTransferView {
   return cashTransferView(transfer, now, CASH_TRANSFER_STATE_LABELS);

@@ -14,7 +14,7 @@ export interface DrawTokenClaims {
   expiresAt: Date;
 }
 
-/** Who the participant cookie names (the same fields as D-core's DrawParticipant, plus its expiry). */
+/** Who the participant cookie names (the same fields as the draw's DrawParticipant, plus its expiry). */
 export interface ParticipantClaims {
   slug: string;
   key: string;

@@ -1,4 +1,4 @@
-// Helpers for D-core's draw tests: draws made through the editor command, participants, members.
+// Helpers for the draw tests: draws made through the editor command, participants, members.
 import mongoose from "mongoose";
 import { forgetDraw } from "../../server/commands/drawCache.ts";
 import { createDraw, setDrawStatus, type DrawInput } from "../../server/commands/drawEditor.ts";

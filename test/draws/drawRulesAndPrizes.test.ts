@@ -78,7 +78,7 @@ describe("draw eligibility, tags and cash", function () {
     assert.deepEqual(await new ApplyDrawTagsJob({ wecom: testWeComClient(), now: () => NOW }).perform(), { done: 0, failed: 0 });
   });
 
-  it("should ask D-pay for the payout once per cash win, after the win is recorded", async () => {
+  it("should ask for the payout once per cash win, after the win is recorded", async () => {
     useTestPay();
     try {
       const draw = await aDraw({ cashBudgetFen: 10_000, prizes: [{ name: "8.88 元红包", kind: "cash", weight: 1, stock: 10, amountFen: 888 }] });

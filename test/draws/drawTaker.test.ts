@@ -71,7 +71,7 @@ describe("takeDraw: exact stock, limits, budget and idempotency", function () {
   it("should never take the cash budget below zero", async () => {
     useTestPay();
     const draw = await aDraw({ cashBudgetFen: 550, prizes: [{ name: "现金红包", kind: "cash", weight: 1, stock: 100, amountFen: 100 }] });
-    // Payouts themselves are D-pay's (tested there); here WeChat Pay goes away after the draw is set up.
+    // Payouts themselves are tested in test/wechatpay; here WeChat Pay goes away after the draw is set up.
     configureWeChatPay(null);
     const results = await Promise.all(Array.from({ length: 60 }, (_, n) => drawOrRefusal(draw, aWeChatUser(n))));
     const winners = results.filter(isOutcome).filter((outcome) => outcome.won);

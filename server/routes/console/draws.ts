@@ -33,7 +33,7 @@ function exportFilename(name: string, now: Date): string {
 
 /**
  * 抽奖活动 in the console: draws, their figures, winners and fulfilment (docs/draws.md). The draw
- * page itself is D-public's (server/routes/draw).
+ * page itself is server/routes/draw.
  *
  * @param options the clock.
  * @returns the router (mounted under /api/console).

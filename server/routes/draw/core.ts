@@ -1,4 +1,4 @@
-// The commands the public draw routes call, in one place: D-core's draw commands and D-pay's
+// The commands the public draw routes call, in one place: the draw commands and the payouts'
 // payout reader (issue 12's contract).
 export { readDrawPage } from "../../commands/drawPageReader.ts";
 export { takeDraw } from "../../commands/drawTaker.ts";
