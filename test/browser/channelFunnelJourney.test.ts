@@ -45,6 +45,18 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(DOCS_SHOTS, name) });
 }
 
+/** Wait until the pool drawer has slid in and fits the screen (a screenshot mid-slide cuts it). */
+async function drawerSettled(page: Page, width: number): Promise<void> {
+  const settled = await waitFor(
+    async () => {
+      const box = await page.locator(".el-drawer", { has: page.locator('[data-test="pool-table"]') }).boundingBox();
+      return box !== null && box.x >= 0 && Math.round(box.x + box.width) <= width;
+    },
+    { timeoutMs: 5_000, intervalMs: 100 },
+  );
+  assert.ok(settled, `the drawer fits ${width} px`);
+}
+
 /** Type into an open remote select (RemotePicker) and pick the first option it offers. */
 async function pick(page: Page, picker: string, words: string): Promise<void> {
   await byTest(page, picker).click();
@@ -249,7 +261,12 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     assert.equal((await second.locator(".el-progress__text").textContent())?.trim(), "1/2", "the next group: its owner alone");
     assert.equal(poolCells[2]?.trim(), "1", `joins: ${poolCells.join(" | ")}`);
     await second.filter({ hasText: "当前" }).waitFor();
+    await drawerSettled(console_, 1440);
     await shot(console_, "journey-7-funnel-pool.png");
+    await console_.setViewportSize({ width: 400, height: 800 });
+    await drawerSettled(console_, 400);
+    await shot(console_, "journey-7-funnel-pool-400.png");
+    await console_.setViewportSize({ width: 1440, height: 900 });
     await console_.keyboard.press("Escape");
     await funnelRow.locator('[data-test="funnel-stats"]').click();
     await byTest(console_, "funnel-stats-total").filter({ hasText: "扫码入群 1 人" }).waitFor();
