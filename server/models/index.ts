@@ -5,6 +5,8 @@ export { BotReply } from "./BotReply.ts";
 export { BotRoom } from "./BotRoom.ts";
 export { BotRule } from "./BotRule.ts";
 export { BotStatus } from "./BotStatus.ts";
+export { CampaignGuide } from "./CampaignGuide.ts";
+export { CampaignTally } from "./CampaignTally.ts";
 export { CashBillNo, CashTransfer } from "./CashTransfer.ts";
 export { ChannelCode } from "./ChannelCode.ts";
 export { ChannelCodeDay } from "./ChannelCodeDay.ts";

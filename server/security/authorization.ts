@@ -39,6 +39,9 @@ export type Area =
   | "bot"
   | "draws"
   | "cash_transfers"
+  | "moments"
+  | "mass_messages"
+  | "campaign_reminders"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -73,6 +76,12 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   cash_transfers: { admin: RW, operator: RW },
   // Lucky draws (抽奖): operators run them; managers read their stores' winners (drawWinnerScope).
   draws: { admin: RW, operator: RW, manager: R },
+  // Moments (朋友圈) and mass messages (群发): operators plan and send them; managers follow their
+  // stores' completion and remind their guides (campaignScope cuts what they see).
+  moments: { admin: RW, operator: RW, manager: R },
+  mass_messages: { admin: RW, operator: RW, manager: R },
+  // 催办: store managers remind their own guides too (the route cuts to the manager's stores).
+  campaign_reminders: { admin: RW, operator: RW, manager: RW },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 

@@ -1,0 +1,203 @@
+// Who has done their part of a campaign (a moment published, a mass message sent), per guide and
+// counted on write per campaign, store and region, so completion pages read tens of documents.
+import { isDuplicateKeyError } from "../db/duplicates.ts";
+import { CampaignGuide, campaignGuideId, type CampaignGuideAttrs, type CampaignGuideState, type CampaignKind } from "../models/CampaignGuide.ts";
+import { CampaignTally, campaignTallyId, TALLY_COUNTERS, type CampaignTallyAttrs } from "../models/CampaignTally.ts";
+import { Department } from "../models/Department.ts";
+import { Employee } from "../models/Employee.ts";
+import { mapLimit } from "../utils/async.ts";
+import keyedCounter from "./keyedCounter.ts";
+
+type Counter = (typeof TALLY_COUNTERS)[number];
+
+/** Where a guide sits: the store (main department) and the store's region (its parent, unless that is the root). */
+export interface GuidePlace {
+  storeId: string | null;
+  regionId: string | null;
+}
+
+/**
+ * @param userIds guides.
+ * @returns each guide's store and region (guides not in the directory have neither).
+ */
+export async function guidePlaces(userIds: string[]): Promise<Map<string, GuidePlace>> {
+  const employees = await Employee.find({ userId: { $in: userIds } }, { userId: 1, mainDepartmentId: 1, departmentIds: 1 }).lean();
+  const storeOf = new Map(employees.map((employee) => [employee.userId, employee.mainDepartmentId ?? employee.departmentIds[0] ?? null]));
+  const storeIds = [...new Set([...storeOf.values()].filter((id): id is number => id !== null))];
+  const departments = await Department.find({ departmentId: { $in: storeIds } }, { departmentId: 1, parentId: 1 }).lean();
+  const parents = await Department.find({ departmentId: { $in: departments.map((department) => department.parentId).filter((id): id is number => id !== null) } }, { departmentId: 1, parentId: 1 }).lean();
+  // A store right under the corp's root has no region: the root is the brand, not a region.
+  const regionParent = new Map(parents.filter((parent) => parent.parentId !== null && parent.parentId !== 0).map((parent) => [parent.departmentId, parent.departmentId]));
+  const regionOf = new Map(departments.map((department) => [department.departmentId, typeof department.parentId === "number" ? (regionParent.get(department.parentId) ?? null) : null]));
+  return new Map(
+    userIds.map((userId) => {
+      const store = storeOf.get(userId) ?? null;
+      const region = store !== null ? (regionOf.get(store) ?? null) : null;
+      return [userId, { storeId: store !== null ? String(store) : null, regionId: region !== null ? String(region) : null }];
+    }),
+  );
+}
+
+/** Count one move of one guide once, in the campaign's tally and in its store's and region's. */
+async function tally(guide: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId">, key: string, inc: Partial<Record<Counter, number>>): Promise<void> {
+  const kind = guide.kind as CampaignKind;
+  const scopes: [string, Record<string, unknown>][] = [["all", {}]];
+  if (guide.storeId) {
+    scopes.push([`store:${guide.storeId}`, { storeId: guide.storeId, regionId: guide.regionId ?? null }]);
+  }
+  if (guide.regionId) {
+    scopes.push([`region:${guide.regionId}`, { regionId: guide.regionId }]);
+  }
+  await Promise.all(
+    scopes.map(([scope, place]) =>
+      keyedCounter(CampaignTally.collection, campaignTallyId(kind, guide.campaignId, scope), key, inc, { kind, campaignId: guide.campaignId, scope, storeId: null, regionId: null, ...place }, TALLY_COUNTERS),
+    ),
+  );
+}
+
+/**
+ * Give guides their part in a campaign. Safe to run again (after a crash, for a re-planned
+ * audience): a guide already assigned keeps their state and is not counted twice.
+ *
+ * @param kind moment or mass.
+ * @param campaignId the campaign.
+ * @param userIds the guides.
+ * @param at when.
+ */
+export async function assignCampaignGuides(kind: CampaignKind, campaignId: string, userIds: string[], at: Date): Promise<void> {
+  const unique = [...new Set(userIds)];
+  for (let start = 0; start < unique.length; start += 1000) {
+    const chunk = unique.slice(start, start + 1000);
+    const places = await guidePlaces(chunk);
+    await mapLimit(chunk, 8, async (userId) => {
+      const place = places.get(userId) ?? { storeId: null, regionId: null };
+      const guide = { _id: campaignGuideId(kind, campaignId, userId), kind, campaignId, userId, ...place, state: "assigned", attempt: 1, assignedAt: at };
+      try {
+        await CampaignGuide.collection.insertOne(guide as never);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) {
+          throw error;
+        }
+      }
+      // The stored place, not this run's: a guide who moved store since keeps the first count's place.
+      const stored = (await CampaignGuide.findById(guide._id).lean<CampaignGuideAttrs>()) ?? guide;
+      await tally(stored as CampaignGuideAttrs, `assign:${userId}`, { assigned: 1 });
+    });
+  }
+}
+
+/** Move a guide from one state to another (conditional), then count the move; a replay counts nothing new. */
+async function move(kind: CampaignKind, campaignId: string, userId: string, from: CampaignGuideState[], set: Record<string, unknown>, count: (guide: CampaignGuideAttrs) => [string, Partial<Record<Counter, number>>] | null, already: (guide: CampaignGuideAttrs) => boolean): Promise<boolean> {
+  const _id = campaignGuideId(kind, campaignId, userId);
+  const moved = await CampaignGuide.findOneAndUpdate({ _id, state: { $in: from } }, { $set: set }, { returnDocument: "after", lean: true }) as CampaignGuideAttrs | null;
+  const guide = moved ?? (await CampaignGuide.findById(_id).lean<CampaignGuideAttrs>());
+  // Counting again when the state is already there converges a move whose count a crash cut off.
+  if (guide && (moved || already(guide))) {
+    const counted = count(guide);
+    if (counted) {
+      await tally(guide, counted[0], counted[1]);
+    }
+  }
+  return moved !== null;
+}
+
+/**
+ * The guide did their part (published the moment, sent the mass message).
+ *
+ * @returns true when this call moved the guide to done.
+ */
+export function markCampaignGuideDone(kind: CampaignKind, campaignId: string, userId: string, at: Date): Promise<boolean> {
+  return move(kind, campaignId, userId, ["assigned"], { state: "done", doneAt: at }, () => [`done:${userId}`, { done: 1 }], (guide) => guide.state === "done");
+}
+
+/**
+ * WeCom refused this guide's part (an invalid sender, a 41xxx); the reason is shown to the operator.
+ *
+ * @param reason in Chinese.
+ * @returns true when this call moved the guide to failed.
+ */
+export function markCampaignGuideFailed(kind: CampaignKind, campaignId: string, userId: string, reason: string, at: Date): Promise<boolean> {
+  return move(kind, campaignId, userId, ["assigned"], { state: "failed", failReason: reason, doneAt: at }, (guide) => [`fail:${userId}:${guide.attempt}`, { failed: 1 }], (guide) => guide.state === "failed");
+}
+
+/**
+ * A failed guide is tried again: back to assigned, with the next attempt number.
+ *
+ * @returns true when this call moved the guide back.
+ */
+export async function retryCampaignGuide(kind: CampaignKind, campaignId: string, userId: string): Promise<boolean> {
+  const _id = campaignGuideId(kind, campaignId, userId);
+  const moved = await CampaignGuide.findOneAndUpdate({ _id, state: "failed" }, { $set: { state: "assigned", failReason: "", doneAt: null }, $inc: { attempt: 1 } }, { returnDocument: "before", lean: true }) as CampaignGuideAttrs | null;
+  if (moved) {
+    await tally(moved, `unfail:${userId}:${moved.attempt}`, { failed: -1 });
+  }
+  return moved !== null;
+}
+
+/**
+ * The campaign was cancelled: every guide who had not done their part yet is cancelled.
+ *
+ * @returns how many guides this call cancelled.
+ */
+export async function cancelCampaignGuides(kind: CampaignKind, campaignId: string, at: Date): Promise<number> {
+  let cancelled = 0;
+  const open = CampaignGuide.find({ kind, campaignId, state: "assigned" }, { userId: 1 }).lean().cursor();
+  for await (const guide of open) {
+    const moved = await move(kind, campaignId, guide.userId, ["assigned"], { state: "cancelled", doneAt: at }, () => [`cancel:${guide.userId}`, { cancelled: 1 }], (stored) => stored.state === "cancelled");
+    cancelled += moved ? 1 : 0;
+  }
+  return cancelled;
+}
+
+/**
+ * What the kind's sync learned for a guide (absolute figures, so a repeated sync converges).
+ *
+ * @param figures e.g. { delivered, notFriend, capped } or { likes, comments }.
+ */
+export async function setCampaignGuideFigures(kind: CampaignKind, campaignId: string, userId: string, figures: Record<string, number>): Promise<void> {
+  await CampaignGuide.updateOne({ _id: campaignGuideId(kind, campaignId, userId) }, { $set: { figures } });
+}
+
+/**
+ * Note that guides were reminded (催办).
+ *
+ * @param userIds the guides reminded.
+ */
+export async function recordCampaignReminders(kind: CampaignKind, campaignId: string, userIds: string[], at: Date): Promise<void> {
+  await CampaignGuide.updateMany({ _id: { $in: userIds.map((userId) => campaignGuideId(kind, campaignId, userId)) } }, { $inc: { remindCount: 1 }, $set: { lastRemindedAt: at } });
+}
+
+/** A level's completion. */
+export interface CompletionFigures {
+  assigned: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  /** done / (assigned − cancelled), 0..1; 0 when nobody is left assigned. */
+  rate: number;
+}
+
+const figures = (tally: Pick<CampaignTallyAttrs, Counter>): CompletionFigures => {
+  const open = tally.assigned - tally.cancelled;
+  return { assigned: tally.assigned, done: tally.done, failed: tally.failed, cancelled: tally.cancelled, rate: open > 0 ? tally.done / open : 0 };
+};
+
+/**
+ * A campaign's completion, read from its tallies.
+ *
+ * @param scopeStoreIds a manager's stores (their sum becomes `all`); null for everyone.
+ * @returns the campaign's figures, per store and per region (ids; the presenter names them).
+ */
+export async function campaignCompletion(kind: CampaignKind, campaignId: string, scopeStoreIds: string[] | null): Promise<{ all: CompletionFigures; stores: (CompletionFigures & { storeId: string; regionId: string | null })[]; regions: (CompletionFigures & { regionId: string })[] }> {
+  const tallies = await CampaignTally.find({ kind, campaignId }).select({ keys: 0 }).lean<CampaignTallyAttrs[]>();
+  const stores = tallies.filter((entry) => entry.scope.startsWith("store:") && (scopeStoreIds === null || scopeStoreIds.includes(entry.storeId ?? "")));
+  const zero = { assigned: 0, done: 0, failed: 0, cancelled: 0 };
+  const sum = (list: Pick<CampaignTallyAttrs, Counter>[]) => list.reduce((total, entry) => ({ assigned: total.assigned + entry.assigned, done: total.done + entry.done, failed: total.failed + entry.failed, cancelled: total.cancelled + entry.cancelled }), zero);
+  const all = scopeStoreIds === null ? (tallies.find((entry) => entry.scope === "all") ?? zero) : sum(stores);
+  const regions = scopeStoreIds === null ? tallies.filter((entry) => entry.scope.startsWith("region:")) : [];
+  return {
+    all: figures(all),
+    stores: stores.map((entry) => ({ storeId: entry.storeId ?? "", regionId: entry.regionId ?? null, ...figures(entry) })),
+    regions: regions.map((entry) => ({ regionId: entry.regionId ?? "", ...figures(entry) })),
+  };
+}
