@@ -198,6 +198,8 @@ async function main(): Promise<void> {
 
     const sentAt = new Map<string, number>();
     const adds: Promise<number>[] = [];
+    // How long WeCom waits for our 200 on an add: what ingestion costs, apart from the processing after it.
+    const acks: number[] = [];
     const total = duration * rate;
     const started = Date.now();
     for (let index = 0; index < total; index += 1) {
@@ -207,7 +209,13 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
       sentAt.set(`WELCOME${index}`, Date.now());
-      adds.push(deliver(baseUrl, addXml(index)));
+      const posted = Date.now();
+      adds.push(
+        deliver(baseUrl, addXml(index)).then((status) => {
+          acks.push(Date.now() - posted);
+          return status;
+        }),
+      );
     }
     const statuses = await Promise.all(adds);
     // Every send is either in, or past WeCom's window.
@@ -237,6 +245,8 @@ async function main(): Promise<void> {
       latencies.push((first ?? ended) - at);
     }
     latencies.sort((a, b) => a - b);
+    acks.sort((a, b) => a - b);
+    process.stdout.write(`  add acknowledged in p50 ${percentile(acks, 50)} ms, p99 ${percentile(acks, 99)} ms\n`);
     process.stdout.write(
       `  adds acknowledged ${statuses.filter((status) => status === 200).length}/${total}; welcomes sent ${sentCount} (the rest count with their wait at the end); ` +
         `flood deliveries ${floodSent} (${(floodSent / (duration + 2)).toFixed(0)}/s), group re-reads ${wecom.groupReads()}; max ${latencies.at(-1) ?? 0} ms\n`,

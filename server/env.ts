@@ -74,6 +74,12 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** How many times the event processor tries an event before keeping it as failed. */
     EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+    /**
+     * Lanes (customers, groups) the event processor works at once. A handler mostly waits on the
+     * database and WeCom, so slots, not CPU, bound it: with 8, adds queued behind a flooded group
+     * and welcomes took seconds (bench:welcome); 32 keeps them under 300 ms.
+     */
+    EVENT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
     /** Run the job scheduler (Agenda) in this process; jobs are locked in MongoDB, so several may. */
     SCHEDULER: z
       .enum(["0", "1"])

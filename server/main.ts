@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     : { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID, secrets: { contact: env.WECOM_CONTACT_SECRET, agent: env.WECOM_AGENT_SECRET } };
   const wecom = new WeComClient({ baseUrl: corp.apiBase, corpId: corp.corpId ?? "", secrets: corp.secrets });
   const processor = env.EVENT_PROCESSOR
-    ? new EventProcessor({ context: { wecom, now: () => new Date(), agentId: corp.agentId }, maxAttempts: env.EVENT_MAX_ATTEMPTS })
+    ? new EventProcessor({ context: { wecom, now: () => new Date(), agentId: corp.agentId }, maxAttempts: env.EVENT_MAX_ATTEMPTS, concurrency: env.EVENT_CONCURRENCY })
     : null;
 
   // Cash prizes (docs/wechatpay.md): the merchant's credentials, else the sandbox's stand-in, else off.
