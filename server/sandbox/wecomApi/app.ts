@@ -8,6 +8,7 @@ import { customerEndpoints } from "./endpoints/customers.ts";
 import { directoryEndpoints } from "./endpoints/directory.ts";
 import { groupEndpoints } from "./endpoints/groups.ts";
 import { mediaEndpoints } from "./endpoints/media.ts";
+import { momentEndpoints } from "./endpoints/moments.ts";
 import { outreachEndpoints } from "./endpoints/outreach.ts";
 import { tagEndpoints } from "./endpoints/tags.ts";
 import { welcomeEndpoints } from "./endpoints/welcome.ts";
@@ -25,6 +26,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...welcomeEndpoints,
   ...groupEndpoints,
   ...outreachEndpoints,
+  ...momentEndpoints,
   ...mediaEndpoints,
   ...appMessageEndpoints,
 ];

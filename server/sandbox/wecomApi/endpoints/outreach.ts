@@ -1,87 +1,11 @@
 import { z } from "zod";
-import { SandboxFollow, SandboxGroup, sandboxId, SandboxMassMessage, SandboxMoment, SandboxUser, unix } from "../../models/index.ts";
+import { SandboxFollow, SandboxGroup, sandboxId, SandboxMassMessage, SandboxUser, unix } from "../../models/index.ts";
 import { endpoint, ERR, wecomError, type Endpoint } from "../endpoint.ts";
 import { AttachmentSchema, checkMedia, textSchema } from "./attachments.ts";
-import { requireUser, tagIndex, USER_LEFT } from "./shared.ts";
+import { requireUser, USER_LEFT } from "./shared.ts";
 
-// A moment job id lives 24 hours (§4.8).
-const JOB_TTL_SECONDS = 24 * 3600;
-
-/** Customer moments and mass messages (wecom-reference §4.8, §4.9). Nothing reaches a chat: members confirm in the client. */
+/** Mass messages (wecom-reference §4.9; moments are in moments.ts). Nothing reaches a chat: members confirm in the client. */
 export const outreachEndpoints: Endpoint[] = [
-  endpoint({
-    method: "POST",
-    path: "/cgi-bin/externalcontact/add_moment_task",
-    token: "any",
-    input: z.object({
-      text: z.object({ content: z.string().max(2000) }).optional(),
-      attachments: z.array(AttachmentSchema).max(9).optional(),
-      visible_range: z
-        .object({
-          sender_list: z.object({ user_list: z.array(z.string()).optional(), department_list: z.array(z.number().int()).optional() }).optional(),
-          external_contact_list: z.object({ tag_list: z.array(z.string()).optional() }).optional(),
-        })
-        .optional(),
-    }),
-    async handle({ text, attachments = [], visible_range: range }, { now }) {
-      if (!text?.content && attachments.length === 0) {
-        throw wecomError(ERR.INVALID_PARAMETER, "invalid parameter: text and attachments are both empty");
-      }
-      // §4.8: 9 images, or one video, or one link.
-      const kinds = new Set(attachments.map((attachment) => attachment.msgtype));
-      const onlyImages = [...kinds].every((kind) => kind === "image");
-      const oneVideoOrLink = attachments.length === 1 && (kinds.has("video") || kinds.has("link"));
-      if (attachments.length > 0 && !onlyImages && !oneVideoOrLink) {
-        throw wecomError(ERR.INVALID_PARAMETER, "invalid parameter attachments: 9 images, or 1 video, or 1 link");
-      }
-      await checkMedia(attachments, now);
-      const users = await SandboxUser.find({}).lean();
-      const active = new Set(users.filter((user) => user.status === 1).map((user) => user.userid));
-      const asked = range?.sender_list?.user_list ?? [];
-      const tags = await tagIndex();
-      const askedTags = range?.external_contact_list?.tag_list ?? [];
-      const jobid = sandboxId("job", 24);
-      await SandboxMoment.create({
-        jobid,
-        moment_id: sandboxId("mom", 24),
-        text: text?.content ?? "",
-        attachments,
-        visible_range: range ?? null,
-        // No sender list = the whole visible range.
-        user_list: asked.length > 0 ? asked.filter((userid) => active.has(userid)) : [...active],
-        invalid_user_list: asked.filter((userid) => !active.has(userid)),
-        invalid_tag_list: askedTags.filter((id) => !tags.has(id)),
-        create_time: unix(now),
-      });
-      return { jobid };
-    },
-  }),
-
-  endpoint({
-    method: "GET",
-    path: "/cgi-bin/externalcontact/get_moment_task_result",
-    token: "any",
-    input: z.object({ jobid: z.string().optional() }),
-    async handle({ jobid }, { now }) {
-      const moment = jobid ? await SandboxMoment.findById(jobid).lean() : null;
-      if (!moment || moment.create_time + JOB_TTL_SECONDS <= unix(now)) {
-        throw wecomError(ERR.INVALID_PARAMETER, `invalid jobid: ${jobid ?? ""}`);
-      }
-      // The stand-in finishes a task at once: status 3 (done).
-      return {
-        status: 3,
-        type: "add_moment_task",
-        result: {
-          errcode: 0,
-          errmsg: "ok",
-          moment_id: moment.moment_id,
-          invalid_sender_list: { user_list: moment.invalid_user_list, department_list: [] },
-          invalid_external_contact_list: { tag_list: moment.invalid_tag_list },
-        },
-      };
-    },
-  }),
-
   endpoint({
     method: "POST",
     path: "/cgi-bin/externalcontact/add_msg_template",
