@@ -90,7 +90,7 @@ export function createApp(options: AppOptions): Koa {
       now,
     }),
     authRouter({ ...common, corpId: options.corpId, agentId: options.agentId, devLogin: options.devLogin ?? false, standIn, loginUrls: options.loginUrls ?? WECOM_LOGIN_URLS, publicUrl, firstLoginAdmin: options.firstLoginAdmin ?? false }),
-    consoleRouter({ ...common, publicUrl }),
+    consoleRouter({ ...common, publicUrl, agentId: options.agentId }),
     sidebarRouter({ ...common, tickets: new JsApiTickets(options.wecom), standIn, changes: options.changes }),
   ];
   app.use(requestLogger());

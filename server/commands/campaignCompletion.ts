@@ -167,6 +167,48 @@ export async function recordCampaignReminders(kind: CampaignKind, campaignId: st
   await CampaignGuide.updateMany({ _id: { $in: userIds.map((userId) => campaignGuideId(kind, campaignId, userId)) } }, { $inc: { remindCount: 1 }, $set: { lastRemindedAt: at } });
 }
 
+/**
+ * Claim guides for a 催办: each guide still assigned and not reminded since `notBefore` is marked
+ * reminded now, in one conditional update per guide, so two clicks (or two managers) at once
+ * remind a guide once. Claimed before sending: a crash after the claim leaves a guide marked but
+ * not messaged, never messaged twice.
+ *
+ * @param userIds the guides asked for.
+ * @param at now.
+ * @param notBefore the last reminder must be before this for a guide to be reminded again.
+ * @returns the guides claimed.
+ */
+export async function claimCampaignReminders(kind: CampaignKind, campaignId: string, userIds: string[], at: Date, notBefore: Date): Promise<string[]> {
+  const claimed: string[] = [];
+  await mapLimit([...new Set(userIds)], 8, async (userId) => {
+    const result = await CampaignGuide.updateOne(
+      { _id: campaignGuideId(kind, campaignId, userId), state: "assigned", $or: [{ lastRemindedAt: null }, { lastRemindedAt: { $lt: notBefore } }] },
+      { $inc: { remindCount: 1 }, $set: { lastRemindedAt: at } },
+    );
+    if (result.modifiedCount > 0) {
+      claimed.push(userId);
+    }
+  });
+  return claimed;
+}
+
+/**
+ * Give back claims whose message did not go out (WeCom refused the call or did not know the guide),
+ * so the guide can be reminded again at once.
+ *
+ * @param userIds the guides claimed at `at`.
+ * @param at the claim's time.
+ */
+export async function releaseCampaignReminders(kind: CampaignKind, campaignId: string, userIds: string[], at: Date): Promise<void> {
+  if (userIds.length === 0) {
+    return;
+  }
+  await CampaignGuide.updateMany(
+    { _id: { $in: userIds.map((userId) => campaignGuideId(kind, campaignId, userId)) }, lastRemindedAt: at },
+    { $inc: { remindCount: -1 }, $set: { lastRemindedAt: null } },
+  );
+}
+
 /** A level's completion. */
 export interface CompletionFigures {
   assigned: number;

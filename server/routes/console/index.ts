@@ -7,6 +7,7 @@ import type { Area } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { benefitsRouter } from "./benefits.ts";
 import { botRulesRouter } from "./botRules.ts";
+import { campaignRemindersRouter, campaignsRouter, guideCampaignsRouter } from "./campaigns.ts";
 import { cashTransfersRouter } from "./cashTransfers.ts";
 import { channelCodesRouter } from "./channelCodes.ts";
 import { channelCodeStatsRouter } from "./channelCodeStats.ts";
@@ -19,6 +20,7 @@ import { groupsRouter } from "./groups.ts";
 import { kpisRouter } from "./kpis.ts";
 import { lossesRouter } from "./losses.ts";
 import { memberHistoryRouter } from "./memberHistory.ts";
+import { mediaRouter } from "./media.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
 import { orgRouter } from "./org.ts";
@@ -38,7 +40,7 @@ const PREFIX = "/api/console";
  * @param options the SCRM_API_TOKEN that grants admin access, the WeCom client and the clock.
  * @returns the router.
  */
-export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient; publicUrl?: string | undefined }): Router {
+export function consoleRouter(options: { apiToken: string | undefined; now: () => Date; wecom: WeComClient; publicUrl?: string | undefined; agentId?: string | undefined }): Router {
   const router = createRouter({ prefix: PREFIX });
   router.use(apiResponse(), jsonBody({ limit: "8mb" }));
   const children: [Area, Router][] = [
@@ -66,6 +68,13 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["cash_transfers", cashTransfersRouter(options)],
     ["bot", botRulesRouter()],
     ["draws", drawsRouter(options)],
+    ["media", mediaRouter()],
+    // Completion (完成情况) per kind under the kind's area; 催办 under its own (managers write it too).
+    ["moments", campaignsRouter({ kind: "moment" })],
+    ["mass_messages", campaignsRouter({ kind: "mass" })],
+    ["moments", guideCampaignsRouter()],
+    ["campaign_reminders", campaignRemindersRouter({ ...options, kind: "moment" })],
+    ["campaign_reminders", campaignRemindersRouter({ ...options, kind: "mass" })],
   ];
   for (const [area, child] of children) {
     // @koa/router flattens nested routers, so a guard must itself ask whether its child's routes
