@@ -34,6 +34,7 @@ export { GroupDailyCount } from "./GroupDailyCount.ts";
 export { LedgerEntry } from "./LedgerEntry.ts";
 export { LoginState } from "./LoginState.ts";
 export { LuckyDraw } from "./LuckyDraw.ts";
+export { MediaFile } from "./MediaFile.ts";
 export { Member } from "./Member.ts";
 export { MemberIdentity } from "./MemberIdentity.ts";
 export { MemberMerge } from "./MemberMerge.ts";

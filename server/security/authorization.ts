@@ -42,6 +42,7 @@ export type Area =
   | "moments"
   | "mass_messages"
   | "campaign_reminders"
+  | "media"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -82,6 +83,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   mass_messages: { admin: RW, operator: RW, manager: R },
   // 催办: store managers remind their own guides too (the route cuts to the manager's stores).
   campaign_reminders: { admin: RW, operator: RW, manager: RW },
+  // The media library (素材库) moments and mass messages pick from: managers see it, read-only.
+  media: { admin: RW, operator: RW, manager: R },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
