@@ -21,7 +21,6 @@ import { kpisRouter } from "./kpis.ts";
 import { lossesRouter } from "./losses.ts";
 import { memberHistoryRouter } from "./memberHistory.ts";
 import { mediaRouter } from "./media.ts";
-import { mediaRouter } from "./media.ts";
 import { membersRouter } from "./members.ts";
 import { ordersRouter } from "./orders.ts";
 import { orgRouter } from "./org.ts";
@@ -69,7 +68,6 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["cash_transfers", cashTransfersRouter(options)],
     ["bot", botRulesRouter()],
     ["draws", drawsRouter(options)],
-    ["media", mediaRouter()],
     ["media", mediaRouter()],
     // Completion (完成情况) per kind under the kind's area; 催办 under its own (managers write it too).
     ["moments", campaignsRouter({ kind: "moment" })],
