@@ -3,7 +3,7 @@ import { chinaWallClock } from "../domain/chinaTime.ts";
 import { CampaignGuide, type CampaignGuideAttrs, type CampaignGuideState, type CampaignKind } from "../models/CampaignGuide.ts";
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
-import { GUIDE_STATE_LABELS } from "../presenters/campaignCompletion.ts";
+import { CAMPAIGN_GUIDE_STATE_LABELS } from "../presenters/labels.ts";
 import xlsxStreamer, { type XlsxColumn } from "./xlsxStreamer.ts";
 
 /** What each kind's sync learns per guide, as the export's last columns. */
@@ -50,7 +50,7 @@ export default async function campaignGuidesExporter({ kind, filter, output }: {
     toRow: (guide: CampaignGuideAttrs) => [
       guideName.get(guide.userId) || guide.userId,
       guide.storeId ? (storeName.get(guide.storeId) ?? "") : "",
-      GUIDE_STATE_LABELS[guide.state as CampaignGuideState],
+      CAMPAIGN_GUIDE_STATE_LABELS[guide.state as CampaignGuideState],
       guide.failReason ?? "",
       guide.remindCount ?? 0,
       chinaWallClock(guide.lastRemindedAt),

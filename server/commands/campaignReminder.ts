@@ -2,7 +2,7 @@
 import { CHINA_OFFSET_MS } from "../domain/chinaTime.ts";
 import { ConflictError } from "../errors.ts";
 import { CampaignGuide, type CampaignGuideState, type CampaignKind } from "../models/CampaignGuide.ts";
-import { GUIDE_STATE_LABELS } from "../presenters/campaignCompletion.ts";
+import { CAMPAIGN_GUIDE_STATE_LABELS } from "../presenters/labels.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import { claimCampaignReminders, releaseCampaignReminders } from "./campaignCompletion.ts";
 import { assertAgentConfigured, sendGuideCard } from "./guideAppMessages.ts";
@@ -56,7 +56,7 @@ export async function remindCampaignGuides(props: {
   const recent = left.filter((guide) => guide.state === "assigned" && guide.lastRemindedAt);
   const skipped = left.map((guide) => ({
     userId: guide.userId,
-    reason: guide.state === "assigned" && guide.lastRemindedAt ? `${hhmm(guide.lastRemindedAt)} 已提醒过，${hhmm(new Date(guide.lastRemindedAt.getTime() + gapMs))} 后可再次提醒` : `${GUIDE_STATE_LABELS[guide.state as CampaignGuideState]}，无需提醒`,
+    reason: guide.state === "assigned" && guide.lastRemindedAt ? `${hhmm(guide.lastRemindedAt)} 已提醒过，${hhmm(new Date(guide.lastRemindedAt.getTime() + gapMs))} 后可再次提醒` : `${CAMPAIGN_GUIDE_STATE_LABELS[guide.state as CampaignGuideState]}，无需提醒`,
   }));
   if (claimed.length === 0) {
     const soonest = recent.map((guide) => (guide.lastRemindedAt as Date).getTime() + gapMs).sort((a, b) => a - b)[0];

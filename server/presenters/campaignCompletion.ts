@@ -1,5 +1,14 @@
-import type { CompletionFigures } from "../commands/campaignCompletion.ts";
 import type { CampaignGuideAttrs, CampaignGuideState, CampaignKind } from "../models/CampaignGuide.ts";
+import { CAMPAIGN_GUIDE_STATE_LABELS, CAMPAIGN_KIND_LABELS } from "./labels.ts";
+
+/** A level's counts as the tallies keep them; rate = done / (assigned − cancelled), 0..1. */
+interface CompletionFigures {
+  assigned: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  rate: number;
+}
 
 /** One level's figures: 应完成 (assigned less cancelled), 已完成, 失败, 未完成 and the rate (0..1). */
 export interface PresentedCompletionFigures extends CompletionFigures {
@@ -29,8 +38,6 @@ export interface PresentedCampaignCompletion {
   regions: PresentedRegionCompletion[];
 }
 
-/** The state a person reads. */
-export const GUIDE_STATE_LABELS: Record<CampaignGuideState, string> = { assigned: "未完成", done: "已完成", failed: "失败", cancelled: "已取消" };
 
 /** One guide's part, in the drill-down (GET …/guides). */
 export interface PresentedCampaignGuide {
@@ -78,7 +85,6 @@ export interface PresentedReminders {
   message: string;
 }
 
-export const KIND_LABELS: Record<CampaignKind, string> = { moment: "朋友圈", mass: "群发" };
 
 /**
  * @param figures a level's counts.
@@ -103,7 +109,7 @@ export function presentCampaignGuide(guide: CampaignGuideAttrs, names: { guides:
     storeId: guide.storeId ?? null,
     storeName: guide.storeId ? (names.stores.get(guide.storeId) ?? "") : "",
     state,
-    stateLabel: GUIDE_STATE_LABELS[state],
+    stateLabel: CAMPAIGN_GUIDE_STATE_LABELS[state],
     failReason: guide.failReason ?? "",
     figures: (guide.figures ?? {}) as Record<string, number>,
     remindCount: guide.remindCount ?? 0,
@@ -123,11 +129,11 @@ export function presentGuideCampaign(guide: CampaignGuideAttrs, name: string): P
   const kind = guide.kind as CampaignKind;
   return {
     kind,
-    kindLabel: KIND_LABELS[kind],
+    kindLabel: CAMPAIGN_KIND_LABELS[kind],
     campaignId: guide.campaignId,
     name,
     state,
-    stateLabel: GUIDE_STATE_LABELS[state],
+    stateLabel: CAMPAIGN_GUIDE_STATE_LABELS[state],
     failReason: guide.failReason ?? "",
     figures: (guide.figures ?? {}) as Record<string, number>,
     remindCount: guide.remindCount ?? 0,

@@ -2,6 +2,7 @@
 // front ends, which import this file by value. So it is plain data: type imports only, no Node,
 // no mongoose (eslint.config.js holds it to that).
 import type { Program } from "../domain/program.ts";
+import type { CampaignGuideState, CampaignKind } from "../models/CampaignGuide.ts";
 import type { Role } from "../models/Employee.ts";
 import type { FollowStatus } from "../models/Follow.ts";
 import type { QuickReplyKind } from "../models/QuickReply.ts";
@@ -169,3 +170,9 @@ export const BOT_TRIGGER_LABELS = { keyword: "关键词回复", join: "入群欢
 export const BOT_MATCH_LABELS = { exact: "完全匹配", contains: "包含" } as const;
 export const BOT_SCOPE_LABELS = { all: "全部群", groups: "指定群", funnel: "群活码的群" } as const;
 export const BOT_LINK_LABELS = { none: "不附链接", draw: "抽奖链接", funnel: "群活码链接" } as const;
+
+/** A guide's part in a moment or mass message (CampaignGuide.state). */
+export const CAMPAIGN_GUIDE_STATE_LABELS = { assigned: "未完成", done: "已完成", failed: "失败", cancelled: "已取消" } as const satisfies Record<CampaignGuideState, string>;
+
+/** Campaign kinds. */
+export const CAMPAIGN_KIND_LABELS = { moment: "朋友圈", mass: "群发" } as const satisfies Record<CampaignKind, string>;

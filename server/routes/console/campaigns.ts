@@ -13,7 +13,6 @@ import { inputOf, validate } from "../../middlewares/validate.ts";
 import { CampaignGuide, type CampaignGuideAttrs, type CampaignKind } from "../../models/CampaignGuide.ts";
 import { Employee } from "../../models/Employee.ts";
 import {
-  KIND_LABELS,
   presentCampaignGuide,
   presentFigures,
   presentGuideCampaign,
@@ -21,6 +20,7 @@ import {
   type PresentedGuideCampaigns,
   type PresentedReminders,
 } from "../../presenters/campaignCompletion.ts";
+import { CAMPAIGN_KIND_LABELS } from "../../presenters/labels.ts";
 import { assertCan, can, employeeScopeFilter, type Actor, type Area } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { siteOrigin } from "../siteOrigin.ts";
@@ -115,7 +115,7 @@ export function campaignsRouter({ kind }: { kind: CampaignKind }): Router {
     const name = await campaignNameOf(kind, params.id);
     const filter = await guideFilter(actorOf(ctx), kind, params.id, query);
     const output = new PassThrough();
-    ctx.attachment(`${KIND_LABELS[kind]}完成情况-${name}-${chinaDate(new Date())}.xlsx`);
+    ctx.attachment(`${CAMPAIGN_KIND_LABELS[kind]}完成情况-${name}-${chinaDate(new Date())}.xlsx`);
     ctx.body = output;
     const log = ctx.state.log as Logger | undefined;
     campaignGuidesExporter({ kind, filter, output }).catch((error: unknown) => {
@@ -192,7 +192,7 @@ export function guideCampaignsRouter(): Router {
       userId: employee.userId,
       name: employee.name || employee.userId,
       storeName: store !== null ? (stores.get(String(store)) ?? "") : "",
-      campaigns: guides.map((guide) => presentGuideCampaign(guide, names.get(guide.kind as CampaignKind)?.get(guide.campaignId) ?? KIND_LABELS[guide.kind as CampaignKind])),
+      campaigns: guides.map((guide) => presentGuideCampaign(guide, names.get(guide.kind as CampaignKind)?.get(guide.campaignId) ?? CAMPAIGN_KIND_LABELS[guide.kind as CampaignKind])),
     };
     ctx.body = { data: body, pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
