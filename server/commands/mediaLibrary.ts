@@ -6,8 +6,7 @@ import { GridFSBucket, ObjectId } from "mongodb";
 import mongoose from "mongoose";
 import { probeMedia } from "../domain/mediaProbe.ts";
 import { ValidationError } from "../errors.ts";
-import { MediaFile, type MediaFileAttrs, type MediaKind, type MediaPurpose } from "../models/MediaFile.ts";
-import { presentMediaFile, type PresentedMediaFile } from "../presenters/mediaFile.ts";
+import { MediaFile, storedMediaFile, type MediaFileAttrs, type MediaKind, type MediaPurpose, type StoredMediaFile } from "../models/MediaFile.ts";
 import type { WeComClient } from "../wecom/client.ts";
 
 /** §4.13: images and videos at most 10 MB, every file more than 5 bytes. */
@@ -54,7 +53,7 @@ export function mediaProblemFor(file: Pick<MediaFileAttrs, "kind" | "width" | "h
 
 /** A file name fit to show and to send as the multipart filename: no path, no control characters, bounded. */
 function cleanName(name: string, mime: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? "").replace(/[\u0000-\u001f\u007f"]/g, "").trim();
+  const base = (name.split(/[\\/]/).pop() ?? "").replace(/["\p{Cc}]/gu, "").trim();
   const fallback = mime === "video/mp4" ? "视频.mp4" : mime === "image/png" ? "图片.png" : "图片.jpg";
   return (base || fallback).slice(0, NAME_MAX);
 }
@@ -67,7 +66,7 @@ function cleanName(name: string, mime: string): string {
  * @returns the stored file.
  * @throws ValidationError naming `file` when it is empty, over 10 MB, not a JPG/PNG/MP4, or unfit for the purpose.
  */
-export async function saveMediaFile(input: { name: string; mime: string; data: Buffer; createdBy: string; purpose?: MediaPurpose }): Promise<PresentedMediaFile> {
+export async function saveMediaFile(input: { name: string; mime: string; data: Buffer; createdBy: string; purpose?: MediaPurpose }): Promise<StoredMediaFile> {
   const { data } = input;
   if (data.length < MEDIA_MIN_BYTES) {
     throw ValidationError("file: 文件内容为空");
@@ -100,19 +99,19 @@ export async function saveMediaFile(input: { name: string; mime: string; data: B
     upload.end(data);
   });
   const created = await MediaFile.create({ _id: id.toHexString(), kind: probe.kind, name, mime: probe.mime, size: data.length, width: probe.width, height: probe.height, durationSec: probe.durationSec, createdBy: input.createdBy });
-  return presentMediaFile(created.toObject());
+  return storedMediaFile(created.toObject());
 }
 
 /**
  * @param ids library file ids, as a composer saved them.
  * @returns the files that exist, in the order asked (missing ids are left out; compare lengths to find them).
  */
-export async function mediaFilesByIds(ids: string[]): Promise<PresentedMediaFile[]> {
+export async function mediaFilesByIds(ids: string[]): Promise<StoredMediaFile[]> {
   const files = await MediaFile.find({ _id: { $in: ids } }, { wecom: 0 }).lean<MediaFileAttrs[]>();
   const byId = new Map(files.map((file) => [file._id, file]));
   return ids.flatMap((id) => {
     const file = byId.get(id);
-    return file ? [presentMediaFile(file)] : [];
+    return file ? [storedMediaFile(file)] : [];
   });
 }
 
@@ -122,13 +121,13 @@ export async function mediaFilesByIds(ids: string[]): Promise<PresentedMediaFile
  * @param query the kind (all when unset), page (from 1) and page size.
  * @returns the page and the total.
  */
-export async function listMediaFiles(query: { kind?: MediaKind | undefined; page: number; pageSize: number }): Promise<{ files: PresentedMediaFile[]; total: number }> {
+export async function listMediaFiles(query: { kind?: MediaKind | undefined; page: number; pageSize: number }): Promise<{ files: StoredMediaFile[]; total: number }> {
   const filter = query.kind ? { kind: query.kind } : {};
   const [files, total] = await Promise.all([
     MediaFile.find(filter, { wecom: 0 }).sort({ createdAt: -1, _id: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<MediaFileAttrs[]>(),
     MediaFile.countDocuments(filter),
   ]);
-  return { files: files.map(presentMediaFile), total };
+  return { files: files.map(storedMediaFile), total };
 }
 
 /**

@@ -49,3 +49,38 @@ mediaFileSchema.index({ createdAt: -1 });
 
 export type MediaFileAttrs = InferSchemaType<typeof mediaFileSchema> & { createdAt: Date };
 export const MediaFile = mongoose.model("MediaFile", mediaFileSchema);
+
+/**
+ * A library file as the commands hand it on: what it is and where the console serves its bytes
+ * (the presenter shows these fields; a composer checks them against WeCom's limits).
+ */
+export interface StoredMediaFile {
+  id: string;
+  kind: MediaKind;
+  name: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationSec: number | null;
+  /** The authenticated preview, GET /api/console/media/:id/content. */
+  url: string;
+}
+
+/**
+ * @param file a stored document (lean or hydrated).
+ * @returns the file's facts.
+ */
+export function storedMediaFile(file: Pick<MediaFileAttrs, "_id" | "kind" | "name" | "mime" | "size" | "width" | "height" | "durationSec">): StoredMediaFile {
+  return {
+    id: file._id,
+    kind: file.kind,
+    name: file.name,
+    mime: file.mime,
+    size: file.size,
+    width: file.width ?? null,
+    height: file.height ?? null,
+    durationSec: file.durationSec ?? null,
+    url: `/api/console/media/${encodeURIComponent(file._id)}/content`,
+  };
+}

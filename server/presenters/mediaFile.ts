@@ -1,4 +1,4 @@
-import type { MediaFileAttrs, MediaKind } from "../models/MediaFile.ts";
+import type { MediaKind, StoredMediaFile } from "../models/MediaFile.ts";
 
 /** An uploaded image or video as the console shows it; `url` serves its bytes to a signed-in console user. */
 export interface PresentedMediaFile {
@@ -15,18 +15,9 @@ export interface PresentedMediaFile {
 }
 
 /**
- * @param file the stored file.
+ * @param file a library file from server/commands/mediaLibrary.ts.
  * @returns what the API answers.
  */
-export function presentMediaFile(file: Pick<MediaFileAttrs, "_id" | "kind" | "name" | "size" | "width" | "height" | "durationSec">): PresentedMediaFile {
-  return {
-    id: file._id,
-    kind: file.kind,
-    name: file.name,
-    size: file.size,
-    width: file.width ?? null,
-    height: file.height ?? null,
-    durationSec: file.durationSec ?? null,
-    url: `/api/console/media/${encodeURIComponent(file._id)}/content`,
-  };
+export function presentMediaFile(file: StoredMediaFile): PresentedMediaFile {
+  return { id: file.id, kind: file.kind, name: file.name, size: file.size, width: file.width, height: file.height, durationSec: file.durationSec, url: file.url };
 }

@@ -5,6 +5,7 @@ import { listMediaFiles, MEDIA_MAX_BYTES, mediaFileHead, openMediaStream, saveMe
 import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
+import { presentMediaFile } from "../../presenters/mediaFile.ts";
 import { MediaContentSchema, MediaListSchema, MediaUploadSchema } from "./mediaSchema.ts";
 
 const UPLOAD_TYPES = ["image/png", "image/jpeg", "video/mp4", "application/octet-stream"];
@@ -53,13 +54,13 @@ export function mediaRouter(): Router {
     const actor = actorOf(ctx);
     const saved = await saveMediaFile({ name: query.name, mime, data, createdBy: actor.userId ?? "api_token", ...(query.purpose ? { purpose: query.purpose } : {}) });
     ctx.status = 201;
-    ctx.body = { data: saved };
+    ctx.body = { data: presentMediaFile(saved) };
   });
 
   router.get("/media", validate(MediaListSchema), async (ctx) => {
     const { query } = inputOf(ctx, MediaListSchema);
     const { files, total } = await listMediaFiles(query);
-    ctx.body = { data: files, pagination: { page: query.page, pageSize: query.pageSize, total } };
+    ctx.body = { data: files.map(presentMediaFile), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
 
   router.get("/media/:id/content", validate(MediaContentSchema), async (ctx) => {
