@@ -128,8 +128,14 @@ export function markCampaignGuideFailed(kind: CampaignKind, campaignId: string, 
 export async function retryCampaignGuide(kind: CampaignKind, campaignId: string, userId: string): Promise<boolean> {
   const _id = campaignGuideId(kind, campaignId, userId);
   const moved = await CampaignGuide.findOneAndUpdate({ _id, state: "failed" }, { $set: { state: "assigned", failReason: "", doneAt: null }, $inc: { attempt: 1 } }, { returnDocument: "before", lean: true }) as CampaignGuideAttrs | null;
-  if (moved) {
-    await tally(moved, `unfail:${userId}:${moved.attempt}`, { failed: -1 });
+  // A retry a crash cut off after the guide moved: its attempt is past 1 and the last failure is
+  // still counted. Both moves are keyed, so settling them again counts nothing new.
+  const guide = moved ?? (await CampaignGuide.findById(_id).lean<CampaignGuideAttrs>());
+  const failedAttempt = moved ? moved.attempt : guide && guide.state !== "failed" && guide.attempt > 1 ? guide.attempt - 1 : null;
+  if (guide && failedAttempt !== null) {
+    // The failure first: a failure whose own count was cut off must not be uncounted below zero.
+    await tally(guide, `fail:${userId}:${failedAttempt}`, { failed: 1 });
+    await tally(guide, `unfail:${userId}:${failedAttempt}`, { failed: -1 });
   }
   return moved !== null;
 }
@@ -141,7 +147,8 @@ export async function retryCampaignGuide(kind: CampaignKind, campaignId: string,
  */
 export async function cancelCampaignGuides(kind: CampaignKind, campaignId: string, at: Date): Promise<number> {
   let cancelled = 0;
-  const open = CampaignGuide.find({ kind, campaignId, state: "assigned" }, { userId: 1 }).lean().cursor();
+  // Cancelled guides too: a cancel replayed after a crash counts the ones whose count was cut off.
+  const open = CampaignGuide.find({ kind, campaignId, state: { $in: ["assigned", "cancelled"] } }, { userId: 1 }).lean().cursor();
   for await (const guide of open) {
     const moved = await move(kind, campaignId, guide.userId, ["assigned"], { state: "cancelled", doneAt: at }, () => [`cancel:${guide.userId}`, { cancelled: 1 }], (stored) => stored.state === "cancelled");
     cancelled += moved ? 1 : 0;
