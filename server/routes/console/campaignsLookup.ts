@@ -1,51 +1,32 @@
-// Names the completion routes show: campaigns (read from the kind's own model), guides and stores.
-import mongoose from "mongoose";
-import { CampaignGuide, type CampaignKind } from "../../models/CampaignGuide.ts";
+// Names the completion routes show: campaigns (from the kind's own model), guides and stores.
+import type { CampaignKind } from "../../models/CampaignGuide.ts";
 import { Department } from "../../models/Department.ts";
 import { Employee } from "../../models/Employee.ts";
+import { MassMessage } from "../../models/MassMessage.ts";
+import { Moment } from "../../models/Moment.ts";
 
-/** The model each kind's campaigns live in, and the field that names one. */
-const CAMPAIGN_MODELS: Record<CampaignKind, { model: string; fields: string[]; fallback: string }> = {
-  moment: { model: "Moment", fields: ["name", "title", "text"], fallback: "朋友圈" },
-  mass: { model: "MassMessage", fields: ["name", "title", "text"], fallback: "群发" },
+/** Each kind's campaigns: a mass message has a name; a moment is named by its text's start. */
+const LOOKUPS: Record<CampaignKind, (ids: string[]) => Promise<[string, string][]>> = {
+  moment: async (ids) => (await Moment.find({ _id: { $in: ids } }, { text: 1 }).lean()).map((moment) => [String(moment._id), shortName(moment.text) || "（无文字的朋友圈）"]),
+  mass: async (ids) => (await MassMessage.find({ _id: { $in: ids } }, { name: 1 }).lean()).map((message) => [String(message._id), shortName(message.name) || "群发"]),
 };
 
-const nameOf = (document: Record<string, unknown>, fields: string[]): string | null => {
-  for (const field of fields) {
-    const value = document[field];
-    if (typeof value === "string" && value.trim() !== "") {
-      return [...value.trim()].slice(0, 40).join("");
-    }
-  }
-  return null;
+const shortName = (text: string | null | undefined): string => {
+  const line = (text ?? "").trim().split("\n")[0] ?? "";
+  const chars = [...line];
+  return chars.length > 30 ? `${chars.slice(0, 30).join("")}…` : line;
 };
 
 /**
- * Campaigns' names by id. A campaign known only by its guides (its model not loaded) is named by its kind.
+ * Campaigns' names by id.
  *
  * @param kind moment or mass.
  * @param ids campaign ids.
  * @returns names of the campaigns that exist.
  */
 export async function campaignNames(kind: CampaignKind, ids: string[]): Promise<Map<string, string>> {
-  const { model, fields, fallback } = CAMPAIGN_MODELS[kind];
-  const names = new Map<string, string>();
-  const Model = mongoose.models[model];
-  const objectIds = ids.filter((id) => mongoose.isValidObjectId(id));
-  if (Model && objectIds.length > 0) {
-    const documents = (await Model.find({ _id: { $in: objectIds } }).select(Object.fromEntries(fields.map((field) => [field, 1]))).lean()) as unknown as (Record<string, unknown> & { _id: unknown })[];
-    for (const document of documents) {
-      names.set(String(document._id), nameOf(document, fields) ?? fallback);
-    }
-  }
-  const missing = ids.filter((id) => !names.has(id));
-  if (missing.length > 0) {
-    const known = await CampaignGuide.distinct("campaignId", { kind, campaignId: { $in: missing } });
-    for (const id of known) {
-      names.set(String(id), names.get(String(id)) ?? fallback);
-    }
-  }
-  return names;
+  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/i.test(id));
+  return new Map(valid.length > 0 ? await LOOKUPS[kind](valid) : []);
 }
 
 /**
