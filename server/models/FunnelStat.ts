@@ -36,6 +36,26 @@ export const FunnelStat = mongoose.model("FunnelStat", funnelStatSchema);
 export const funnelStatId = (funnelId: string, day: string, chatId: string) => `${funnelId}:${day}:${chatId}`;
 
 /**
+ * A funnel's landing-page visits on one China day, `_id` `<funnelId>:<YYYY-MM-DD>`: page views and
+ * new visitors (browsers without the visitor cookie yet), added by the once-a-second flush of
+ * server/commands/funnelVisits.ts.
+ */
+const funnelVisitDaySchema = new mongoose.Schema(
+  {
+    _id: { type: String, required: true },
+    funnelId: { type: String, required: true },
+    day: { type: String, required: true },
+    visits: { type: Number, default: 0 },
+    visitors: { type: Number, default: 0 },
+  },
+  { collection: "funnel_visit_days", versionKey: false },
+);
+
+funnelVisitDaySchema.index({ funnelId: 1, day: 1 });
+
+export const FunnelVisitDay = mongoose.model("FunnelVisitDay", funnelVisitDaySchema);
+
+/**
  * A customer's latest counted scan join of a funnel group, `_id` `<chatId>:<memberId>`: their
  * leave finds by key which day's cohort it ends. A re-join replaces it only when newer.
  */

@@ -14,6 +14,9 @@ export interface FunnelStatFigures {
 /** One day of a funnel. */
 export interface PresentedFunnelDayStats extends FunnelStatFigures {
   day: string;
+  /** Landing page views and new visitors that day. */
+  visits: number;
+  visitors: number;
 }
 
 /** One group of a funnel's pool over the range, with its members now. */
@@ -32,9 +35,12 @@ export interface PresentedFunnelStats {
   name: string;
   from: string;
   to: string;
-  /** Landing page visits and unique visitors since the funnel was made (counted per funnel, not per day). */
+  /** Landing page visits and unique visitors since the funnel was made. */
   visits: number;
   visitors: number;
+  /** The same within the range (a browser counts as a new visitor on its first visit only). */
+  rangeVisits: number;
+  rangeVisitors: number;
   /** Members of the pool's groups now. */
   membersNow: number;
   totals: FunnelStatFigures;

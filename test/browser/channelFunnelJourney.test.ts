@@ -46,10 +46,10 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Wait until the pool drawer has slid in and fits the screen (a screenshot mid-slide cuts it). */
-async function drawerSettled(page: Page, width: number): Promise<void> {
+async function drawerSettled(page: Page, width: number, inside = "pool-table"): Promise<void> {
   const settled = await waitFor(
     async () => {
-      const box = await page.locator(".el-drawer", { has: page.locator('[data-test="pool-table"]') }).boundingBox();
+      const box = await page.locator(".el-drawer", { has: page.locator(`[data-test="${inside}"]`) }).boundingBox();
       return box !== null && box.x >= 0 && Math.round(box.x + box.width) <= width;
     },
     { timeoutMs: 5_000, intervalMs: 100 },
@@ -272,6 +272,9 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     await byTest(console_, "funnel-stats-total").filter({ hasText: "扫码入群 1 人" }).waitFor();
     const statsRow = console_.locator('[data-test="funnel-stats-groups"] .el-table__row', { hasText: FIRST_GROUP.name }).first();
     await statsRow.waitFor();
+    // Visits by day: all three of the journey's page views fall in the default range.
+    assert.match((await byTest(console_, "funnel-stats-cards").innerText()).replace(/\s+/g, " "), /^3 访问 1 新访客 1 扫码入群 0 退群/);
+    await drawerSettled(console_, 1440, "funnel-stats-groups");
     await shot(console_, "journey-8-funnel-stats.png");
 
     assert.deepEqual(pageErrors, [], "no page threw and nothing left the machine");

@@ -83,13 +83,14 @@ describe("group-code funnel statistics (群活码数据): joins, leaves, members
     await fetch(`${context.server.url}/g/spring`);
     await flushVisits();
     const answer = await stats();
-    assert.deepEqual([answer.visits, answer.visitors], [2, 2]);
+    assert.deepEqual([answer.visits, answer.visitors, answer.rangeVisits, answer.rangeVisitors], [2, 2, 2, 2]);
     assert.deepEqual(answer.totals, { joins: 4, leaves: 3, retention7: 2 / 3 });
     assert.equal(answer.byDay.length, 20);
     const day = (date: string) => answer.byDay.find((row) => row.day === date);
-    assert.deepEqual(day("2026-12-01"), { day: "2026-12-01", joins: 3, leaves: 0, retention7: 2 / 3 });
-    assert.deepEqual(day("2026-12-03"), { day: "2026-12-03", joins: 0, leaves: 1, retention7: null });
-    assert.deepEqual(day("2026-12-14"), { day: "2026-12-14", joins: 1, leaves: 0, retention7: null }, "the re-join's 7 days are not over");
+    assert.deepEqual([day("2026-12-20")?.visits, day("2026-12-20")?.visitors, day("2026-12-19")?.visits], [2, 2, 0], "visits count on the day of the clock");
+    assert.deepEqual(day("2026-12-01"), { day: "2026-12-01", joins: 3, leaves: 0, retention7: 2 / 3, visits: 0, visitors: 0 });
+    assert.deepEqual(day("2026-12-03"), { day: "2026-12-03", joins: 0, leaves: 1, retention7: null, visits: 0, visitors: 0 });
+    assert.deepEqual(day("2026-12-14"), { day: "2026-12-14", joins: 1, leaves: 0, retention7: null, visits: 0, visitors: 0 }, "the re-join's 7 days are not over");
     assert.deepEqual(
       answer.groups.map((group) => [group.name, group.memberCount, group.joins, group.leaves, group.retention7]),
       [
@@ -101,6 +102,9 @@ describe("group-code funnel statistics (群活码数据): joins, leaves, members
   });
 
   it("should export by day and by group as Excel with Chinese headers and the funnel's name in the file name", async () => {
+    await fetch(`${context.server.url}/g/spring`);
+    await fetch(`${context.server.url}/g/spring`);
+    await flushVisits();
     const response = await fetch(`${context.server.url}/api/console/funnels/${funnelId}/stats.xlsx?from=2026-12-01&to=2026-12-20`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
     assert.equal(response.status, 200);
     assert.match(decodeURIComponent(response.headers.get("content-disposition") ?? ""), /春季会员福利群-群活码数据-2026-12-01至2026-12-20\.xlsx/);
@@ -111,8 +115,11 @@ describe("group-code funnel statistics (群活码数据): joins, leaves, members
     assert.deepEqual(cells(groups.getRow(2)), ["会员福利一群", "企业微信群", 3, 3, 3, 0.5]);
     assert.deepEqual(cells(groups.getRow(4)), ["合计", "", 4, 4, 3, 2 / 3]);
     const days = workbook.getWorksheet("按日")!;
-    assert.deepEqual(cells(days.getRow(2)), ["2026-12-01", 3, 0, 2 / 3]);
-    assert.deepEqual(cells(days.getRow(15)), ["2026-12-14", 1, 0, "—"]);
+    assert.deepEqual(cells(days.getRow(1)), ["日期", "访问", "新访客", "扫码入群", "退群", "7日留存率"]);
+    assert.deepEqual(cells(days.getRow(2)), ["2026-12-01", 0, 0, 3, 0, 2 / 3]);
+    assert.deepEqual(cells(days.getRow(15)), ["2026-12-14", 0, 0, 1, 0, "—"]);
+    assert.deepEqual(cells(days.getRow(21)), ["2026-12-20", 2, 2, 0, 0, "—"]);
+    assert.deepEqual(cells(days.getRow(22)), ["合计", 2, 2, 4, 3, 2 / 3]);
   });
 
   it("should refuse a bad range in Chinese naming the field, and answer 404 for a funnel that does not exist", async () => {

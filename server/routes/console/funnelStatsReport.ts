@@ -1,14 +1,13 @@
 import { chinaDayNumber } from "../../domain/chinaTime.ts";
 import { daysBetween, groupBy } from "../../domain/statFigures.ts";
 import type { StoredFunnel } from "../../models/Funnel.ts";
-import { FunnelStat } from "../../models/FunnelStat.ts";
+import { FunnelStat, FunnelVisitDay } from "../../models/FunnelStat.ts";
 import { Group } from "../../models/Group.ts";
 import { funnelStatFigures, type PresentedFunnelGroupStats, type PresentedFunnelStats } from "../../presenters/funnelStats.ts";
 import statsWorkbook, { PERCENT_FORMAT, statsFileName } from "../../commands/statsWorkbook.ts";
 
 /**
- * A funnel's figures over a range of China days from its counters: visits (the funnel's totals),
- * scan joins, leaves and 7-day retention by day and per group, and the members now.
+ * A funnel's figures over a range of China days from its counters: landing visits, scan joins, leaves and 7-day retention by day and per group, and the members now.
  *
  * @param props the funnel, the range and the clock.
  * @returns the answer of `GET /funnels/:id/stats`.
@@ -17,7 +16,11 @@ export async function funnelStatsReport(props: { funnel: StoredFunnel; from: str
   const { funnel, from, to } = props;
   const funnelId = String(funnel._id);
   const today = chinaDayNumber(props.now);
-  const counters = await FunnelStat.find({ funnelId, day: { $gte: from, $lte: to } }, { day: 1, chatId: 1, joins: 1, leaves: 1, lost7: 1 }).lean();
+  const [counters, visitDays] = await Promise.all([
+    FunnelStat.find({ funnelId, day: { $gte: from, $lte: to } }, { day: 1, chatId: 1, joins: 1, leaves: 1, lost7: 1 }).lean(),
+    FunnelVisitDay.find({ funnelId, day: { $gte: from, $lte: to } }, { day: 1, visits: 1, visitors: 1 }).lean(),
+  ]);
+  const visitsOn = new Map(visitDays.map((visitDay) => [visitDay.day, visitDay]));
   const byDay = groupBy(counters, (counter) => counter.day);
   const byChat = groupBy(counters, (counter) => counter.chatId);
   const groups: PresentedFunnelGroupStats[] = funnel.groups.map((group) => ({
@@ -43,9 +46,11 @@ export async function funnelStatsReport(props: { funnel: StoredFunnel; from: str
     to,
     visits: funnel.stats?.visits ?? 0,
     visitors: funnel.stats?.visitors ?? 0,
+    rangeVisits: visitDays.reduce((sum, visitDay) => sum + visitDay.visits, 0),
+    rangeVisitors: visitDays.reduce((sum, visitDay) => sum + visitDay.visitors, 0),
     membersNow: funnel.groups.filter((group) => !group.dismissed).reduce((sum, group) => sum + group.memberCount, 0),
     totals: funnelStatFigures(counters, today),
-    byDay: daysBetween(from, to).map((day) => ({ day, ...funnelStatFigures(byDay.get(day) ?? [], today) })),
+    byDay: daysBetween(from, to).map((day) => ({ day, ...funnelStatFigures(byDay.get(day) ?? [], today), visits: visitsOn.get(day)?.visits ?? 0, visitors: visitsOn.get(day)?.visitors ?? 0 })),
     groups,
   };
 }
@@ -65,8 +70,11 @@ export async function funnelStatsWorkbook(stats: PresentedFunnelStats): Promise<
   const bytes = await statsWorkbook([
     {
       name: "按日",
-      columns: [{ header: "日期", width: 12 }, ...figureColumns],
-      rows: [...stats.byDay.map((day) => [day.day, day.joins, day.leaves, day.retention7]), ["合计", stats.totals.joins, stats.totals.leaves, stats.totals.retention7]],
+      columns: [{ header: "日期", width: 12 }, { header: "访问", width: 8 }, { header: "新访客", width: 8 }, ...figureColumns],
+      rows: [
+        ...stats.byDay.map((day) => [day.day, day.visits, day.visitors, day.joins, day.leaves, day.retention7]),
+        ["合计", stats.rangeVisits, stats.rangeVisitors, stats.totals.joins, stats.totals.leaves, stats.totals.retention7],
+      ],
     },
     {
       name: "按群",

@@ -39,7 +39,7 @@ async function render(slug: string, now: Date): Promise<CachedLanding> {
 
 // Unique per browser and funnel: the cookie's path is the funnel's page, so each funnel sees
 // its own first visit. A browser that refuses cookies counts as new every time.
-function countVisit(ctx: Context, slug: string, funnelId: string): void {
+function countVisit(ctx: Context, slug: string, funnelId: string, at: Date): void {
   const known = Boolean(ctx.cookies.get(VISITOR_COOKIE));
   if (!known) {
     ctx.cookies.set(VISITOR_COOKIE, crypto.randomBytes(9).toString("base64url"), {
@@ -51,7 +51,7 @@ function countVisit(ctx: Context, slug: string, funnelId: string): void {
       overwrite: true,
     });
   }
-  recordVisit(funnelId, !known);
+  recordVisit(funnelId, !known, at);
 }
 
 async function imageFor(slug: string, imageId: string): Promise<StoredImage | null> {
@@ -84,7 +84,7 @@ export function landingRouter(options: { now: () => Date }): Router {
     const slug = ctx.params.slug ?? "";
     const answer = SLUG.test(slug) ? await cachedLanding(slug, () => render(slug, options.now())) : NOT_FOUND;
     if (answer.funnelId) {
-      countVisit(ctx, slug, answer.funnelId);
+      countVisit(ctx, slug, answer.funnelId, options.now());
     }
     ctx.status = answer.status;
     ctx.type = "text/html; charset=utf-8";
