@@ -59,6 +59,12 @@ const EnvSchema = z
     WECOM_AGENT_SECRET: optionalString,
     /** WeCom API host; tests and the local sandbox point it elsewhere. */
     WECOM_API_BASE: z.url().default("https://qyapi.weixin.qq.com"),
+    /** WeCom's limit per corp per API per minute (§3.3: 10,000); bulk calls stay within WECOM_BULK_SHARE of it, across processes. */
+    WECOM_RATE_PER_MINUTE: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(1_000_000, "must be ≤ 1000000").default(10_000),
+    /** WeCom's limit per corp per API per hour (§3.3: 150,000). */
+    WECOM_RATE_PER_HOUR: z.coerce.number().int("must be an integer").min(1, "must be ≥ 1").max(100_000_000, "must be ≤ 100000000").default(150_000),
+    /** The part of each window bulk work (mass-message dispatch, syncs) may use, 0.1–1; the rest is kept for people waiting (sidebar, welcome messages, login). */
+    WECOM_BULK_SHARE: z.coerce.number().min(0.1, "must be ≥ 0.1").max(1, "must be ≤ 1").default(0.8),
     /** Bearer token that grants full console-API access to scripts and integrations (≥16 chars). */
     SCRM_API_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     /** Signs the session cookie (≥32 chars). Unset outside production: a random one per start (sessions end on restart). */

@@ -20,7 +20,9 @@ import { WeChatPayClient } from "./wechatpay/client.ts";
 import { wechatPayConfigFromEnv } from "./wechatpay/config.ts";
 import { startSandbox } from "./sandbox/boot.ts";
 import { startBotService } from "./bot/botService.ts";
+import { mongoRateWindowStore } from "./commands/wecomRateWindows.ts";
 import { WeComClient } from "./wecom/client.ts";
+import { WeComRateLimiter } from "./wecom/rateLimiter.ts";
 import { EventProcessor } from "./workers/eventProcessor.ts";
 
 const FRONTEND_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "sidebar", "dist");
@@ -61,7 +63,9 @@ async function main(): Promise<void> {
   const corp = sandbox
     ? { apiBase: sandbox.wecomApiBase, corpId: sandbox.corpId, agentId: sandbox.agentId, secrets: sandbox.secrets }
     : { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID, secrets: { contact: env.WECOM_CONTACT_SECRET, agent: env.WECOM_AGENT_SECRET } };
-  const wecom = new WeComClient({ baseUrl: corp.apiBase, corpId: corp.corpId ?? "", secrets: corp.secrets });
+  // One limiter for every WeCom call of this process, counting in the database with the others.
+  const limiter = new WeComRateLimiter({ perMinute: env.WECOM_RATE_PER_MINUTE, perHour: env.WECOM_RATE_PER_HOUR, bulkShare: env.WECOM_BULK_SHARE, store: mongoRateWindowStore });
+  const wecom = new WeComClient({ baseUrl: corp.apiBase, corpId: corp.corpId ?? "", secrets: corp.secrets, limiter });
   const processor = env.EVENT_PROCESSOR
     ? new EventProcessor({ context: { wecom, now: () => new Date(), agentId: corp.agentId }, maxAttempts: env.EVENT_MAX_ATTEMPTS, concurrency: env.EVENT_CONCURRENCY })
     : null;

@@ -2,9 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import axios, { type AxiosInstance } from "axios";
 import { NotConfiguredError, WeComApiError } from "../errors.ts";
 import { getLogger, safeUrl, type Logger } from "../logging/logger.ts";
+import type { RateLease, WeComRateLimiter } from "./rateLimiter.ts";
 
 /** Which WeCom secret (and so which access_token) a call uses; see wecom-reference.md §3.2. */
 export type WeComSecretName = "contact" | "agent";
+
+/**
+ * How a call meets the rate limiter: `interactive` (the default: a person is waiting; counted,
+ * never queued) or `bulk` (dispatch and sync loops; waits for its share of WeCom's per-API limits).
+ */
+export type WeComPriority = "interactive" | "bulk";
 
 /** Query parameters; `undefined` values are left out of the URL. */
 export type WeComQuery = Record<string, string | number | undefined>;
@@ -21,6 +28,8 @@ export interface WeComClientOptions {
   timeoutMs?: number;
   /** Injected clock (ms) deciding token expiry; default Date.now. */
   now?: () => number;
+  /** The shared per-API limiter (server/wecom/rateLimiter.ts); without one nothing is counted or held back. */
+  limiter?: WeComRateLimiter;
 }
 
 /** WeCom could not be reached (or answered HTTP non-2xx) even after retries. */
@@ -51,6 +60,8 @@ const RETRYABLE_NET_CODES = new Set([
   "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN",
   "ENOTFOUND", "ENETUNREACH", "EHOSTUNREACH", "ERR_NETWORK", "ERR_SOCKET_CONNECTION_TIMEOUT",
 ]);
+// A bulk call that meets 45009 waits for the next window this many times before giving up.
+const BULK_BLOCKED_RETRIES = 2;
 // Expire tokens early so a call started just before expiry does not race WeCom's clock (§3.1).
 const TOKEN_EARLY_EXPIRY_MS = 5 * 60_000;
 
@@ -94,12 +105,12 @@ export class WeComClient {
    *
    * @param path full API path, e.g. `/cgi-bin/externalcontact/get`.
    * @param query query parameters (access_token is added).
-   * @param options which secret's token to use (default `"contact"`).
+   * @param options which secret's token to use (default `"contact"`) and the priority (default `"interactive"`).
    * @returns the response body, errcode 0.
    * @throws WeComApiError on a non-zero errcode; WeComNetworkError when WeCom stays unreachable.
    */
-  get<T extends object>(path: string, query?: WeComQuery, options?: { secret?: WeComSecretName }): Promise<T> {
-    return this.call<T>("GET", path, query, undefined, options?.secret ?? "contact");
+  get<T extends object>(path: string, query?: WeComQuery, options?: { secret?: WeComSecretName; priority?: WeComPriority }): Promise<T> {
+    return this.call<T>("GET", path, query, undefined, options?.secret ?? "contact", options?.priority ?? "interactive");
   }
 
   /**
@@ -107,16 +118,16 @@ export class WeComClient {
    *
    * @param path full API path, e.g. `/cgi-bin/externalcontact/remark`.
    * @param body JSON body.
-   * @param options which secret's token to use (default `"contact"`) and extra query parameters.
+   * @param options which secret's token to use (default `"contact"`), extra query parameters and the priority (default `"interactive"`).
    * @returns the response body, errcode 0.
    * @throws WeComApiError on a non-zero errcode; WeComNetworkError when WeCom stays unreachable.
    */
   post<T extends object>(
     path: string,
     body: unknown,
-    options?: { secret?: WeComSecretName; query?: WeComQuery },
+    options?: { secret?: WeComSecretName; query?: WeComQuery; priority?: WeComPriority },
   ): Promise<T> {
-    return this.call<T>("POST", path, options?.query, body, options?.secret ?? "contact");
+    return this.call<T>("POST", path, options?.query, body, options?.secret ?? "contact", options?.priority ?? "interactive");
   }
 
   private async call<T>(
@@ -125,11 +136,12 @@ export class WeComClient {
     query: WeComQuery | undefined,
     body: unknown,
     secret: WeComSecretName,
+    priority: WeComPriority,
   ): Promise<T> {
     // §3.1: 40014/42001 → refresh once, retry once; a second expiry error is not recoverable.
     for (let expiryRetry = 0; ; expiryRetry++) {
       const token = await this.token(secret);
-      const data = await this.send(method, path, { ...query, access_token: token }, body);
+      const data = await this.send(method, path, { ...query, access_token: token }, body, priority);
       if (data.errcode === 0) {return data as T;}
       if (TOKEN_EXPIRED.has(data.errcode) && expiryRetry === 0) {
         // Only drop the token that failed: in a burst, later failures must not evict the fresh one.
@@ -160,7 +172,7 @@ export class WeComClient {
     // A configuration problem, not a WeCom one: fail before any network call.
     if (!corpsecret) {throw NotConfiguredError(`WeCom secret "${secret}" is not configured`);}
     const path = "/cgi-bin/gettoken";
-    const data = await this.send("GET", path, { corpid: this.options.corpId, corpsecret }, undefined);
+    const data = await this.send("GET", path, { corpid: this.options.corpId, corpsecret }, undefined, null);
     const token = data["access_token"];
     const expiresIn = data["expires_in"];
     if (data.errcode !== 0) {throw new WeComApiError(data.errcode, data.errmsg, path);}
@@ -175,23 +187,35 @@ export class WeComClient {
     return token;
   }
 
-  /** One logical request with backoff on transient failures; returns the body with a numeric errcode. */
+  /**
+   * One logical request with backoff on transient failures; returns the body with a numeric errcode.
+   * Every attempt is one call to WeCom, so each is counted (priority null: gettoken, not limited).
+   */
   private async send(
     method: Method,
     path: string,
     query: WeComQuery,
     body: unknown,
+    priority: WeComPriority | null,
   ): Promise<{ errcode: number; errmsg: string } & Record<string, unknown>> {
     const logPath = safeUrl(path);
     const params = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+    const limiter = priority === null ? undefined : this.options.limiter;
+    let blockedRetries = 0;
     for (let attempt = 1; ; attempt++) {
+      const lease: RateLease | null = limiter && priority === "bulk" ? await limiter.acquire(path) : null;
+      const settle = (errcode: number | null): void => (lease ? lease.release(errcode) : limiter?.countInteractive(path));
       const started = performance.now();
       const canRetry = attempt <= this.attempts;
       let reason: string;
       try {
-        const res = await this.http.request<unknown>({ method, url: path, params, data: body });
+        const res = await this.http.request<unknown>({ method, url: path, params, data: body }).catch((error: unknown) => {
+          settle(null);
+          throw error;
+        });
         const raw = res.data;
         if (typeof raw !== "object" || raw === null) {
+          settle(null);
           throw new WeComNetworkError(logPath, undefined, res.status, "non-JSON response");
         }
         const fields = raw as Record<string, unknown>;
@@ -199,6 +223,18 @@ export class WeComClient {
         const errmsg = typeof fields["errmsg"] === "string" ? fields["errmsg"] : "";
         const durationMs = Math.round(performance.now() - started);
         this.log.debug({ path: logPath, errcode, durationMs, attempt }, "wecom call");
+        settle(errcode);
+        if (errcode === 45009 && limiter) {
+          // Shut the API to bulk calls in every process until the window ends; a bulk call then
+          // waits for the next window in acquire() rather than spending its retries inside this one.
+          await limiter.block(path);
+          if (lease && blockedRetries < BULK_BLOCKED_RETRIES) {
+            blockedRetries += 1;
+            attempt -= 1;
+            this.log.warn({ path: logPath, blockedRetries }, "wecom frequency limit; bulk call waits for the next window");
+            continue;
+          }
+        }
         if (!RETRYABLE_ERRCODES.has(errcode) || !canRetry) {return { ...fields, errcode, errmsg };}
         reason = `errcode ${errcode}`;
       } catch (err) {
