@@ -19,6 +19,7 @@ import type { SandboxContext } from "./actions/context.ts";
 import { joinGroup } from "./actions/joinGroup.ts";
 import { posters } from "./actions/posters.ts";
 import { drawPosters } from "./actions/drawPosters.ts";
+import { sandboxGuideTaskRoutes } from "./actions/guideTasks.ts";
 import { scanGroupQr } from "./actions/scanGroupQr.ts";
 import { mediaImage } from "./actions/viewMedia.ts";
 import { scan } from "./actions/scan.ts";
@@ -191,6 +192,8 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
 
   // Say something in a group as a customer; the sandbox bot answers (docs/bot.md).
   sandboxBotRoutes(api);
+  // A guide's pending moments and mass messages (代发表 / 代发送) and the app messages they got.
+  sandboxGuideTaskRoutes(api, now);
 
   api.post("/guide", validate(GuideSchema), async (ctx) => {
     const { body } = inputOf(ctx, GuideSchema);

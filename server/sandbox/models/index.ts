@@ -1,4 +1,5 @@
 // The stand-in's own state: WeCom's side of the world (docs/sandbox.md). Importing this registers every model.
+export { SandboxAppMessage } from "./SandboxAppMessage.ts";
 export { SandboxContactWay } from "./SandboxContactWay.ts";
 export { SandboxCustomer } from "./SandboxCustomer.ts";
 export { SandboxDepartment } from "./SandboxDepartment.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SANDBOX_AGENT_ID } from "../../config.ts";
-import { SandboxUser, sandboxId } from "../../models/index.ts";
+import { SandboxAppMessage, SandboxUser, sandboxId } from "../../models/index.ts";
 import { endpoint, ERR, wecomError, type Endpoint } from "../endpoint.ts";
 
 // 81013: every recipient invalid (wecom-reference §10.1); some invalid still sends to the rest.
@@ -26,9 +26,11 @@ export const appMessageEndpoints: Endpoint[] = [
         agentid: z.coerce.number().int(),
         text: z.object({ content: z.string().max(2048) }).optional(),
         markdown: z.object({ content: z.string().max(2048) }).optional(),
+        textcard: z.object({ title: z.string().max(128), description: z.string().max(512), url: z.string().max(2048), btntxt: z.string().max(4).optional() }).optional(),
+        news: z.object({ articles: z.array(z.object({ title: z.string(), description: z.string().optional(), url: z.string().optional() }).passthrough()).max(8) }).optional(),
       })
       .passthrough(),
-    async handle(body) {
+    async handle(body, request) {
       if (body.agentid !== Number(SANDBOX_AGENT_ID)) {
         throw wecomError(ERR.API_UNAUTHORIZED, "agentid does not match the token's app");
       }
@@ -38,7 +40,19 @@ export const appMessageEndpoints: Endpoint[] = [
       if (asked.length > 0 && invalid.length === asked.length && !body.toparty && !body.totag) {
         throw wecomError(ALL_RECIPIENTS_INVALID, "all recipients are invalid");
       }
-      return { invaliduser: invalid.map((userid) => userid.toLowerCase()).join("|"), invalidparty: "", invalidtag: "", msgid: sandboxId("msg", 32) };
+      const msgid = sandboxId("msg", 32);
+      // Kept for the sandbox page's guide view (what 催办 and alerts look like to the guide).
+      const card = (body.textcard ?? body.news?.articles?.[0] ?? {}) as { title?: string; description?: string; url?: string };
+      await SandboxAppMessage.create({
+        msgid,
+        touser: asked.filter((userid) => known.has(userid)),
+        msgtype: body.msgtype,
+        title: card.title ?? "",
+        description: card.description ?? body.text?.content ?? body.markdown?.content ?? "",
+        url: card.url ?? "",
+        at: request.now,
+      });
+      return { invaliduser: invalid.map((userid) => userid.toLowerCase()).join("|"), invalidparty: "", invalidtag: "", msgid };
     },
   }),
 ];
