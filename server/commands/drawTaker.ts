@@ -45,10 +45,10 @@ interface Props {
 }
 
 /**
- * Take one draw. In order: the draw is open and the person eligible; the request id is claimed
- * by inserting the draw record (a retry, or a concurrent twin, finds it and answers its
- * outcome); one conditional update takes a turn within the per-day and total limits; a prize is
- * picked by weight with crypto randomness; the win is counted against maxWins, the prize's stock
+ * Take one draw. In order: the draw is open; the request id is claimed by inserting the draw
+ * record while the person's eligibility and the stock are read (a retry, or a concurrent twin,
+ * finds the record and answers its outcome; a refusal removes it); one conditional update takes
+ * a turn within the per-day and total limits; a prize is picked by weight with crypto randomness; the win is counted against maxWins, the prize's stock
  * and (for cash) the budget, each by a conditional update — if any is gone the draw is "thanks
  * for taking part" and what was taken is put back, so nothing is ever oversold; the win and the
  * record are written; only then is the prize handed over and the answer given.
@@ -56,37 +56,60 @@ interface Props {
  * @param props the draw's slug, who draws, the request id and the clock.
  * @returns the outcome.
  */
-export default async function takeDraw({ slug, participant, requestId, now }: Props): Promise<DrawOutcome> {
+export default async function takeDraw(props: Props): Promise<DrawOutcome> {
+  return drawOnce(props, 0);
+}
+
+// How often a request whose twin was refused (and removed its record) is judged again.
+const MAX_REJUDGE = 2;
+
+async function drawOnce({ slug, participant, requestId, now }: Props, rejudged: number): Promise<DrawOutcome> {
   const draw = await drawBySlug(slug);
   if (!draw) {
     throw drawRefusal("draw_not_found");
   }
   const drawId = String(draw._id);
   const recordId = drawRecordId(drawId, participant.key, requestId);
-  const previous = await DrawRecord.findById(recordId).lean();
-  if (previous) {
-    return replay(draw, participant, requestId, recordId, now);
-  }
+  const again = () => (rejudged < MAX_REJUDGE ? drawOnce({ slug, participant, requestId, now }, rejudged + 1) : Promise.reject(drawRefusal("draw_no_draws_left")));
   const closed = closedReason(draw, now);
   if (closed) {
+    // A retry of a draw taken before the close still gets its answer.
+    if (await DrawRecord.exists({ _id: recordId })) {
+      return replay(draw, participant, requestId, recordId, now, again);
+    }
     throw drawRefusal(closed);
   }
-  const eligibility = await drawEligibility(draw, participant, now);
-  if (!eligibility.eligible) {
-    throw drawRefusal("draw_not_eligible", eligibility.reason ?? undefined);
-  }
+  // The request id is claimed by inserting its record, while the person and the stock are read:
+  // three round trips at once instead of one after another (a twin finds the record and replays).
   const winnable = draw.prizes.filter((prize) => prize.kind !== "none");
-  const left = await stocksLeft(drawId, [...winnable.map((prize) => prize.id), BUDGET_KEY]);
-  if (winnable.length > 0 && winnable.every((prize) => !prizeAvailable(prize, left))) {
-    throw drawRefusal("draw_sold_out");
-  }
-  try {
-    await DrawRecord.create({ _id: recordId, drawId: draw._id, participantKey: participant.key, requestId, state: "drawing", at: now });
-  } catch (error) {
-    if (isDuplicateKeyError(error)) {
-      return replay(draw, participant, requestId, recordId, now);
+  const [claim, judged, stock] = await Promise.allSettled([
+    DrawRecord.create({ _id: recordId, drawId: draw._id, participantKey: participant.key, requestId, state: "drawing", at: now }),
+    drawEligibility(draw, participant, now),
+    stocksLeft(drawId, [...winnable.map((prize) => prize.id), BUDGET_KEY]),
+  ]);
+  if (claim.status === "rejected") {
+    if (isDuplicateKeyError(claim.reason)) {
+      return replay(draw, participant, requestId, recordId, now, again);
     }
+    throw claim.reason;
+  }
+  // Refused (or a read failed): the record goes, so a retry is judged afresh.
+  const refuse = async (error: unknown): Promise<never> => {
+    await DrawRecord.deleteOne({ _id: recordId, state: "drawing" });
     throw error;
+  };
+  if (judged.status === "rejected") {
+    return refuse(judged.reason);
+  }
+  if (stock.status === "rejected") {
+    return refuse(stock.reason);
+  }
+  const eligibility = judged.value;
+  if (!eligibility.eligible) {
+    return refuse(drawRefusal("draw_not_eligible", eligibility.reason ?? undefined));
+  }
+  if (winnable.length > 0 && winnable.every((prize) => !prizeAvailable(prize, stock.value))) {
+    return refuse(drawRefusal("draw_sold_out"));
   }
   const turns = await takeTurn(draw, participant.key, now);
   if (!turns) {
@@ -213,13 +236,17 @@ async function settleInterrupted(recordId: string): Promise<void> {
   await DrawRecord.updateOne({ _id: recordId, state: "drawing" }, { $set: { state: "done", prizeId: win?.prizeId ?? null, winId: win ? win._id : null, missReason: win ? null : "interrupted" } });
 }
 
-/** A request id seen before: wait for its first attempt to finish, then answer what it drew. */
-async function replay(draw: StoredDraw, participant: DrawParticipant, requestId: string, recordId: string, now: Date): Promise<DrawOutcome> {
+/**
+ * A request id seen before: wait for its first attempt to finish, then answer what it drew.
+ *
+ * @param again judges the request afresh, for when the first attempt was refused and removed its record.
+ */
+async function replay(draw: StoredDraw, participant: DrawParticipant, requestId: string, recordId: string, now: Date, again: () => Promise<DrawOutcome>): Promise<DrawOutcome> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const record = await DrawRecord.findById(recordId).lean();
     if (!record) {
-      // The first attempt was refused (no draws left) and removed its record.
-      throw drawRefusal("draw_no_draws_left");
+      // The first attempt was refused (not eligible, sold out, no draws left) and removed its record.
+      return again();
     }
     if (record.state === "drawing" && now.getTime() - record.at.getTime() > STALE_MS) {
       await settleInterrupted(recordId);
