@@ -9,11 +9,13 @@ import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
 import { PollTransfersJob } from "./PollTransfersJob.ts";
+import { PublishMomentJob } from "./PublishMomentJob.ts";
 import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
 import { SwitchChannelCodeJob } from "./SwitchChannelCodeJob.ts";
+import { SyncMomentJob } from "./SyncMomentJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob];
 
 export interface Scheduler {
   agenda: Agenda;
