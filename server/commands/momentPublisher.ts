@@ -90,7 +90,7 @@ async function addTask(wecom: WeComClient, moment: StoredMoment, now: Date): Pro
   }
   let jobId: string;
   try {
-    jobId = (await wecom.post<{ jobid: string }>("/cgi-bin/externalcontact/add_moment_task", body)).jobid;
+    jobId = (await wecom.post<{ jobid: string }>("/cgi-bin/externalcontact/add_moment_task", body, { priority: "bulk" })).jobid;
   } catch (error) {
     if (error instanceof WeComApiError && BUSY.has(error.errcode)) {
       return later(moment, "企业微信仍有朋友圈任务在处理，稍后自动重试", new Date(now.getTime() + RETRY_BUSY_MS));
@@ -126,7 +126,7 @@ async function followTask(wecom: WeComClient, moment: StoredMoment, now: Date): 
   const id = String(moment._id);
   let answer: TaskResult;
   try {
-    answer = await wecom.get<TaskResult>("/cgi-bin/externalcontact/get_moment_task_result", { jobid: moment.jobId! });
+    answer = await wecom.get<TaskResult>("/cgi-bin/externalcontact/get_moment_task_result", { jobid: moment.jobId! }, { priority: "bulk" });
   } catch (error) {
     if (error instanceof WeComApiError && moment.jobIdAt && now.getTime() - moment.jobIdAt.getTime() >= JOBID_LIFETIME_MS) {
       return fail(moment, "企业微信任务结果已过期（24 小时），请检查企业微信后台", now);

@@ -21,7 +21,7 @@ async function publishedGuides(wecom: WeComClient, momentId: string): Promise<st
       moment_id: momentId,
       cursor,
       limit: TASK_PAGE,
-    });
+    }, { priority: "bulk" });
     published.push(...(answer.task_list ?? []).filter((task) => task.publish_status === 1).map((task) => task.userid));
     cursor = answer.next_cursor ?? "";
   } while (cursor);
@@ -43,7 +43,7 @@ export default async function momentSync({ wecom, momentId, now }: { wecom: WeCo
   const published = await publishedGuides(wecom, moment.momentId);
   const figures = await mapLimit(published, 4, async (userId) => {
     await markCampaignGuideDone("moment", momentId, userId, now);
-    const answer = await wecom.post<{ like_list?: unknown[]; comment_list?: unknown[] }>("/cgi-bin/externalcontact/get_moment_comments", { moment_id: moment.momentId, userid: userId });
+    const answer = await wecom.post<{ like_list?: unknown[]; comment_list?: unknown[] }>("/cgi-bin/externalcontact/get_moment_comments", { moment_id: moment.momentId, userid: userId }, { priority: "bulk" });
     const counts = { likes: answer.like_list?.length ?? 0, comments: answer.comment_list?.length ?? 0 };
     await setCampaignGuideFigures("moment", momentId, userId, counts);
     return counts;
