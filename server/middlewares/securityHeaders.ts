@@ -1,12 +1,13 @@
 import type { Context, Next } from "koa";
 import { canonicalPath } from "./authenticate.ts";
 
-// WeCom's JS-SDK may load its bridge script from open.work.weixin.qq.com and frame
+// WeCom's JS-SDK may load its bridge script from open.work.weixin.qq.com (WeChat's, for the draw
+// page's cash confirmation, from res.wx.qq.com) and frame
 // login.work.weixin.qq.com; avatars come from WeCom's image hosts (https). Element Plus and Vant
 // set inline style attributes, so styles allow 'unsafe-inline'; scripts never do.
 const BASE_POLICY = [
   "default-src 'self'",
-  "script-src 'self' https://open.work.weixin.qq.com",
+  "script-src 'self' https://open.work.weixin.qq.com https://res.wx.qq.com",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob: https:",
   // Vant's stylesheet names a fallback of its icon font on Alibaba's CDN, scheme-relative.

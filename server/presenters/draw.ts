@@ -195,3 +195,12 @@ export function presentWinner(win: WinnerSource, customerName: string, cash: { s
     wonAt: win.wonAt.toISOString(),
   };
 }
+
+/** What `GET /draw/<slug>/api/wx-config` answers: `wx.config`'s fields for this draw's page (§8.3). */
+export interface PublicWxConfig {
+  appId: string;
+  timestamp: number;
+  nonceStr: string;
+  signature: string;
+  jsApiList: string[];
+}

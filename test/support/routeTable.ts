@@ -80,6 +80,7 @@ export const PUBLIC_ROUTES = new Set([
   "POST /draw/:slug/api/draws",
   "POST /draw/:slug/api/wins/:winId/address",
   "GET /draw/:slug/api/wins/:winId/cash",
+  "GET /draw/:slug/api/wx-config",
 ]);
 
 /**

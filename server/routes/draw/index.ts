@@ -1,12 +1,13 @@
 import type Router from "@koa/router";
 import type { Context, Next } from "koa";
 import { z } from "zod";
-import { AppError, AuthorizationError, NotFoundError } from "../../errors.ts";
+import { AppError, AuthorizationError, NotConfiguredError, NotFoundError, ValidationError } from "../../errors.ts";
 import { apiResponse } from "../../middlewares/apiResponse.ts";
 import { jsonBody } from "../../middlewares/jsonBody.ts";
 import { rateLimit } from "../../middlewares/rateLimit.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import type { DrawParticipant } from "../../domain/drawParticipant.ts";
+import { OfficialAccountJsSdk } from "../../wechat/jsSdk.ts";
 import type { WeChatOAuthConfig } from "../../wechat/oauth.ts";
 import { createRouter } from "../router.ts";
 import { siteOrigin } from "../siteOrigin.ts";
@@ -57,6 +58,7 @@ const AddressSchema = z.object({
   }),
 });
 const WinSchema = z.object({ params: z.object({ slug, winId }) });
+const WxConfigSchema = z.object({ params: z.object({ slug }), query: z.object({ url: z.string().min(1, "url: 缺少页面地址").max(2048, "url: 页面地址太长") }) });
 
 /**
  * Writes only from this site: a page on another origin cannot draw or change an address for the
@@ -96,6 +98,7 @@ export function drawRouter(options: DrawRouterOptions): Router {
   const perMinute = (max: number) => rateLimit({ windowMs: MINUTE_MS, max });
   const json = [apiResponse(), jsonBody({ limit: "8kb" })] as const;
   const origin = (ctx: Context) => siteOrigin(ctx, options.publicUrl);
+  const jsSdk = options.wechat ? new OfficialAccountJsSdk(options.wechat, () => options.now().getTime()) : null;
 
   router.get("/draw/:slug", perMinute(limits.page), validate(PageSchema), async (ctx) => {
     const { params, query } = inputOf(ctx, PageSchema);
@@ -177,6 +180,22 @@ export function drawRouter(options: DrawRouterOptions): Router {
     }
     ctx.set("Cache-Control", "no-store");
     ctx.body = { data: await cashTransferForWin(params.winId, now) };
+  });
+
+  // wx.config's signature for this draw's page (§8.3): inside WeChat, requestMerchantTransfer is
+  // offered only to a page configured with the official account's JS-SDK (§9.2). Only this draw's
+  // own page is signed, so the route is no signing service for other pages of the domain.
+  router.get("/draw/:slug/api/wx-config", ...json, perMinute(limits.state), validate(WxConfigSchema), async (ctx) => {
+    const { params, query } = inputOf(ctx, WxConfigSchema);
+    if (!jsSdk) {
+      throw NotConfiguredError("未配置公众号，无法在微信中确认收款");
+    }
+    const page = URL.canParse(query.url) ? new URL(query.url) : null;
+    if (!page || page.origin !== origin(ctx) || page.pathname !== `/draw/${params.slug}`) {
+      throw ValidationError("url: 不是本抽奖页的地址");
+    }
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = { data: { ...(await jsSdk.sign(page.href)), jsApiList: ["requestMerchantTransfer"] } };
   });
 
   return router;
