@@ -55,7 +55,7 @@ export interface RateLimiterOptions {
   store: RateWindowStore;
   /** Other windows than a minute and an hour (tests use short ones). */
   windows?: RateWindow[];
-  /** Calls reserved per database round trip; default a 200th of the bulk minute budget, 1–50. */
+  /** Calls reserved per database round trip; default a 100th of the smallest window's bulk budget, 1–500. */
   batch?: number;
   /** Parallel bulk calls per API in this process before any 45033; default 16. */
   maxConcurrency?: number;
@@ -69,9 +69,10 @@ export interface RateLease {
   release(errcode: number | null): void;
 }
 
-interface Pool {
+/** Calls reserved in the database and not spent yet, good until their windows close. */
+interface Grant {
   tokens: number;
-  /** When the windows that granted them end (the earliest). */
+  /** When the windows that granted them end (the earliest), less the edge. */
   validUntil: number;
 }
 
@@ -99,7 +100,7 @@ export class WeComRateLimiter {
   private readonly batch: number;
   private readonly maxConcurrency: number;
   private readonly now: () => number;
-  private readonly pools = new Map<string, Pool>();
+  private readonly grants = new Map<string, Grant[]>();
   private readonly refills = new Map<string, Promise<void>>();
   private readonly gates = new Map<string, Gate>();
   private readonly uncounted = new Map<string, number>();
@@ -114,7 +115,7 @@ export class WeComRateLimiter {
     this.windows = windows.map((window) => ({ ...window, bulkLimit: Math.max(1, Math.floor(window.limit * options.bulkShare)) }));
     this.store = options.store;
     const smallest = Math.min(...this.windows.map((window) => window.bulkLimit));
-    this.batch = options.batch ?? Math.min(50, Math.max(1, Math.floor(smallest / 200)));
+    this.batch = options.batch ?? Math.min(500, Math.max(1, Math.floor(smallest / 100)));
     this.maxConcurrency = options.maxConcurrency ?? 16;
     this.now = options.now ?? Date.now;
   }
@@ -181,7 +182,7 @@ export class WeComRateLimiter {
    * @param api the API path.
    */
   async block(api: string): Promise<void> {
-    this.pools.delete(api);
+    this.grants.delete(api);
     const [window] = [...this.windows].sort((a, b) => a.ms - b.ms);
     if (window) {
       const { key, end } = this.slot(api, window, this.now());
@@ -196,22 +197,33 @@ export class WeComRateLimiter {
 
   private async token(api: string): Promise<void> {
     for (;;) {
-      const pool = this.pools.get(api);
-      if (pool && pool.tokens > 0 && this.now() < pool.validUntil) {
-        pool.tokens -= 1;
+      const now = this.now();
+      const grants = (this.grants.get(api) ?? []).filter((grant) => grant.tokens > 0 && now < grant.validUntil);
+      this.grants.set(api, grants);
+      const grant = grants[0];
+      if (grant) {
+        grant.tokens -= 1;
+        // Reserve the next batch while this one is spent, so a burst never stops for the database.
+        if (grants.reduce((sum, one) => sum + one.tokens, 0) < this.batch / 2 && !this.refills.has(api)) {
+          void this.refilling(api).catch(() => undefined);
+        }
         return;
       }
-      // One reservation per API at a time; everyone else waits for it, then looks again.
-      let refill = this.refills.get(api);
-      if (!refill) {
-        refill = this.refill(api).finally(() => this.refills.delete(api));
-        this.refills.set(api, refill);
-      }
-      await refill;
+      await this.refilling(api);
     }
   }
 
-  /** Reserve a batch from every window in turn; sleep to the end of the window that has none left. */
+  /** One reservation per API at a time; everyone else waits for it, then looks again. */
+  private refilling(api: string): Promise<void> {
+    let refill = this.refills.get(api);
+    if (!refill) {
+      refill = this.refill(api).finally(() => this.refills.delete(api));
+      this.refills.set(api, refill);
+    }
+    return refill;
+  }
+
+  /** Reserve a batch from every window at once; sleep to the end of a window that has none left. */
   private async refill(api: string): Promise<void> {
     const now = this.now();
     const closing = this.windows.map((window) => this.slot(api, window, now).end).find((end, index) => now >= end - edgeOf(this.windows[index]?.ms ?? 0));
@@ -219,22 +231,24 @@ export class WeComRateLimiter {
       await sleep(Math.max(0, closing - now) + Math.random() * WAKE_JITTER_MS);
       return;
     }
-    let granted = this.batch;
-    let validUntil = Infinity;
-    for (const window of this.windows) {
-      const { key, end } = this.slot(api, window, now);
-      const after = await this.store.add(key, { total: granted, bulk: granted }, new Date(end + KEEP_AFTER_MS));
-      const bulkBefore = after.bulk - granted;
-      const totalBefore = after.total - granted;
-      granted = Math.max(0, Math.min(granted, window.bulkLimit - bulkBefore, window.limit - totalBefore));
-      validUntil = Math.min(validUntil, end - edgeOf(window.ms));
-      if (granted === 0) {
-        this.pools.delete(api);
-        await sleep(Math.max(0, end - this.now()) + Math.random() * WAKE_JITTER_MS);
-        return;
-      }
+    const asked = this.batch;
+    const answers = await Promise.all(
+      this.windows.map(async (window) => {
+        const { key, end } = this.slot(api, window, now);
+        const after = await this.store.add(key, { total: asked, bulk: asked }, new Date(end + KEEP_AFTER_MS));
+        const granted = Math.max(0, Math.min(asked, window.bulkLimit - (after.bulk - asked), window.limit - (after.total - asked)));
+        return { granted, end, validUntil: end - edgeOf(window.ms) };
+      }),
+    );
+    // What one window granted beyond another's grant stays counted, unused: at most a batch, and
+    // only when a window is nearly spent.
+    const granted = Math.min(...answers.map((answer) => answer.granted));
+    if (granted === 0) {
+      const end = Math.max(...answers.filter((answer) => answer.granted === 0).map((answer) => answer.end));
+      await sleep(Math.max(0, end - this.now()) + Math.random() * WAKE_JITTER_MS);
+      return;
     }
-    this.pools.set(api, { tokens: granted, validUntil });
+    this.grants.set(api, [...(this.grants.get(api) ?? []), { tokens: granted, validUntil: Math.min(...answers.map((answer) => answer.validUntil)) }]);
   }
 
   private async flush(): Promise<void> {

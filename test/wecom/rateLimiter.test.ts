@@ -162,6 +162,18 @@ describe("WeCom rate limiter (shared per-API windows)", function () {
     assert.equal(calls.at.length, 8 + 2 + 12, "each refused call is sent once more");
   });
 
+  it("should cost about one database update per window per batch of calls, not one per call", async () => {
+    const writes: string[] = [];
+    const store = { add: (key: string, add: { total: number; bulk: number }, expiresAt: Date) => (writes.push(key), mongoRateWindowStore.add(key, add, expiresAt)), block: mongoRateWindowStore.block };
+    const limiter = new WeComRateLimiter({ perMinute: 10_000, perHour: 150_000, bulkShare: 0.8, store });
+    const wecom = new WeComClient({ baseUrl: WECOM_BASE, corpId: SAMPLE.receiveId, secrets: { contact: CONTACT_SECRET }, limiter });
+    const calls = recordCalls(API);
+    await Promise.all(Array.from({ length: 400 }, (_, index) => wecom.post(API, { who: `n${index}` }, { priority: "bulk" })));
+    assert.equal(calls.at.length, 400);
+    // Batches of 80 (a 100th of the 8,000 bulk calls a minute), minute and hour windows each.
+    assert.ok(writes.length <= 2 * Math.ceil(400 / 80) + 2, `${writes.length} database updates for 400 calls`);
+  });
+
   it("should read its limits from the environment, WeCom's by default, and refuse a share outside 0.1–1", () => {
     const env = parseEnv({});
     assert.deepEqual([env.WECOM_RATE_PER_MINUTE, env.WECOM_RATE_PER_HOUR, env.WECOM_BULK_SHARE], [10_000, 150_000, 0.8]);
