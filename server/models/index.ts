@@ -43,8 +43,6 @@ export { MemberIdentity } from "./MemberIdentity.ts";
 export { MemberMerge } from "./MemberMerge.ts";
 export { Moment } from "./Moment.ts";
 export { MomentMonth } from "./MomentMonth.ts";
-export { Moment } from "./Moment.ts";
-export { MomentMonth } from "./MomentMonth.ts";
 export { NonMemberOrder } from "./NonMemberOrder.ts";
 export { Order } from "./Order.ts";
 export { ProgramSettings } from "./ProgramSettings.ts";

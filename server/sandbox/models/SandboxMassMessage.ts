@@ -17,6 +17,12 @@ const sandboxMassMessageSchema = new mongoose.Schema(
     fail_list: { type: [String], default: [] },
     /** Unix seconds. */
     create_time: { type: Number, required: true },
+    /** Unix seconds when the sender sends it (from the sandbox guide's habits, or 代发送 on the sandbox page); 0 = not decided. */
+    send_time: { type: Number, default: 0 },
+    /** remind_groupmsg_send calls (unix seconds), for its 3-per-24-hours limit. */
+    remind_times: { type: [Number], default: [] },
+    /** cancel_groupmsg_send: a sender who has not sent yet never will. */
+    cancelled: { type: Boolean, default: false },
   },
   { collection: "sandbox_mass_messages", versionKey: false },
 );

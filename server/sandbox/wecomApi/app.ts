@@ -7,9 +7,9 @@ import { contactWayEndpoints } from "./endpoints/contactWays.ts";
 import { customerEndpoints } from "./endpoints/customers.ts";
 import { directoryEndpoints } from "./endpoints/directory.ts";
 import { groupEndpoints } from "./endpoints/groups.ts";
+import { massMessageEndpoints, massMessageFollowUpEndpoints } from "./endpoints/massMessages.ts";
 import { mediaEndpoints } from "./endpoints/media.ts";
 import { momentEndpoints } from "./endpoints/moments.ts";
-import { outreachEndpoints } from "./endpoints/outreach.ts";
 import { tagEndpoints } from "./endpoints/tags.ts";
 import { welcomeEndpoints } from "./endpoints/welcome.ts";
 import { ERR, invalidParameter, WeComError, wecomError, type Endpoint, type TokenKind } from "./endpoint.ts";
@@ -25,7 +25,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...contactWayEndpoints,
   ...welcomeEndpoints,
   ...groupEndpoints,
-  ...outreachEndpoints,
+  ...massMessageEndpoints,
+  ...massMessageFollowUpEndpoints,
   ...momentEndpoints,
   ...mediaEndpoints,
   ...appMessageEndpoints,

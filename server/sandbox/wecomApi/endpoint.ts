@@ -95,12 +95,15 @@ export const ERR = {
   /** WeCom's global code "缺少多媒体文件数据" (not in the reference table). */
   MISSING_MEDIA: 41005,
   INVALID_CONFIG_ID: 41044,
+  INVALID_MSGID: 41047,
   NO_MASS_RECIPIENT: 41048,
   MISSING_WELCOME_CODE: 41049,
   INVALID_WELCOME_CODE: 41050,
   WELCOME_ALREADY_SENT: 41051,
   JOIN_WAY_TOO_MANY_GROUPS: 41091,
   TOKEN_EXPIRED: 42001,
+  /** A frequency limit: remind_groupmsg_send past 3 per msgid in 24 hours (§13). */
+  REMIND_LIMIT: 45009,
   API_UNAUTHORIZED: 48001,
   API_FORBIDDEN: 48002,
   /** WeCom's "无效的部门id" (not in the reference table). */
