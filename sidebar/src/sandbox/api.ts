@@ -103,6 +103,13 @@ async function postBuy(body: { externalUserId: string; amountFen: number; storeI
   return payload.data as BuyOutcome;
 }
 
+/** `GET /sandbox/api/guide-tasks`: what the guide's WeCom client would list (server/sandbox/actions/guideTasks.ts). */
+export interface SandboxGuideTasks {
+  moments: { jobid: string; text: string; attachments: number; createdAt: string; publishAt: string | null }[];
+  massMessages: { msgid: string; text: string; chatType: string; recipients: number; attachments: number; createdAt: string; sendAt: string | null }[];
+  appMessages: { msgid: string; msgtype: string; title: string; description: string; url: string; at: string }[];
+}
+
 /** A group can hold at most this many members (WeCom's limit). */
 export const GROUP_LIMIT = 200;
 
@@ -122,6 +129,11 @@ export const sandboxApi = {
   pickGuide: (userid: string) => api.post<unknown>("/sandbox/api/guide", { userid }),
   startDemo: () => api.post<DemoProgress>("/sandbox/api/demo"),
   demo: () => api.get<DemoProgress>("/sandbox/api/demo"),
+  guideTasks: (userid: string) => api.get<SandboxGuideTasks>(`/sandbox/api/guide-tasks${query({ userid })}`),
+  /** 代发表: the guide publishes the moment now. */
+  publishMoment: (jobid: string, userid: string) => api.post<{ published: boolean }>(`/sandbox/api/guide-tasks/moments/${encodeURIComponent(jobid)}/publish`, { userid }),
+  /** 代发送: the guide sends the mass message now. */
+  sendMassMessage: (msgid: string, userid: string) => api.post<{ sent: boolean }>(`/sandbox/api/guide-tasks/mass/${encodeURIComponent(msgid)}/send`, { userid }),
   me: () => api.get<{ userId: string; name: string }>("/api/auth/me"),
   logout: () => api.post<unknown>("/api/auth/logout"),
 };
