@@ -12,26 +12,17 @@ import {
 } from "../../server/commands/campaignCompletion.ts";
 import { CampaignGuide, campaignGuideId, type CampaignKind } from "../../server/models/CampaignGuide.ts";
 import { CampaignTally } from "../../server/models/CampaignTally.ts";
-import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { resetDatabase } from "../support/hooks.ts";
+import { aRegionWithStores } from "./directory.ts";
 
-// The brand (root 1) → region 华东 (10) → stores 101, 102; store 201 sits right under the root (no region).
+// Guides spread over 静安店 and 徐汇店 (region 华东区) and 旗舰店 (no region): see directory.ts.
 const STORES = [101, 102, 201];
 const GUIDES = Array.from({ length: 12 }, (_, index) => `g${index}`);
 const storeOf = (userId: string) => STORES[Number(userId.slice(1)) % STORES.length] as number;
 const AT = new Date("2026-03-01T02:00:00Z");
 
-async function seedDirectory(): Promise<void> {
-  await Department.create([
-    { departmentId: 1, name: "品牌", parentId: 0 },
-    { departmentId: 10, name: "华东区", parentId: 1 },
-    { departmentId: 101, name: "静安店", parentId: 10 },
-    { departmentId: 102, name: "徐汇店", parentId: 10 },
-    { departmentId: 201, name: "旗舰店", parentId: 1 },
-  ]);
-  await Employee.create(GUIDES.map((userId) => ({ userId, name: `导购${userId}`, mainDepartmentId: storeOf(userId), departmentIds: [storeOf(userId)] })));
-}
+const seedDirectory = () => aRegionWithStores(GUIDES.map((userId) => [userId, `导购${userId}`, storeOf(userId)]));
 
 /** A small deterministic PRNG, so a failing interleaving can be replayed from its seed. */
 function random(seed: number): () => number {

@@ -3,11 +3,11 @@ import ExcelJS from "exceljs";
 import nock from "nock";
 import { assignCampaignGuides, markCampaignGuideDone, markCampaignGuideFailed, setCampaignGuideFigures } from "../../server/commands/campaignCompletion.ts";
 import { CampaignGuide, campaignGuideId } from "../../server/models/CampaignGuide.ts";
-import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { MassMessage } from "../../server/models/MassMessage.ts";
 import { Moment } from "../../server/models/Moment.ts";
 import { API_TOKEN, consoleGet, consoleSend, startTestServer, useTestServer, type TestServer } from "../support/server.ts";
+import { aRegionWithStores } from "../campaigns/directory.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { loginAs, type SessionClient } from "../support/sessions.ts";
 import { AGENT_ACCESS_TOKEN, nockAgentToken } from "../support/wecomNock.ts";
@@ -15,25 +15,16 @@ import { AGENT_ID, WECOM_BASE } from "../support/wecomSecrets.ts";
 
 const AT = new Date("2026-03-01T02:00:00Z");
 
-// Region 华东 (10) holds stores 101 静安店 and 102 徐汇店; 201 旗舰店 sits under the root.
-async function seedDirectory(): Promise<void> {
-  await Department.create([
-    { departmentId: 1, name: "品牌", parentId: 0 },
-    { departmentId: 10, name: "华东区", parentId: 1 },
-    { departmentId: 101, name: "静安店", parentId: 10 },
-    { departmentId: 102, name: "徐汇店", parentId: 10 },
-    { departmentId: 201, name: "旗舰店", parentId: 1 },
-  ]);
-  const guides: [string, string, number][] = [
+// 静安店 (101) and 徐汇店 (102) in 华东区; 旗舰店 (201) under the root.
+const seedDirectory = () =>
+  aRegionWithStores([
     ["ga1", "王小美", 101],
     ["ga2", "李娜", 101],
     ["ga3", "周杰", 101],
     ["gb1", "陈晨", 102],
     ["gb2", "赵敏", 102],
     ["gc1", "孙悦", 201],
-  ];
-  await Employee.create(guides.map(([userId, name, store]) => ({ userId, name, mainDepartmentId: store, departmentIds: [store] })));
-}
+  ]);
 
 async function aMoment(): Promise<string> {
   const moment = await Moment.create({ text: "春季新品上市，到店有礼\n第二行", kind: "ads", scheduledAt: AT, month: "2026-03", status: "sent" });
