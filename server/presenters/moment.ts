@@ -1,4 +1,4 @@
-import type { MomentKind, MomentStatus } from "../domain/momentRules.ts";
+import type { MomentKind, MomentMix, MomentStatus } from "../domain/momentRules.ts";
 import type { StoredMediaFile } from "../models/MediaFile.ts";
 import type { MomentAttrs } from "../models/Moment.ts";
 import { presentMediaFile, type PresentedMediaFile } from "./mediaFile.ts";
@@ -85,4 +85,15 @@ export function presentMoment(moment: MomentAttrs & { _id: unknown; createdAt: D
     editable: moment.status === "draft" || moment.status === "scheduled",
     createdAt: moment.createdAt.toISOString(),
   };
+}
+
+/** A month's content mix: moments per kind, their shares, and the 70/20/10 warnings (Chinese). */
+export type PresentedMomentMix = MomentMix;
+
+/**
+ * @param mix the month's mix as counted.
+ * @returns what the API answers.
+ */
+export function presentMomentMix(mix: MomentMix): PresentedMomentMix {
+  return { month: mix.month, counts: { ...mix.counts }, total: mix.total, shares: { ...mix.shares }, warnings: [...mix.warnings] };
 }

@@ -10,7 +10,7 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Moment } from "../../models/Moment.ts";
 import { presentDeletion } from "../../presenters/deletion.ts";
-import { presentMoment } from "../../presenters/moment.ts";
+import { presentMoment, presentMomentMix } from "../../presenters/moment.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { MomentCreateSchema, MomentIdSchema, MomentListSchema, MomentMixSchema, MomentUpdateSchema } from "./momentsSchema.ts";
 
@@ -36,7 +36,7 @@ export function momentsRouter({ wecom, now }: { wecom: WeComClient; now: () => D
   // Before /moments/:id, which would take "mix" as an id.
   router.get("/moments/mix", validate(MomentMixSchema), async (ctx) => {
     const { query } = inputOf(ctx, MomentMixSchema);
-    ctx.body = { data: await readMomentMix(query.month) };
+    ctx.body = { data: presentMomentMix(await readMomentMix(query.month)) };
   });
   router.get("/moments", validate(MomentListSchema), async (ctx) => {
     const { query } = inputOf(ctx, MomentListSchema);

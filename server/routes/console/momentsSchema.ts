@@ -19,7 +19,7 @@ const Attachment = z.discriminatedUnion(
       link: z.object({
         title: z.string({ error: "请填写链接标题" }).trim().min(1, "请填写链接标题").pipe(bytes(MOMENT_LIMITS.linkTitleBytes, "链接标题不能超过 64 字节（约 21 个汉字）")),
         url: z.url({ protocol: /^https?$/, error: "链接应为 http(s) 地址" }).max(2048, "链接过长"),
-        coverFileId: fileId,
+        coverFileId: z.string({ error: "请上传链接封面图片" }).trim().min(1, "请上传链接封面图片").max(64, "附件无效"),
       }),
     }),
   ],

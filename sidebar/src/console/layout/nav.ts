@@ -29,7 +29,8 @@ export const NAV_AREAS: NavArea[] = [
   { name: "draws", path: "/draws", title: "抽奖", roles: ["admin", "operator", "manager"] },
   // The group bot: operators write its rules; managers see what it says in their groups (bot is R for them).
   { name: "bot", path: "/bot", title: "群机器人", roles: ["admin", "operator", "manager"] },
-  { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator"] },
+  // Operators plan moments; managers read them and follow their stores' completion.
+  { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator", "manager"] },
   { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator"] },
   { name: "tasks", path: "/tasks", title: "任务", roles: ["admin", "operator", "manager"] },
   { name: "reports", path: "/reports", title: "报表", roles: ["admin", "manager"] },

@@ -10,12 +10,6 @@ export interface PlannedFeature {
 
 export const PLANNED_FEATURES: PlannedFeature[] = [
   {
-    name: "moments",
-    path: "moments",
-    title: "朋友圈",
-    description: "创建企业朋友圈任务，指定门店和导购发表，查看各门店的发表完成率（关怀为主、服务为辅、少量广告）。",
-  },
-  {
     name: "massMessages",
     path: "mass-messages",
     title: "群发",
