@@ -5,6 +5,7 @@ import { MassMessageTask, massTaskId, type MassMessageTaskAttrs } from "../model
 import { mapLimit } from "../utils/async.ts";
 import { paginate, type WeComClient } from "../wecom/client.ts";
 import { markCampaignGuideFailed } from "./campaignCompletion.ts";
+import { wecomMediaId } from "./mediaLibrary.ts";
 import { massContent, massFailReason, type MassContent, type MediaIdOf } from "./massMessageContent.ts";
 
 // WeCom answers these when it did nothing: the task goes back to planned for the next run.
@@ -29,14 +30,13 @@ interface DispatchProps {
   wecom: WeComClient;
   massMessageId: string;
   now: () => Date;
-  /** The media library's upload (image/video attachments); without one such attachments fail the campaign. */
+  /** Turns a stored file into a WeCom media id; the media library's upload by default. */
   mediaIdOf?: MediaIdOf;
   /** Guides dispatched at once (each guide's chunks go one after another). */
   concurrency?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-const noMedia: MediaIdOf = () => Promise.reject(new Error("素材库未配置，无法上传图片或视频"));
 
 /** Was a task created just before a crash? WeCom's list of the guide's mass messages says. */
 async function reconcile(wecom: WeComClient, campaign: Campaign, task: MassMessageTaskAttrs, now: Date): Promise<string | null> {
@@ -58,7 +58,7 @@ async function reconcile(wecom: WeComClient, campaign: Campaign, task: MassMessa
       filter_type: 0,
       limit: 100,
       cursor,
-    });
+    }, { priority: "bulk" });
     return { items: page.group_msg_list ?? [], ...(page.next_cursor ? { nextCursor: page.next_cursor } : {}) };
   });
   for await (const message of list) {
@@ -94,7 +94,7 @@ async function sendTask(props: DispatchProps, campaign: Campaign, content: MassC
   }
   const body = { chat_type: task.chatType, sender: task.userId, ...(task.chatType === "group" ? { chat_id_list: task.recipients } : { external_userid: task.recipients }), ...content };
   try {
-    const answer = await wecom.post<{ msgid: string; fail_list?: string[] }>("/cgi-bin/externalcontact/add_msg_template", body);
+    const answer = await wecom.post<{ msgid: string; fail_list?: string[] }>("/cgi-bin/externalcontact/add_msg_template", body, { priority: "bulk" });
     await MassMessageTask.updateOne({ _id: taskId }, { $set: { state: "created", msgid: answer.msgid, createdAt: props.now(), failList: answer.fail_list ?? [] } });
     result.created += 1;
   } catch (error) {
@@ -153,7 +153,7 @@ export default async function massMessageDispatcher(props: DispatchProps): Promi
   }
   let content: MassContent;
   try {
-    content = await massContent(campaign, props.mediaIdOf ?? noMedia, props.now());
+    content = await massContent(campaign, props.mediaIdOf ?? ((fileId, at) => wecomMediaId(props.wecom, fileId, "message", at)), props.now());
   } catch (error) {
     await MassMessage.updateOne({ _id: campaign._id, status: "dispatching" }, { $set: { status: "failed", failReason: `附件上传失败：${(error as Error).message}` } });
     return { ...result, status: "failed" };

@@ -5,6 +5,7 @@ import { getLogger } from "../logging/logger.ts";
 import { CronJob, type BaseJob, type JobContext } from "./BaseJob.ts";
 import { ApplyDrawTagsJob } from "./ApplyDrawTagsJob.ts";
 import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
+import { DispatchMassMessageJob } from "./DispatchMassMessageJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
@@ -12,10 +13,11 @@ import { PollTransfersJob } from "./PollTransfersJob.ts";
 import { PublishMomentJob } from "./PublishMomentJob.ts";
 import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
 import { SwitchChannelCodeJob } from "./SwitchChannelCodeJob.ts";
+import { SyncMassMessageJob } from "./SyncMassMessageJob.ts";
 import { SyncMomentJob } from "./SyncMomentJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob];
 
 export interface Scheduler {
   agenda: Agenda;

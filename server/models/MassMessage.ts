@@ -93,7 +93,7 @@ const massMessageSchema = new mongoose.Schema(
     dispatchedAt: { type: Date, default: null },
     syncedAt: { type: Date, default: null },
     /** WeCom reminders (remind_groupmsg_send), for its 3-per-24-hours limit. */
-    remindedAt: { type: [Date], default: [] },
+    remindedAt: { type: [{ type: Date }], default: [] },
     createdBy: { type: String, default: "" },
   },
   { collection: "mass_messages", timestamps: true, versionKey: false },
