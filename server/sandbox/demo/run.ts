@@ -18,6 +18,7 @@ import { seedCorp, type SeedSummary } from "../actions/seed.ts";
 import { addChannelCodes, type ChannelCodeCounts } from "./channelCodes.ts";
 import { addCustomers, customerPlans } from "./customers.ts";
 import { runDemoDraw } from "./draws.ts";
+import { runDemoMoments, type MomentCounts } from "./moments.ts";
 import { fillFunnel, type FunnelCounts } from "./funnel.ts";
 import { joinGroups } from "./groups.ts";
 import { saveSegments, setUpOperator } from "./operator.ts";
@@ -51,6 +52,8 @@ export interface DemoOptions {
   concurrency?: number;
   /** How long to wait for the product to work through its events (default 90 s). */
   processingTimeoutMs?: number;
+  /** The WeCom stand-in's origin: the demo sends its past moments through it (without it they stay drafts). */
+  wecomApiBase?: string | undefined;
 }
 
 export interface DemoSummary {
@@ -62,6 +65,8 @@ export interface DemoSummary {
   /** Joins through the 群活码 funnel's landing page (not in groupJoins). */
   funnel: FunnelCounts;
   orders: OrderCounts;
+  /** The operator's 朋友圈 over last month and this one. */
+  moments?: MomentCounts;
   /** What the product holds afterwards. */
   product: ProductCounts;
   /** Events still queued when the demo stopped waiting (0 normally). */
@@ -126,10 +131,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   progress.advance(funnelJoins);
   const pendingEvents = await waitForProduct(processingTimeoutMs);
 
-  progress.step("segments", "保存示例人群");
+  progress.step("segments", "保存示例人群，安排两个月的朋友圈");
+  let moments: MomentCounts | undefined;
   if (operator) {
     await saveSegments(operator);
     await runDemoDraw(operator, customers, now());
+    moments = await runDemoMoments(operator, options.wecomApiBase, now());
   }
   progress.advance(1);
 
@@ -140,6 +147,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     groupJoins,
     funnel,
     orders,
+    ...(moments ? { moments } : {}),
     product: await productCounts(),
     pendingEvents,
     seconds: Math.round((performance.now() - started) / 100) / 10,
