@@ -1,0 +1,229 @@
+// 朋友圈 and 群发 completion end to end in the sandbox (issue 13 "Done means"): an operator schedules a
+// moment for a store's guides in the console and sends a mass message to a segment; the scheduled
+// jobs run (Agenda, their time brought forward); on the sandbox page some guides publish and send
+// (代发表 / 代发送) and others do not; the syncs read WeCom's answers; the completion component shows
+// who did and who did not; 催办 reaches the laggards, whose app message appears on the sandbox page.
+// Everything goes through the product's real pipeline against the WeCom stand-in. Screenshots go
+// to docs/screenshots/campaign-journey-*.png.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import mongoose from "mongoose";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { buildFrontend } from "../../scripts/build-frontend.mjs";
+import roleAssigner from "../../server/commands/roleAssigner.ts";
+import { startScheduler, type Scheduler } from "../../server/jobs/scheduler.ts";
+import { CampaignGuide } from "../../server/models/CampaignGuide.ts";
+import { Employee } from "../../server/models/Employee.ts";
+import { Moment } from "../../server/models/Moment.ts";
+import { SANDBOX_AGENT_ID, SANDBOX_AGENT_SECRET, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
+import { GUIDES, OPERATOR, PEOPLE } from "../../server/sandbox/demoData.ts";
+import { waitFor } from "../../server/utils/async.ts";
+import { WeComClient } from "../../server/wecom/client.ts";
+import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
+import { byTest, chromiumPath, FRONTEND_DIR } from "../support/browser.ts";
+import { resetDatabase } from "../support/hooks.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const DOCS_SHOTS = path.join(ROOT, "docs", "screenshots");
+
+const MOMENT_TEXT = "春日护肤小课堂：换季敏感肌三步修护，欢迎到店免费测肤～";
+const STORE = { id: 101, name: "上海南京西路店" };
+const storeGuides = GUIDES.filter((guide) => guide.main_department === STORE.id);
+const nameOf = (userid: string) => PEOPLE.find((person) => person.userid === userid)?.name ?? userid;
+// Two of the store's guides publish on the sandbox page; everyone else the store holds (its other
+// guides, and the area manager who works there too) are the laggards.
+const [PUBLISHER_A, PUBLISHER_B, LAGGARD_A] = storeGuides.map((guide) => guide.userid) as [string, string, string];
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(DOCS_SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(DOCS_SHOTS, name) });
+}
+
+const agendaJobs = () => mongoose.connection.db!.collection("agenda_jobs");
+
+/** The jobs' clock: the journey moves it to a campaign's time instead of waiting for it. */
+let clockOffsetMs = 0;
+const jobClock = () => new Date(Date.now() + clockOffsetMs);
+
+/** The clock reaches a one-off job's time: it becomes due now and the running scheduler takes it. */
+async function runDue(name: string, data: Record<string, string>): Promise<void> {
+  const filter = { name, ...Object.fromEntries(Object.entries(data).map(([key, value]) => [`data.${key}`, value])) };
+  assert.ok(await waitFor(async () => (await agendaJobs().countDocuments(filter)) > 0, { timeoutMs: 10_000, intervalMs: 100 }), `${name} is scheduled`);
+  await agendaJobs().updateMany(filter, { $set: { nextRunAt: new Date(Date.now() - 1000) } });
+}
+
+describe("朋友圈 and 群发 completion journey in the sandbox (console, guides, 催办)", function () {
+  this.timeout(300_000);
+  let sandbox: SandboxServer;
+  let scheduler: Scheduler;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    this.timeout(300_000);
+    buildFrontend({ quiet: true });
+    await resetDatabase();
+    sandbox = await startSandboxServer({ frontendDir: FRONTEND_DIR });
+    const wecom = new WeComClient({ baseUrl: sandbox.wecomApiBase, corpId: SANDBOX_CORP_ID, secrets: { contact: SANDBOX_CONTACT_SECRET, agent: SANDBOX_AGENT_SECRET }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+    // Only the one-off jobs the campaigns set; the daily cron jobs are not part of this journey.
+    scheduler = await startScheduler(mongoose.connection.db!, { wecom, now: jobClock, agentId: String(SANDBOX_AGENT_ID) }, { processEvery: 300, start: false });
+    await scheduler.agenda.start();
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+    await browser?.close();
+    await scheduler?.stop();
+    await sandbox?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed") {
+      return;
+    }
+    for (const [index, context] of contexts.entries()) {
+      for (const page of context.pages()) {
+        await page.screenshot({ path: path.join(ROOT, "test-results", `failed-campaign-journey-${index}.png`), fullPage: true }).catch(() => undefined);
+        console.log(`    [browser] ${page.url()}`);
+      }
+    }
+    for (const error of pageErrors) {
+      console.log(`    [browser] page error: ${error}`);
+    }
+  });
+
+  async function newPage(width: number, height: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    context.setDefaultTimeout(20_000);
+    contexts.push(context);
+    // Nothing may leave the machine: the product, the stand-in and the sandbox are all on loopback.
+    await context.route(
+      (url) => (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
+      async (route) => {
+        pageErrors.push(`off-site request: ${route.request().url()}`);
+        await route.abort("blockedbyclient");
+      },
+    );
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    return page;
+  }
+
+  /** On the sandbox page, be this guide and open their tasks. */
+  async function openTasks(page: Page, userid: string): Promise<void> {
+    await byTest(page, "guide-select").selectOption(userid);
+    await byTest(page, "guide-view-tasks").click();
+    await byTest(page, "guide-tasks").waitFor();
+  }
+
+  it("schedules a moment in the console; guides publish or not on the sandbox page; completion shows who did; 催办 reaches the laggards", async () => {
+    const base = sandbox.server.url;
+    assert.equal((await fetch(`${base}/sandbox/api/seed`, { method: "POST" })).status, 200);
+    await sandbox.settle();
+    assert.ok(await waitFor(async () => (await Employee.countDocuments({ userId: { $in: [OPERATOR.userid, ...storeGuides.map((guide) => guide.userid)] } })) === storeGuides.length + 1, { timeoutMs: 30_000, intervalMs: 50 }));
+    await roleAssigner({ userId: OPERATOR.userid, role: "operator", scopeStoreIds: [], changedBy: "journey-test", now: new Date() });
+
+    // ── The operator plans the moment in the console, for one store's guides. ──
+    const console_ = await newPage(1440, 900);
+    await console_.request.post(`${base}/sandbox/api/guide`, { data: { userid: OPERATOR.userid } });
+    await console_.goto(`${base}/console/`);
+    await byTest(console_, "login-qr").click();
+    await byTest(console_, "nav-moments").click();
+    await byTest(console_, "moment-new").click();
+    await byTest(console_, "moment-text").fill(MOMENT_TEXT);
+    await byTest(console_, "moment-kind").getByText("关怀").click();
+    await console_.locator('.el-select[data-test="moment-departments"]').click();
+    await console_.locator('.el-select[data-test="moment-departments"] input').pressSequentially(STORE.name);
+    await console_.locator('.el-tree[data-test="moment-departments"] .el-tree-node__content:visible', { hasText: STORE.name }).locator(".el-checkbox").click();
+    await console_.locator(".el-dialog__title").click();
+    await shot(console_, "campaign-journey-1-moment-editor.png");
+    await byTest(console_, "moment-save").click();
+    await byTest(console_, "moment-row").filter({ hasText: MOMENT_TEXT.slice(0, 8) }).first().waitFor();
+    const moment = await Moment.findOne({ text: MOMENT_TEXT }).lean();
+    assert.ok(moment, "the moment is stored");
+    assert.equal(moment.status, "scheduled");
+    const momentId = String(moment._id);
+
+    // ── Its time comes: the publish job hands WeCom the task and follows it to its result. ──
+    clockOffsetMs = moment.scheduledAt.getTime() - Date.now() + 1000;
+    await runDue("PublishMomentJob", { momentId });
+    assert.ok(await waitFor(async () => (await Moment.findById(momentId).lean())?.status === "sent", { timeoutMs: 30_000, intervalMs: 200 }), `the moment went to WeCom: ${JSON.stringify(await Moment.findById(momentId, { status: 1, failReason: 1 }).lean())} ${JSON.stringify(await agendaJobs().find({}).toArray())}`);
+    const assigned = (await CampaignGuide.find({ kind: "moment", campaignId: momentId, state: "assigned" }).lean()).map((guide) => guide.userId);
+    assert.deepEqual(storeGuides.filter((guide) => !assigned.includes(guide.userid)), [], "every guide of the store has the task");
+    const laggards = assigned.filter((userid) => userid !== PUBLISHER_A && userid !== PUBLISHER_B).sort();
+
+    // ── The sandbox page plays the guides: two publish, two leave it. ──
+    const guides = await newPage(1440, 900);
+    await guides.goto(`${base}/sandbox/`);
+    for (const userid of [PUBLISHER_A, PUBLISHER_B]) {
+      await openTasks(guides, userid);
+      const task = byTest(guides, "guide-task-moment").filter({ hasText: MOMENT_TEXT });
+      await task.waitFor();
+      if (userid === PUBLISHER_A) {
+        await shot(guides, "campaign-journey-2-sandbox-tasks.png");
+      }
+      await task.locator('[data-test="guide-task-publish"]').click();
+      await task.waitFor({ state: "detached" });
+    }
+
+    // ── The sync reads who published. ──
+    await runDue("SyncMomentJob", { momentId });
+    assert.ok(
+      await waitFor(async () => (await CampaignGuide.countDocuments({ kind: "moment", campaignId: momentId, userId: { $in: [PUBLISHER_A, PUBLISHER_B] }, state: "done" })) === 2, { timeoutMs: 30_000, intervalMs: 200 }),
+      "the sync counted both publishers",
+    );
+
+    // ── The completion on the moment's page: who did, who did not. ──
+    await byTest(console_, "moment-row").filter({ hasText: MOMENT_TEXT.slice(0, 8) }).first().click();
+    const completion = byTest(console_, "campaign-completion");
+    await completion.waitFor();
+    await byTest(console_, "completion-cards").filter({ hasText: "已完成" }).waitFor();
+    const cards = await byTest(console_, "completion-cards").innerText();
+    assert.match(cards, new RegExp(`${assigned.length}\\s*应完成`));
+    assert.match(cards, /2\s*已完成/);
+    assert.match(cards, new RegExp(`${((2 / assigned.length) * 100).toFixed(1)}%\\s*完成率`));
+    await byTest(console_, "completion-chart").waitFor();
+    const guideRow = (userid: string) => console_.locator('[data-test="campaign-guides"] .el-table__row', { hasText: nameOf(userid) });
+    assert.match(await guideRow(PUBLISHER_A).innerText(), /已完成/);
+    assert.match(await guideRow(LAGGARD_A).innerText(), /未完成/);
+    await completion.scrollIntoViewIfNeeded();
+    await shot(console_, "campaign-journey-3-completion.png");
+
+    // ── 催办 the laggards: only those still to publish are in the filter; all of them are reminded. ──
+    await byTest(console_, "completion-state").click();
+    await console_.locator(".el-select-dropdown__item:visible", { hasText: "未完成" }).click();
+    await waitFor(async () => (await console_.locator('[data-test="campaign-guides"] .el-table__row').count()) === laggards.length, { timeoutMs: 10_000, intervalMs: 100 });
+    await byTest(console_, "campaign-remind").click();
+    await console_.locator(".el-message-box").getByRole("button", { name: "发送提醒" }).click();
+    await console_.locator(".el-message", { hasText: `已提醒 ${laggards.length} 位导购` }).waitFor();
+    await waitFor(async () => /1 次/.test(await guideRow(LAGGARD_A).innerText()), { timeoutMs: 10_000, intervalMs: 100 });
+    await shot(console_, "campaign-journey-4-reminded.png");
+    const reminded = await CampaignGuide.find({ kind: "moment", campaignId: momentId, remindCount: 1 }).lean();
+    assert.deepEqual(reminded.map((guide) => guide.userId).sort(), laggards);
+
+    // ── The same page on a phone, 400 px wide. ──
+    const phone = await newPage(400, 860);
+    await phone.context().addCookies(await console_.context().cookies());
+    await phone.goto(console_.url());
+    await byTest(phone, "completion-cards").filter({ hasText: "已完成" }).waitFor();
+    await byTest(phone, "campaign-guides").scrollIntoViewIfNeeded();
+    await shot(phone, "campaign-journey-5-completion-400.png");
+    const overflow = await phone.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    assert.ok(overflow <= 1, `the page fits 400 px (overflow ${overflow} px)`);
+
+    // ── The laggard sees the 催办 in their WeCom (the sandbox page); a publisher does not. ──
+    await openTasks(guides, LAGGARD_A);
+    const card = byTest(guides, "guide-app-message").filter({ hasText: "催办：请发表朋友圈" });
+    await card.waitFor({ timeout: 15_000 });
+    assert.match(await card.innerText(), new RegExp(`「${MOMENT_TEXT.slice(0, 10)}`));
+    await shot(guides, "campaign-journey-6-sandbox-reminded.png");
+    await openTasks(guides, PUBLISHER_A);
+    await byTest(guides, "guide-tasks").filter({ hasText: "应用消息（0）" }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+});
