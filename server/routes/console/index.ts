@@ -22,6 +22,7 @@ import { lossesRouter } from "./losses.ts";
 import { memberHistoryRouter } from "./memberHistory.ts";
 import { mediaRouter } from "./media.ts";
 import { membersRouter } from "./members.ts";
+import { massMessagesRouter } from "./massMessages.ts";
 import { momentsRouter } from "./moments.ts";
 import { ordersRouter } from "./orders.ts";
 import { orgRouter } from "./org.ts";
@@ -70,6 +71,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["bot", botRulesRouter()],
     ["draws", drawsRouter(options)],
     ["moments", momentsRouter(options)],
+    ["mass_messages", massMessagesRouter(options)],
     ["media", mediaRouter()],
     // Completion (完成情况) per kind under the kind's area; 催办 under its own (managers write it too).
     ["moments", campaignsRouter({ kind: "moment" })],
