@@ -28,6 +28,7 @@ import { resetDatabase } from "../support/hooks.ts";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DOCS_SHOTS = path.join(ROOT, "docs", "screenshots");
 
+const MASS_NAME = "三月会员日群发";
 const MOMENT_TEXT = "春日护肤小课堂：换季敏感肌三步修护，欢迎到店免费测肤～";
 const STORE = { id: 101, name: "上海南京西路店" };
 const storeGuides = GUIDES.filter((guide) => guide.main_department === STORE.id);
@@ -61,6 +62,9 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
+  // The operator's console and the sandbox page, kept from the moment's part for the mass message's.
+  let console_: Page;
+  let guides: Page;
 
   before(async function () {
     this.timeout(300_000);
@@ -129,7 +133,7 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     await roleAssigner({ userId: OPERATOR.userid, role: "operator", scopeStoreIds: [], changedBy: "journey-test", now: new Date() });
 
     // ── The operator plans the moment in the console, for one store's guides. ──
-    const console_ = await newPage(1440, 900);
+    console_ = await newPage(1440, 900);
     await console_.request.post(`${base}/sandbox/api/guide`, { data: { userid: OPERATOR.userid } });
     await console_.goto(`${base}/console/`);
     await byTest(console_, "login-qr").click();
@@ -158,7 +162,7 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     const laggards = assigned.filter((userid) => userid !== PUBLISHER_A && userid !== PUBLISHER_B).sort();
 
     // ── The sandbox page plays the guides: two publish, two leave it. ──
-    const guides = await newPage(1440, 900);
+    guides = await newPage(1440, 900);
     await guides.goto(`${base}/sandbox/`);
     for (const userid of [PUBLISHER_A, PUBLISHER_B]) {
       await openTasks(guides, userid);
@@ -224,6 +228,59 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     await shot(guides, "campaign-journey-6-sandbox-reminded.png");
     await openTasks(guides, PUBLISHER_A);
     await byTest(guides, "guide-tasks").filter({ hasText: "应用消息（0）" }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it("sends a mass message to a segment; one guide sends it on the sandbox page, the other does not; completion and 催办 follow", async () => {
+    const base = sandbox.server.url;
+    const api = async <T>(method: "GET" | "POST", url: string, data?: unknown): Promise<T> => {
+      const response = method === "GET" ? await console_.request.get(`${base}${url}`) : await console_.request.post(`${base}${url}`, { data: data ?? {} });
+      const body = (await response.json()) as { data: T; message?: string };
+      assert.ok(response.ok(), `${method} ${url}: ${response.status()} ${body.message ?? ""}`);
+      return body.data;
+    };
+    // Two customers add a store's till guide on the sandbox phone and buy there: members of 101 and 102.
+    const state = await api<{ contactWays: { config_id: string; state: string; user: string[] }[] }>("GET", "/sandbox/api/state");
+    const senders: string[] = [];
+    for (const [index, store] of ["store101", "store102"].entries()) {
+      const way = state.contactWays.find((candidate) => candidate.state === `${store}-counter`);
+      assert.ok(way, `${store}'s till code`);
+      const added = await api<{ external_userid: string; userid: string }>("POST", "/sandbox/api/scan", { configId: way.config_id, name: `群发客户${index + 1}` });
+      await sandbox.settle();
+      await api("POST", "/sandbox/api/buy", { externalUserId: added.external_userid, amountFen: 29_900, storeId: store.slice(5), guideUserId: added.userid });
+      senders.push(added.userid);
+    }
+    await sandbox.settle();
+    const [SENDER, SILENT] = senders as [string, string];
+    const segment = await api<{ id: string }>("POST", "/api/console/segments", { name: "两店会员", description: "南京西路店和三里屯店的会员", rule: { stores: ["101", "102"] } });
+    assert.ok(await waitFor(async () => (await api<{ count: number }>("POST", "/api/console/mass-messages/preview", { audience: { kind: "segment", segmentId: segment.id } })).count === 2, { timeoutMs: 20_000, intervalMs: 250 }), "both members are in the segment with their guide");
+
+    // ── The operator sends the mass message to the segment. ──
+    const created = await api<{ id: string }>("POST", "/api/console/mass-messages", { name: MASS_NAME, text: "会员日全场九折，到店出示会员码再享赠品。", audience: { kind: "segment", segmentId: segment.id } });
+    await api("POST", `/api/console/mass-messages/${created.id}/send`);
+    const massId = created.id;
+    await runDue("DispatchMassMessageJob", { massMessageId: massId });
+    assert.ok(await waitFor(async () => (await CampaignGuide.countDocuments({ kind: "mass", campaignId: massId })) === 2, { timeoutMs: 30_000, intervalMs: 200 }), "one task per guide");
+
+    // ── On the sandbox page one guide sends it; the other leaves it. ──
+    await openTasks(guides, SENDER);
+    const task = byTest(guides, "guide-task-mass").filter({ hasText: "会员日全场九折" });
+    await task.waitFor();
+    await shot(guides, "campaign-journey-7-sandbox-mass.png");
+    await task.locator('[data-test="guide-task-send"]').click();
+    await task.waitFor({ state: "detached" });
+    await runDue("SyncMassMessageJob", { massMessageId: massId });
+    assert.ok(await waitFor(async () => (await CampaignGuide.findOne({ kind: "mass", campaignId: massId, userId: SENDER }).lean())?.state === "done", { timeoutMs: 30_000, intervalMs: 200 }), "the sync counted the sender");
+
+    // ── Completion: who sent and who did not; 催办 the one who did not. ──
+    const completion = await api<{ name: string; all: { assigned: number; done: number; pending: number } }>("GET", `/api/console/campaigns/mass/${massId}/completion`);
+    assert.equal(completion.name, MASS_NAME);
+    assert.deepEqual([completion.all.assigned, completion.all.done, completion.all.pending], [2, 1, 1]);
+    const reminded = await api<{ message: string }>("POST", `/api/console/campaigns/mass/${massId}/remind`, {});
+    assert.equal(reminded.message, "已提醒 1 位导购");
+    await openTasks(guides, SILENT);
+    await byTest(guides, "guide-app-message").filter({ hasText: "催办：请发送群发消息" }).waitFor({ timeout: 15_000 });
+    await shot(guides, "campaign-journey-8-sandbox-mass-reminded.png");
     assert.deepEqual(pageErrors, []);
   });
 });
