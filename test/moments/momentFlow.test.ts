@@ -146,4 +146,23 @@ describe("moments: schedule → task → result → sync → cancel", () => {
     assert.equal(adds, 1, "one add_moment_task however often the job runs");
     assert.equal(await CampaignGuide.countDocuments({ kind: "moment", campaignId: moment.id }), 3);
   });
+
+  it("should cancel a moment before its time without asking WeCom, and fail every guide with WeCom's reason when it refuses the whole task", async () => {
+    const early = await create({ attachment: { type: "none", fileIds: [] } });
+    const cancelled = await consoleSend(context.server, "POST", `/api/console/moments/${early.id}/cancel`, {});
+    assert.equal((cancelled.body.data as { status: string }).status, "cancelled");
+    assert.equal(await jobOf("PublishMomentJob", early.id), null);
+    assert.equal(((await consoleGet(context.server, "/api/console/moments/mix?month=2026-12")).body.data as { total: number }).total, 0);
+    assert.equal((await new PublishMomentJob({ wecom: testWeComClient(), now: () => new Date(START.getTime() + 61 * MINUTE) }).perform({ momentId: early.id })).status, "cancelled", "a stray run does nothing");
+
+    const refused = await create({ attachment: { type: "none", fileIds: [] }, text: "会员日提醒" });
+    wecomApi().post("/cgi-bin/externalcontact/add_moment_task").query(true).reply(200, { errcode: 48002, errmsg: "api forbidden" });
+    clock = new Date(START.getTime() + 60 * MINUTE);
+    assert.equal((await new PublishMomentJob({ wecom: testWeComClient(), now: () => clock }).perform({ momentId: refused.id })).status, "failed");
+    const stored = await Moment.findById(refused.id).lean();
+    assert.equal(stored?.status, "failed");
+    assert.equal(stored?.failReason, "企业微信拒绝：应用没有客户朋友圈接口权限（48002）");
+    const guides = await CampaignGuide.find({ kind: "moment", campaignId: refused.id }).lean();
+    assert.deepEqual(guides.map((guide) => [guide.state, guide.failReason]), Array.from({ length: 3 }, () => ["failed", "企业微信拒绝：应用没有客户朋友圈接口权限（48002）"]));
+  });
 });
