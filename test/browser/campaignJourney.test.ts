@@ -198,10 +198,20 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     await completion.scrollIntoViewIfNeeded();
     await shot(console_, "campaign-journey-3-completion.png");
 
-    // ── 催办 the laggards: only those still to publish are in the filter; all of them are reminded. ──
+    // ── A guide's name opens their campaigns. ──
+    await guideRow(PUBLISHER_A).locator('[data-test="campaign-guide-name"]').click();
+    const drawer = byTest(console_, "guide-campaigns-table");
+    await drawer.locator(".el-table__row", { hasText: MOMENT_TEXT.slice(0, 8) }).waitFor();
+    assert.match(await drawer.innerText(), /朋友圈[\s\S]*已完成/);
+    await console_.keyboard.press("Escape");
+    await drawer.waitFor({ state: "hidden" });
+
+    // ── 催办 the laggards: filter 未完成, select them all, remind the selection. ──
     await byTest(console_, "completion-state").click();
     await console_.locator(".el-select-dropdown__item:visible", { hasText: "未完成" }).click();
     await waitFor(async () => (await console_.locator('[data-test="campaign-guides"] .el-table__row').count()) === laggards.length, { timeoutMs: 10_000, intervalMs: 100 });
+    await console_.locator('[data-test="campaign-guides"] .el-table__header .el-checkbox').click();
+    await byTest(console_, "campaign-remind").filter({ hasText: `催办选中（${laggards.length}）` }).waitFor();
     await byTest(console_, "campaign-remind").click();
     await console_.locator(".el-message-box").getByRole("button", { name: "发送提醒" }).click();
     await console_.locator(".el-message", { hasText: `已提醒 ${laggards.length} 位导购` }).waitFor();
