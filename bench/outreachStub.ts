@@ -14,17 +14,21 @@ export interface OutreachStub {
   twice(): number;
   /** Accepted add_msg_template calls for a text. */
   acceptedFor(text: string): number;
+  /** How many of the stub's windows a text's accepted calls spanned, first to last. */
+  windowsFor(text: string): number;
   close(): Promise<void>;
 }
 
 /**
  * @param limit accepted calls per window.
  * @param windowMs the window, aligned on the epoch like the limiter's.
+ * @param latencyMs how long an accepted add_msg_template takes to answer.
  * @returns the running stub.
  */
-export async function startOutreachStub(limit: number, windowMs: number): Promise<OutreachStub> {
+export async function startOutreachStub(limit: number, windowMs: number, latencyMs = 40): Promise<OutreachStub> {
   const created = new Map<string, number>();
   const perText = new Map<string, number>();
+  const spans = new Map<string, { first: number; last: number }>();
   const byCreator = new Map<string, { msgid: string; creator: string; create_time: number; text: { content: string } }[]>();
   const windows = new Map<number, number>();
   let seq = 0;
@@ -35,6 +39,10 @@ export async function startOutreachStub(limit: number, windowMs: number): Promis
     refused: 0,
     twice: () => [...created.values()].filter((count) => count > 1).length,
     acceptedFor: (text: string) => perText.get(text) ?? 0,
+    windowsFor: (text: string) => {
+      const span = spans.get(text);
+      return span ? span.last - span.first + 1 : 0;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const answer = (response: http.ServerResponse, body: unknown) => {
@@ -67,11 +75,14 @@ export async function startOutreachStub(limit: number, windowMs: number): Promis
         const key = `${text}|${sender}|${(body["external_userid"] as string[] | undefined)?.[0] ?? ""}`;
         created.set(key, (created.get(key) ?? 0) + 1);
         perText.set(text, (perText.get(text) ?? 0) + 1);
+        spans.set(text, { first: spans.get(text)?.first ?? window, last: window });
         const msgid = `msg${++seq}`;
         const list = byCreator.get(sender) ?? [];
         list.push({ msgid, creator: sender, create_time: Math.floor(Date.now() / 1000), text: { content: text } });
         byCreator.set(sender, list);
-        answer(response, { errcode: 0, errmsg: "ok", msgid, fail_list: [] });
+        // WeCom has created the task before its answer arrives: a process killed in between has a
+        // task it does not know about, which the resume must find in get_groupmsg_list_v2.
+        setTimeout(() => answer(response, { errcode: 0, errmsg: "ok", msgid, fail_list: [] }), latencyMs);
         return;
       }
       if (path === "/cgi-bin/externalcontact/get_groupmsg_list_v2") {
