@@ -165,4 +165,14 @@ describe("moments: schedule → task → result → sync → cancel", () => {
     const guides = await CampaignGuide.find({ kind: "moment", campaignId: refused.id }).lean();
     assert.deepEqual(guides.map((guide) => [guide.state, guide.failReason]), Array.from({ length: 3 }, () => ["failed", "企业微信拒绝：应用没有客户朋友圈接口权限（48002）"]));
   });
+
+  it("should try a sync again later when WeCom fails, instead of stopping the schedule", async () => {
+    const moment = await create({ attachment: { type: "none", fileIds: [] } });
+    const sentAt = new Date(START.getTime() + 60 * MINUTE);
+    await Moment.updateOne({ _id: moment.id }, { $set: { status: "sent", momentId: "MOM_3", sentAt } });
+    wecomApi().post("/cgi-bin/externalcontact/get_moment_task").query(true).times(4).reply(500, "busy");
+    clock = new Date(sentAt.getTime() + 10 * MINUTE);
+    await assert.rejects(new SyncMomentJob({ wecom: testWeComClient(), now: () => clock }).perform({ momentId: moment.id }));
+    assert.equal(((await jobOf("SyncMomentJob", moment.id))?.nextRunAt as Date).toISOString(), new Date(clock.getTime() + 10 * MINUTE).toISOString());
+  });
 });
