@@ -241,6 +241,9 @@ describe("campaign completion console API (完成情况, 催办)", () => {
       ["朋友圈", "春季新品上市，到店有礼", "已完成"],
     ]);
     assert.equal(data.campaigns[1]!.campaignId, momentId);
+    const nobody = await operator.get("/api/console/campaigns/guides/nobody");
+    assert.equal(nobody.status, 404);
+    assert.equal(nobody.body.message, "该导购不存在");
   });
 });
 

@@ -174,7 +174,7 @@ export function guideCampaignsRouter(): Router {
     const actor = actorOf(ctx);
     const employee = await Employee.findOne({ userId: params.userId, ...employeeScopeFilter(actor) }, { userId: 1, name: 1, mainDepartmentId: 1, departmentIds: 1 }).lean();
     if (!employee) {
-      throw AuthorizationError("该导购不在您的管辖范围");
+      throw storeScope(actor) ? AuthorizationError("该导购不在您的管辖范围") : new AppError(404, "not_found", "该导购不存在");
     }
     const kinds = (Object.keys(CAMPAIGN_AREAS) as CampaignKind[]).filter((kind) => can(actor, "read", CAMPAIGN_AREAS[kind]));
     const filter = { userId: params.userId, kind: { $in: kinds } };
