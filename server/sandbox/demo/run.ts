@@ -19,6 +19,7 @@ import { addChannelCodes, type ChannelCodeCounts } from "./channelCodes.ts";
 import { addCustomers, customerPlans } from "./customers.ts";
 import { runDemoDraw } from "./draws.ts";
 import { runDemoMoments, type MomentCounts } from "./moments.ts";
+import { runDemoMassMessages, type MassCounts } from "./massMessages.ts";
 import { fillFunnel, type FunnelCounts } from "./funnel.ts";
 import { joinGroups } from "./groups.ts";
 import { saveSegments, setUpOperator } from "./operator.ts";
@@ -67,6 +68,7 @@ export interface DemoSummary {
   orders: OrderCounts;
   /** The operator's 朋友圈 over last month and this one. */
   moments?: MomentCounts;
+  massMessages?: MassCounts;
   /** What the product holds afterwards. */
   product: ProductCounts;
   /** Events still queued when the demo stopped waiting (0 normally). */
@@ -133,10 +135,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
   progress.step("segments", "保存示例人群，安排两个月的朋友圈");
   let moments: MomentCounts | undefined;
+  let massMessages: MassCounts | undefined;
   if (operator) {
     await saveSegments(operator);
     await runDemoDraw(operator, customers, now());
     moments = await runDemoMoments(operator, options.wecomApiBase, now());
+    massMessages = await runDemoMassMessages(operator, options.wecomApiBase, now());
   }
   progress.advance(1);
 
@@ -148,6 +152,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     funnel,
     orders,
     ...(moments ? { moments } : {}),
+    ...(massMessages ? { massMessages } : {}),
     product: await productCounts(),
     pendingEvents,
     seconds: Math.round((performance.now() - started) / 100) / 10,
