@@ -14,6 +14,13 @@ import { assertAgentConfigured, sendGuideCard } from "./guideAppMessages.ts";
  */
 export const REMIND_GAP_MINUTES = 10;
 
+/**
+ * Campaigns one guide may be reminded of within an hour. With the 10-minute gap per campaign that
+ * is at most 20 messages a minute and 120 an hour from 催办, under WeCom's 30 and 1000, leaving
+ * room for the app's other messages (loss alerts).
+ */
+export const REMINDED_CAMPAIGNS_PER_HOUR = 20;
+
 const ACTIONS: Record<CampaignKind, { title: string; body: string }> = {
   moment: { title: "催办：请发表朋友圈", body: "请在企业微信「客户朋友圈」里发表这条企业朋友圈" },
   mass: { title: "催办：请发送群发消息", body: "请在企业微信「群发助手」里确认发送这条群发消息" },
@@ -27,6 +34,21 @@ export interface ReminderOutcome {
 }
 
 const hhmm = (at: Date) => new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+
+/**
+ * Guides reminded of REMINDED_CAMPAIGNS_PER_HOUR campaigns in the last hour (any kind).
+ *
+ * @param userIds the guides asked for.
+ * @param now the clock.
+ * @returns those to leave out this time.
+ */
+async function busyGuides(userIds: string[], now: Date): Promise<Set<string>> {
+  const counts = await CampaignGuide.aggregate<{ _id: string; campaigns: number }>([
+    { $match: { userId: { $in: userIds }, lastRemindedAt: { $gt: new Date(now.getTime() - 3_600_000) } } },
+    { $group: { _id: "$userId", campaigns: { $sum: 1 } } },
+  ]);
+  return new Set(counts.filter((entry) => entry.campaigns >= REMINDED_CAMPAIGNS_PER_HOUR).map((entry) => entry._id));
+}
 
 /**
  * Remind guides of a campaign. Only guides still assigned (not done, failed or cancelled) are
@@ -50,16 +72,21 @@ export async function remindCampaignGuides(props: {
   const { kind, campaignId, now } = props;
   assertAgentConfigured(props.agentId);
   const gapMs = REMIND_GAP_MINUTES * 60_000;
-  const claimed = await claimCampaignReminders(kind, campaignId, props.userIds, now, new Date(now.getTime() - gapMs));
-  const unclaimed = props.userIds.filter((userId) => !claimed.includes(userId));
+  const busy = await busyGuides(props.userIds, now);
+  const claimed = await claimCampaignReminders(kind, campaignId, props.userIds.filter((userId) => !busy.has(userId)), now, new Date(now.getTime() - gapMs));
+  const unclaimed = props.userIds.filter((userId) => !claimed.includes(userId) && !busy.has(userId));
   const left = await CampaignGuide.find({ kind, campaignId, userId: { $in: unclaimed } }, { userId: 1, state: 1, lastRemindedAt: 1 }).lean();
   const recent = left.filter((guide) => guide.state === "assigned" && guide.lastRemindedAt);
-  const skipped = left.map((guide) => ({
+  const skipped = [...busy].map((userId) => ({ userId, reason: `1 小时内已被催办 ${REMINDED_CAMPAIGNS_PER_HOUR} 个任务，请稍后再催（企业微信会丢弃过多的应用消息）` }));
+  skipped.push(...left.map((guide) => ({
     userId: guide.userId,
     reason: guide.state === "assigned" && guide.lastRemindedAt ? `${hhmm(guide.lastRemindedAt)} 已提醒过，${hhmm(new Date(guide.lastRemindedAt.getTime() + gapMs))} 后可再次提醒` : `${CAMPAIGN_GUIDE_STATE_LABELS[guide.state as CampaignGuideState]}，无需提醒`,
-  }));
+  })));
   if (claimed.length === 0) {
     const soonest = recent.map((guide) => (guide.lastRemindedAt as Date).getTime() + gapMs).sort((a, b) => a - b)[0];
+    if (busy.size > 0 && soonest === undefined) {
+      throw ConflictError(skipped[0]?.reason ?? "这些导购刚被催办过很多次，请稍后再催");
+    }
     throw ConflictError(soonest !== undefined ? `这些导购刚被提醒过，同一导购 ${REMIND_GAP_MINUTES} 分钟内只提醒一次，${hhmm(new Date(soonest))} 后可再次提醒` : "没有需要提醒的导购（都已完成、失败或已取消）");
   }
   const action = ACTIONS[kind];
