@@ -10,6 +10,7 @@ import { drawRoutes } from "./pages/draws/routes";
 import { funnelRoutes } from "./pages/funnels/routes";
 import LoginPage from "./pages/login/LoginPage.vue";
 import { membershipRoutes } from "./pages/membership/routes";
+import { massMessageRoutes } from "./pages/massMessages/routes";
 import { momentRoutes } from "./pages/moments/routes";
 import { PLANNED_FEATURES } from "./pages/placeholder/features";
 import { loadSession, onSessionExpired, session } from "./session";
@@ -30,6 +31,7 @@ const routes: RouteRecordRaw[] = [
       ...botRoutes,
       ...drawRoutes,
       ...momentRoutes,
+      ...massMessageRoutes,
       // 现金奖励发放 (docs/wechatpay.md): in the draws area; the draw pages link here and embed it per draw.
       { path: "draws/cash-transfers", name: "cashTransfers", component: () => import("./pages/draws/CashTransfers.vue"), meta: { title: "现金奖励发放" } },
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },

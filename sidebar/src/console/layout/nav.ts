@@ -31,7 +31,7 @@ export const NAV_AREAS: NavArea[] = [
   { name: "bot", path: "/bot", title: "群机器人", roles: ["admin", "operator", "manager"] },
   // Operators plan moments; managers read them and follow their stores' completion.
   { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator", "manager"] },
-  { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator"] },
+  { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator", "manager"] },
   { name: "tasks", path: "/tasks", title: "任务", roles: ["admin", "operator", "manager"] },
   { name: "reports", path: "/reports", title: "报表", roles: ["admin", "manager"] },
   { name: "quickReplies", path: "/quick-replies", title: "话术库", roles: ["admin", "operator"] },

@@ -10,12 +10,6 @@ export interface PlannedFeature {
 
 export const PLANNED_FEATURES: PlannedFeature[] = [
   {
-    name: "massMessages",
-    path: "mass-messages",
-    title: "群发",
-    description: "按人群向客户或客户群群发消息，导购在企业微信中确认发送，统计送达和完成率。",
-  },
-  {
     name: "tasks",
     path: "tasks",
     title: "任务",
