@@ -34,8 +34,9 @@ export default async function momentCanceller({ wecom, id, now }: { wecom: WeCom
       throw ConflictError("status: 企业微信仍在创建这条朋友圈，请稍后再取消");
     }
   }
-  if (moment.momentId) {
-    await wecom.post("/cgi-bin/externalcontact/cancel_moment_task", { moment_id: moment.momentId }).catch((error: unknown) => {
+  const tasks = [moment.momentId, ...moment.retries.map((part) => part.momentId)].filter((id): id is string => Boolean(id));
+  for (const wecomMomentId of tasks) {
+    await wecom.post("/cgi-bin/externalcontact/cancel_moment_task", { moment_id: wecomMomentId }).catch((error: unknown) => {
       throw error instanceof WeComApiError
         ? ConflictError(`status: 企业微信拒绝取消：${error.errmsg}（${error.errcode}）`)
         : ConflictError("status: 企业微信暂时无法访问，朋友圈未取消，请稍后再试");

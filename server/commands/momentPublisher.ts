@@ -11,12 +11,13 @@ import { forgetWecomMediaId, wecomMediaId } from "./mediaLibrary.ts";
 import type { StoredMoment } from "./momentEditor.ts";
 import { settleMomentMix } from "./momentMix.ts";
 import { resolveMomentPublishers } from "./momentPublishers.ts";
+import { publishRetries } from "./momentRetrier.ts";
 import { schedulePublish, scheduleSync } from "./momentTimer.ts";
 
 /** WeCom is still busy with other moment tasks (41078) or this one (41079): try again later (§3.4). */
-const BUSY = new Set([41078, 41079]);
-const RETRY_BUSY_MS = 10 * 60_000;
-const POLL_MS = 30_000;
+export const BUSY = new Set([41078, 41079]);
+export const RETRY_BUSY_MS = 10 * 60_000;
+export const POLL_MS = 30_000;
 const RETRY_NETWORK_MS = 5 * 60_000;
 /** A jobid's result can be read for 24 hours (§4.8). */
 const JOBID_LIFETIME_MS = 24 * 3600_000;
@@ -29,11 +30,12 @@ const REASONS: Record<number, string> = {
   48002: "应用没有客户朋友圈接口权限",
   84074: "没有客户联系权限",
 };
-const reasonOf = (error: WeComApiError | { errcode: number; errmsg: string }) => `企业微信拒绝：${REASONS[error.errcode] ?? error.errmsg}（${error.errcode}）`;
+export const reasonOf = (error: WeComApiError | { errcode: number; errmsg: string }) => `企业微信拒绝：${REASONS[error.errcode] ?? error.errmsg}（${error.errcode}）`;
 
-type Outcome = { status: string; detail?: string };
+export type Outcome = { status: string; detail?: string };
 
-async function attachments(wecom: WeComClient, moment: StoredMoment, now: Date): Promise<Record<string, unknown>[]> {
+/** The moment's attachments as add_moment_task takes them (media ids from the library). */
+export async function attachments(wecom: WeComClient, moment: StoredMoment, now: Date): Promise<Record<string, unknown>[]> {
   const { attachment } = moment;
   if (attachment.type === "images") {
     return Promise.all(attachment.fileIds.map(async (id) => ({ msgtype: "image", image: { media_id: await wecomMediaId(wecom, id, "moment", now) } })));
@@ -110,7 +112,7 @@ async function addTask(wecom: WeComClient, moment: StoredMoment, now: Date): Pro
   return { ...moment, senderUserIds: userIds, jobId, jobIdAt: now };
 }
 
-interface TaskResult {
+export interface TaskResult {
   status: number;
   result?: {
     errcode: number;
@@ -179,6 +181,10 @@ async function followTask(wecom: WeComClient, moment: StoredMoment, now: Date): 
  */
 export default async function momentPublisher({ wecom, momentId, now }: { wecom: WeComClient; momentId: string; now: Date }): Promise<Outcome> {
   let moment = (await Moment.findById(momentId).lean()) as StoredMoment | null;
+  if (moment?.status === "sent" && moment.momentId) {
+    // Sent: what is left are the tasks for guides the operator asked to retry.
+    return publishRetries(wecom, moment, now);
+  }
   if (!moment || !["scheduled", "sending"].includes(moment.status)) {
     return { status: moment?.status ?? "missing" };
   }

@@ -40,16 +40,25 @@ export default async function momentSync({ wecom, momentId, now }: { wecom: WeCo
   if (!moment || moment.status !== "sent" || !moment.momentId || !moment.sentAt) {
     return { momentId, skipped: moment?.status ?? "missing" };
   }
-  const published = await publishedGuides(wecom, moment.momentId);
-  const figures = await mapLimit(published, 4, async (userId) => {
-    await markCampaignGuideDone("moment", momentId, userId, now);
-    const answer = await wecom.post<{ like_list?: unknown[]; comment_list?: unknown[] }>("/cgi-bin/externalcontact/get_moment_comments", { moment_id: moment.momentId, userid: userId }, { priority: "bulk" });
-    const counts = { likes: answer.like_list?.length ?? 0, comments: answer.comment_list?.length ?? 0 };
-    await setCampaignGuideFigures("moment", momentId, userId, counts);
-    return counts;
-  });
+  // The first task and any retry task for guides who failed it: each its own moment in WeCom.
+  const tasks = [moment.momentId, ...moment.retries.filter((part) => part.status === "sent" && part.momentId).map((part) => part.momentId as string)];
+  const figures: { likes: number; comments: number }[] = [];
+  let publishedCount = 0;
+  for (const wecomMomentId of tasks) {
+    const published = await publishedGuides(wecom, wecomMomentId);
+    publishedCount += published.length;
+    figures.push(
+      ...(await mapLimit(published, 4, async (userId) => {
+        await markCampaignGuideDone("moment", momentId, userId, now);
+        const answer = await wecom.post<{ like_list?: unknown[]; comment_list?: unknown[] }>("/cgi-bin/externalcontact/get_moment_comments", { moment_id: wecomMomentId, userid: userId }, { priority: "bulk" });
+        const counts = { likes: answer.like_list?.length ?? 0, comments: answer.comment_list?.length ?? 0 };
+        await setCampaignGuideFigures("moment", momentId, userId, counts);
+        return counts;
+      })),
+    );
+  }
   const totals = {
-    published: published.length,
+    published: publishedCount,
     likes: figures.reduce((sum, entry) => sum + entry.likes, 0),
     comments: figures.reduce((sum, entry) => sum + entry.comments, 0),
   };

@@ -47,6 +47,29 @@ const momentSchema = new mongoose.Schema(
     invalidUserIds: { type: [String], default: [] },
     invalidDepartmentIds: { type: [Number], default: [] },
     invalidTagIds: { type: [String], default: [] },
+    /**
+     * Later tasks for guides who failed the first time (invalid senders the operator fixed in
+     * WeCom), each its own add_moment_task with its own jobid and moment_id; the moment's
+     * completion, sync and cancel cover them all.
+     */
+    retries: {
+      type: [
+        new mongoose.Schema(
+          {
+            _id: { type: String, required: true },
+            userIds: { type: [String], default: [] },
+            status: { type: String, enum: ["pending", "sent", "failed"], default: "pending" },
+            jobId: { type: String, default: null },
+            jobIdAt: { type: Date, default: null },
+            momentId: { type: String, default: null },
+            failReason: { type: String, default: "" },
+            at: { type: Date, required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
     /** Why the task failed or is waiting (Chinese). */
     failReason: { type: String, default: "" },
     sentAt: { type: Date, default: null },

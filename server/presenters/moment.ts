@@ -34,6 +34,8 @@ export interface PresentedMoment {
   invalidGuides: { userId: string; name: string }[];
   invalidTags: { id: string; name: string }[];
   totals: { published: number; likes: number; comments: number };
+  /** Tasks for guides tried again after failing: how many guides, and where each stands. */
+  retries: { guideCount: number; status: "pending" | "sent" | "failed"; failReason: string; at: string }[];
   sentAt: string | null;
   cancelledAt: string | null;
   lastSyncedAt: string | null;
@@ -78,6 +80,7 @@ export function presentMoment(moment: MomentAttrs & { _id: unknown; createdAt: D
     invalidGuides: moment.invalidUserIds.map(guide),
     invalidTags: moment.invalidTagIds.map(tag),
     totals: { published: moment.totals.published, likes: moment.totals.likes, comments: moment.totals.comments },
+    retries: moment.retries.map((part) => ({ guideCount: part.userIds.length, status: part.status as "pending" | "sent" | "failed", failReason: part.failReason, at: part.at.toISOString() })),
     sentAt: iso(moment.sentAt),
     cancelledAt: iso(moment.cancelledAt),
     lastSyncedAt: iso(moment.lastSyncedAt),

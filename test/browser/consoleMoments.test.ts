@@ -11,6 +11,7 @@ import { createMoment } from "../../server/commands/momentEditor.ts";
 import { chinaMonth } from "../../server/domain/momentRules.ts";
 import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
+import { CampaignGuide } from "../../server/models/CampaignGuide.ts";
 import { Moment } from "../../server/models/Moment.ts";
 import { byTest, useBrowser } from "../support/browser.ts";
 import { nockToken } from "../support/wecomNock.ts";
@@ -90,7 +91,7 @@ describe("the console's 朋友圈 for an operator in a browser", function () {
     nockToken();
   });
 
-  it("should show the month with the mix warning, refuse a moment without publishers at the field, schedule one with its preview, and open a sent one's detail", async () => {
+  it("should show the month with the mix warning, refuse a moment without publishers at the field, schedule one with its preview, open a sent one's detail and retry the guide WeCom could not reach", async () => {
     const sentId = await seed(new Date());
     const page = await suite.newPage("console", { wecomUserId: "opA" });
     await page.setViewportSize({ width: 1440, height: 900 });
@@ -129,6 +130,9 @@ describe("the console's 朋友圈 for an operator in a browser", function () {
     assert.match((await byTest(page, "moment-invalid").textContent()) ?? "", /赵导购/);
     await page.getByText("张导购").first().waitFor();
     await shot(page, "moments-detail-1440.png");
+    await byTest(page, "moment-retry").click();
+    await page.getByText("重试 1：1 名导购，提交中").waitFor();
+    assert.equal((await CampaignGuide.findById(`moment:${sentId}:guideD`).lean())?.state, "assigned", "the unreachable guide is tried again");
 
     await page.setViewportSize({ width: 400, height: 800 });
     await byTest(page, "moment-detail").waitFor();
@@ -136,7 +140,6 @@ describe("the console's 朋友圈 for an operator in a browser", function () {
     await page.goto(`${suite.server.url}/console/#/moments`);
     await byTest(page, "moment-row").first().waitFor();
     await shot(page, "moments-list-400.png");
-    assert.ok(sentId);
     suite.assertCleanRun();
   });
 });

@@ -175,4 +175,48 @@ describe("moments: schedule → task → result → sync → cancel", () => {
     await assert.rejects(new SyncMomentJob({ wecom: testWeComClient(), now: () => clock }).perform({ momentId: moment.id }));
     assert.equal(((await jobOf("SyncMomentJob", moment.id))?.nextRunAt as Date).toISOString(), new Date(clock.getTime() + 10 * MINUTE).toISOString());
   });
+
+  it("should retry only the failed guides: a further task for a sent moment, synced with the first, and a failed moment as a whole", async () => {
+    const moment = await create({ attachment: { type: "none", fileIds: [] } });
+    clock = new Date(START.getTime() + 60 * MINUTE);
+    const job = () => new PublishMomentJob({ wecom: testWeComClient(), now: () => clock });
+    const bodies: { visible_range: { sender_list: { user_list: string[] } } }[] = [];
+    wecomApi().post("/cgi-bin/externalcontact/add_moment_task", (body) => Boolean(bodies.push(body))).query(true).reply(200, { errcode: 0, errmsg: "ok", jobid: "JOB_A" });
+    wecomApi().get("/cgi-bin/externalcontact/get_moment_task_result").query((query) => query.jobid === "JOB_A").reply(200, { errcode: 0, errmsg: "ok", status: 3, result: { errcode: 0, errmsg: "ok", moment_id: "MOM_A", invalid_sender_list: { user_list: ["zhang"] } } });
+    await job().perform({ momentId: moment.id });
+
+    const refused = await consoleSend(context.server, "POST", `/api/console/moments/${moment.id}/retry`, { userIds: ["wang"] });
+    assert.equal(refused.status, 400);
+    assert.match(String(refused.body.message), /^userIds: 没有发表失败的导购可以重试/);
+    const retried = await consoleSend(context.server, "POST", `/api/console/moments/${moment.id}/retry`, {});
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.equal((await CampaignGuide.findById(`moment:${moment.id}:zhang`).lean())?.state, "assigned");
+    wecomApi().post("/cgi-bin/externalcontact/add_moment_task", (body) => Boolean(bodies.push(body))).query(true).reply(200, { errcode: 0, errmsg: "ok", jobid: "JOB_R" });
+    wecomApi().get("/cgi-bin/externalcontact/get_moment_task_result").query((query) => query.jobid === "JOB_R").reply(200, { errcode: 0, errmsg: "ok", status: 3, result: { errcode: 0, errmsg: "ok", moment_id: "MOM_R" } });
+    await job().perform({ momentId: moment.id });
+    await job().perform({ momentId: moment.id });
+    assert.deepEqual(bodies.map((body) => body.visible_range.sender_list.user_list), [["li", "wang", "zhang"], ["zhang"]], "the retry goes to the failed guide only, once");
+    const stored = await Moment.findById(moment.id).lean();
+    assert.deepEqual(stored?.retries.map((part) => [part.status, part.momentId, part.userIds]), [["sent", "MOM_R", ["zhang"]]]);
+
+    wecomApi().post("/cgi-bin/externalcontact/get_moment_task", (body) => body.moment_id === "MOM_A").query(true).reply(200, { errcode: 0, errmsg: "ok", task_list: [{ userid: "wang", publish_status: 1 }, { userid: "li", publish_status: 0 }], next_cursor: "" });
+    wecomApi().post("/cgi-bin/externalcontact/get_moment_task", (body) => body.moment_id === "MOM_R").query(true).reply(200, { errcode: 0, errmsg: "ok", task_list: [{ userid: "zhang", publish_status: 1 }], next_cursor: "" });
+    wecomApi().post("/cgi-bin/externalcontact/get_moment_comments").query(true).times(2).reply(200, { errcode: 0, errmsg: "ok", like_list: [{ external_userid: "wm1", create_time: 1 }], comment_list: [] });
+    clock = new Date(clock.getTime() + 10 * MINUTE);
+    await new SyncMomentJob({ wecom: testWeComClient(), now: () => clock }).perform({ momentId: moment.id });
+    assert.equal((await CampaignGuide.findById(`moment:${moment.id}:zhang`).lean())?.state, "done");
+    assert.deepEqual((await Moment.findById(moment.id).lean())?.totals, { published: 2, likes: 2, comments: 0 });
+
+    clock = START;
+    const whole = await create({ attachment: { type: "none", fileIds: [] }, text: "整条重试" });
+    wecomApi().post("/cgi-bin/externalcontact/add_moment_task").query(true).reply(200, { errcode: 48002, errmsg: "api forbidden" });
+    clock = new Date(START.getTime() + 60 * MINUTE);
+    await job().perform({ momentId: whole.id });
+    assert.equal((await consoleSend(context.server, "POST", `/api/console/moments/${whole.id}/retry`, {})).status, 200);
+    wecomApi().post("/cgi-bin/externalcontact/add_moment_task").query(true).reply(200, { errcode: 0, errmsg: "ok", jobid: "JOB_W" });
+    wecomApi().get("/cgi-bin/externalcontact/get_moment_task_result").query(true).reply(200, { errcode: 0, errmsg: "ok", status: 3, result: { errcode: 0, errmsg: "ok", moment_id: "MOM_W" } });
+    await job().perform({ momentId: whole.id });
+    assert.equal((await Moment.findById(whole.id).lean())?.status, "sent");
+    assert.equal(await CampaignGuide.countDocuments({ kind: "moment", campaignId: whole.id, state: "assigned" }), 3);
+  });
 });

@@ -179,6 +179,7 @@ const ROUTE_POLICY: Record<string, string> = {
   "PUT /api/console/moments/:id": "AO--",
   "DELETE /api/console/moments/:id": "AO--",
   "POST /api/console/moments/:id/cancel": "AO--",
+  "POST /api/console/moments/:id/retry": "AO--",
   "GET /api/console/mass-messages": "AOM-",
   "POST /api/console/mass-messages/preview": "AO--",
   "POST /api/console/mass-messages": "AO--",

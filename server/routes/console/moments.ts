@@ -3,6 +3,7 @@ import { createRouter } from "../router.ts";
 import momentCanceller from "../../commands/momentCanceller.ts";
 import { createMoment, deleteMoment, updateMoment, type StoredMoment } from "../../commands/momentEditor.ts";
 import { readMomentMix } from "../../commands/momentMix.ts";
+import { retryMomentGuides } from "../../commands/momentRetrier.ts";
 import { momentNames } from "../../commands/momentNames.ts";
 import { escapeRegex } from "../../domain/regex.ts";
 import { NotFoundError } from "../../errors.ts";
@@ -12,7 +13,7 @@ import { Moment } from "../../models/Moment.ts";
 import { presentDeletion } from "../../presenters/deletion.ts";
 import { presentMoment, presentMomentMix } from "../../presenters/moment.ts";
 import type { WeComClient } from "../../wecom/client.ts";
-import { MomentCreateSchema, MomentIdSchema, MomentListSchema, MomentMixSchema, MomentUpdateSchema } from "./momentsSchema.ts";
+import { MomentCreateSchema, MomentIdSchema, MomentListSchema, MomentMixSchema, MomentRetrySchema, MomentUpdateSchema } from "./momentsSchema.ts";
 
 const present = async (moment: StoredMoment) => presentMoment(moment, await momentNames([moment]));
 
@@ -77,6 +78,10 @@ export function momentsRouter({ wecom, now }: { wecom: WeComClient; now: () => D
   router.post("/moments/:id/cancel", validate(MomentIdSchema), async (ctx) => {
     const { params } = inputOf(ctx, MomentIdSchema);
     ctx.body = { data: await present(await momentCanceller({ wecom, id: params.id, now: now() })) };
+  });
+  router.post("/moments/:id/retry", validate(MomentRetrySchema), async (ctx) => {
+    const { params, body } = inputOf(ctx, MomentRetrySchema);
+    ctx.body = { data: await present(await retryMomentGuides({ id: params.id, userIds: body.userIds, now: now() })) };
   });
   return router;
 }

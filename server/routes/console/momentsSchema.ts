@@ -71,3 +71,8 @@ export const MomentUpdateSchema = z.object({ params: idParams, body: MomentBody 
 export const MomentIdSchema = z.object({ params: idParams });
 /** `GET /moments/mix?month=YYYY-MM`. */
 export const MomentMixSchema = z.object({ query: z.object({ month }) });
+/** `POST /moments/:id/retry`: the failed guides to try again (all of them when empty). */
+export const MomentRetrySchema = z.object({
+  params: idParams,
+  body: z.object({ userIds: z.array(z.string({ error: "导购无效" }).trim().min(1, "导购无效").max(64, "导购无效"), { error: "导购应为列表" }).max(5000, "导购最多 5000 名").default([]) }).default({ userIds: [] }),
+});

@@ -24,3 +24,5 @@ export const createMoment = (body: MomentBody) => api.post<PresentedMoment>(cons
 export const updateMoment = (id: string, body: MomentBody) => api.put<PresentedMoment>(consoleUrl(`/moments/${segment(id)}`), body);
 export const deleteMoment = (id: string) => api.delete<{ id: string; deleted: boolean }>(consoleUrl(`/moments/${segment(id)}`));
 export const cancelMoment = (id: string) => api.post<PresentedMoment>(consoleUrl(`/moments/${segment(id)}/cancel`), {});
+/** Try the failed guides again (all of them when none are named). */
+export const retryMoment = (id: string, userIds: string[] = []) => api.post<PresentedMoment>(consoleUrl(`/moments/${segment(id)}/retry`), { userIds });
