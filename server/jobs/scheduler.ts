@@ -13,11 +13,13 @@ import { PollTransfersJob } from "./PollTransfersJob.ts";
 import { PublishMomentJob } from "./PublishMomentJob.ts";
 import { RotateFunnelsJob } from "./RotateFunnelsJob.ts";
 import { SwitchChannelCodeJob } from "./SwitchChannelCodeJob.ts";
+import { SyncCustomerTransferJob } from "./SyncCustomerTransferJob.ts";
 import { SyncMassMessageJob } from "./SyncMassMessageJob.ts";
 import { SyncMomentJob } from "./SyncMomentJob.ts";
+import { SyncUnassignedJob } from "./SyncUnassignedJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob, SyncUnassignedJob, SyncCustomerTransferJob];
 
 export interface Scheduler {
   agenda: Agenda;

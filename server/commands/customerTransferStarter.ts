@@ -1,0 +1,163 @@
+import { ValidationError } from "../errors.ts";
+import { Customer } from "../models/Customer.ts";
+import { CustomerTransfer, customerTransferId, type TransferKind, type TransferState } from "../models/CustomerTransfer.ts";
+import { Department } from "../models/Department.ts";
+import { Follow } from "../models/Follow.ts";
+import { UnassignedCustomer } from "../models/UnassignedCustomer.ts";
+import type { Actor } from "../security/authorization.ts";
+import type { WeComClient } from "../wecom/client.ts";
+import { guidePlaces } from "./campaignCompletion.ts";
+import { inTransferScope, storeTakeoverGuides, takeoverGuides, takeoverProblem, type TakeoverGuide } from "./customerTransferCandidates.ts";
+import { sendRequestedTransfers, type TransferPair } from "./customerTransferSender.ts";
+import { scheduleTransferSync } from "./customerTransferSync.ts";
+
+export interface TransferItem {
+  externalUserId: string;
+  handoverUserId: string;
+  /** null: the next guide of the handover guide's store, round-robin. */
+  takeoverUserId: string | null;
+}
+
+interface Props {
+  wecom: WeComClient;
+  actor: Actor;
+  kind: TransferKind;
+  items: TransferItem[];
+  transferSuccessMsg?: string;
+  now: Date;
+}
+
+/** WeCom's on-job limit (wecom-reference §4.11): twice in 90 days per customer. */
+export const ONJOB_LIMIT = { count: 2, days: 90 };
+/** After the call, WeCom needs a while; the first look at transfer_result. */
+const FIRST_LOOK_MS = 10 * 60_000;
+const IN_FLIGHT: TransferState[] = ["requested", "waiting"];
+
+async function names(externalUserIds: string[], storeIds: string[]): Promise<{ customer: (id: string) => string; store: (id: string) => string }> {
+  const customers = await Customer.find({ externalUserId: { $in: externalUserIds } }, { externalUserId: 1, name: 1 }).lean();
+  const stores = await Department.find({ departmentId: { $in: storeIds.map(Number) } }, { departmentId: 1, name: 1 }).lean();
+  const customerNames = new Map(customers.map((customer) => [customer.externalUserId, customer.name]));
+  const storeNames = new Map(stores.map((store) => [String(store.departmentId), store.name]));
+  return { customer: (id) => customerNames.get(id) || id, store: (id) => storeNames.get(id) || id };
+}
+
+/** The customers' current place: unassigned (resigned) or followed (on-job) by the handover guide. */
+async function held(kind: TransferKind, items: TransferItem[]): Promise<Set<string>> {
+  if (kind === "resigned") {
+    const rows = await UnassignedCustomer.find({ _id: { $in: items.map((item) => `${item.handoverUserId}:${item.externalUserId}`) } }, { _id: 1 }).lean();
+    return new Set(rows.map((row) => row._id));
+  }
+  const follows = await Follow.find({ $or: items.map((item) => ({ externalUserId: item.externalUserId, userId: item.handoverUserId, status: "active" })) }, { externalUserId: 1, userId: 1 }).lean();
+  return new Set(follows.map((follow) => `${follow.userId}:${follow.externalUserId}`));
+}
+
+/**
+ * Check every customer and takeover guide, and pick takeover guides round-robin over the
+ * handover guide's store where none was chosen. Any refusal refuses the whole request.
+ */
+async function plan({ actor, kind, items }: Props): Promise<(TransferItem & { takeoverUserId: string; storeId: string | null })[]> {
+  const handovers = await guidePlaces([...new Set(items.map((item) => item.handoverUserId))]);
+  const chosen = await takeoverGuides([...new Set(items.flatMap((item) => (item.takeoverUserId ? [item.takeoverUserId] : [])))]);
+  const storeOf = (userId: string) => handovers.get(userId)?.storeId ?? null;
+  const label = await names(items.map((item) => item.externalUserId), [...new Set([...handovers.values()].flatMap((place) => (place.storeId ? [place.storeId] : [])))]);
+  const holding = await held(kind, items);
+  const inFlight = new Set(
+    (await CustomerTransfer.find({ subject: "customer", targetId: { $in: items.map((item) => item.externalUserId) }, state: { $in: IN_FLIGHT } }, { targetId: 1, handoverUserId: 1 }).lean()).map((transfer) => `${transfer.handoverUserId}:${transfer.targetId}`),
+  );
+  const pools = new Map<string, TakeoverGuide[]>();
+  const turns = new Map<string, number>();
+  const errors: string[] = [];
+  const planned: (TransferItem & { takeoverUserId: string; storeId: string | null })[] = [];
+  for (const [index, item] of items.entries()) {
+    const at = `items.${index}`;
+    const key = `${item.handoverUserId}:${item.externalUserId}`;
+    const storeId = storeOf(item.handoverUserId);
+    const customer = label.customer(item.externalUserId);
+    if (!inTransferScope(actor, storeId)) {
+      errors.push(`${at}.externalUserId: 客户「${customer}」不属于您管理的门店`);
+      continue;
+    }
+    if (!holding.has(key)) {
+      errors.push(`${at}.externalUserId: ${kind === "resigned" ? `客户「${customer}」不在待分配列表中` : `客户「${customer}」不是原导购的客户`}`);
+      continue;
+    }
+    if (inFlight.has(key)) {
+      errors.push(`${at}.externalUserId: 客户「${customer}」正在转接中`);
+      continue;
+    }
+    let takeover: TakeoverGuide | undefined;
+    if (item.takeoverUserId) {
+      takeover = chosen.get(item.takeoverUserId);
+      const problem = takeoverProblem(actor, takeover, item.handoverUserId);
+      if (problem) {
+        errors.push(`${at}.takeoverUserId: ${problem}`);
+        continue;
+      }
+    } else {
+      const pool = storeId ? (pools.get(`${storeId}:${item.handoverUserId}`) ?? (await storeTakeoverGuides(storeId, [item.handoverUserId]))) : [];
+      pools.set(`${storeId}:${item.handoverUserId}`, pool);
+      const turn = turns.get(`${storeId}:${item.handoverUserId}`) ?? 0;
+      takeover = pool[turn % Math.max(pool.length, 1)];
+      turns.set(`${storeId}:${item.handoverUserId}`, turn + 1);
+      if (!takeover) {
+        errors.push(`${at}.takeoverUserId: 门店「${storeId ? label.store(storeId) : "未知"}」没有可接替的导购，请选择接替导购`);
+        continue;
+      }
+    }
+    planned.push({ ...item, takeoverUserId: takeover!.userId, storeId });
+  }
+  if (errors.length > 0) {
+    throw ValidationError(errors[0]!, errors);
+  }
+  return planned;
+}
+
+/**
+ * Transfer customers from guides (departed: 离职继承; on the job: 在职转接) to takeover guides.
+ * Refusals of the request change nothing; then every customer gets a record, a customer already
+ * moved twice in 90 days on the job is refused without asking WeCom, the rest go to WeCom 100 a
+ * call per pair, and each pair's sync job follows transfer_result until all are final.
+ *
+ * @param props who asks, which customers to whom, the client and the clock.
+ * @returns the records' ids and how many WeCom accepted and refused.
+ */
+export default async function customerTransferStarter(props: Props): Promise<{ ids: string[]; accepted: number; refused: number }> {
+  const { wecom, actor, kind, now } = props;
+  const planned = await plan(props);
+  const since = new Date(now.getTime() - ONJOB_LIMIT.days * 86_400_000);
+  const pairs = new Map<string, TransferPair>();
+  const ids: string[] = [];
+  let refused = 0;
+  for (const item of planned) {
+    const pair: TransferPair = { kind, handoverUserId: item.handoverUserId, takeoverUserId: item.takeoverUserId };
+    const attempt = (await CustomerTransfer.countDocuments({ ...pair, subject: "customer", targetId: item.externalUserId })) + 1;
+    const moved = kind === "onjob" ? await CustomerTransfer.countDocuments({ kind: "onjob", subject: "customer", targetId: item.externalUserId, state: { $in: ["waiting", "done"] }, requestedAt: { $gte: since } }) : 0;
+    const overLimit = moved >= ONJOB_LIMIT.count;
+    const _id = customerTransferId({ ...pair, subject: "customer", targetId: item.externalUserId, attempt });
+    await CustomerTransfer.create({
+      _id,
+      ...pair,
+      subject: "customer",
+      targetId: item.externalUserId,
+      storeId: item.storeId,
+      attempt,
+      transferSuccessMsg: kind === "onjob" ? (props.transferSuccessMsg ?? "") : "",
+      requestedBy: actor.userId ?? "api",
+      requestedAt: now,
+      ...(overLimit ? { state: "refused", errcode: 40128, reason: `该客户 ${ONJOB_LIMIT.days} 天内已转接两次`, finishedAt: now } : {}),
+    });
+    refused += overLimit ? 1 : 0;
+    ids.push(_id);
+    pairs.set(`${pair.handoverUserId}:${pair.takeoverUserId}`, pair);
+  }
+  let accepted = 0;
+  for (const pair of pairs.values()) {
+    // The job first, so a crash during the calls still leaves someone to send them.
+    await scheduleTransferSync(pair, new Date(now.getTime() + FIRST_LOOK_MS));
+    // WeCom unreachable now: the records stay requested and the pair's job sends them.
+    const sent = await sendRequestedTransfers({ wecom, pair, now }).catch(() => ({ accepted: 0, refused: 0 }));
+    accepted += sent.accepted;
+    refused += sent.refused;
+  }
+  return { ids, accepted, refused };
+}

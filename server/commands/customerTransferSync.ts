@@ -1,0 +1,69 @@
+import { CustomerTransfer } from "../models/CustomerTransfer.ts";
+import type { WeComClient } from "../wecom/client.ts";
+import customerTransferMover from "./customerTransferMover.ts";
+import { sendRequestedTransfers, type TransferPair } from "./customerTransferSender.ts";
+import { setOneOffJob } from "./oneOffJobs.ts";
+
+interface ResultPage {
+  customer?: { external_userid: string; status: number; takeover_time?: number }[];
+  next_cursor?: string;
+}
+
+const RESULT_PATHS: Record<TransferPair["kind"], string> = {
+  resigned: "/cgi-bin/externalcontact/resigned/transfer_result",
+  onjob: "/cgi-bin/externalcontact/transfer_result",
+};
+
+/** transfer_result's status (wecom-reference §4.11) → our state and reason; 2 (waiting) changes nothing. */
+const OUTCOMES: Record<number, { state: string; reason: string }> = {
+  1: { state: "done", reason: "" },
+  3: { state: "refused", reason: "客户拒绝" },
+  4: { state: "takeover_full", reason: "接替成员客户已达上限" },
+  5: { state: "refused", reason: "企业微信没有这条转接记录" },
+};
+
+export const SYNC_TRANSFER_JOB = "SyncCustomerTransferJob";
+
+/**
+ * Set the pair's sync to run at a moment (one job per pair).
+ *
+ * @param pair the handover and takeover guides and the kind.
+ * @param at when.
+ */
+export async function scheduleTransferSync(pair: TransferPair, at: Date): Promise<void> {
+  await setOneOffJob(SYNC_TRANSFER_JOB, { kind: pair.kind, handoverUserId: pair.handoverUserId, takeoverUserId: pair.takeoverUserId }, at);
+}
+
+/**
+ * One pass over a handover/takeover pair: send what is still requested, read transfer_result
+ * (all pages) into the waiting customers, and move the follows of the ones done.
+ *
+ * @param props the client, the pair and the clock.
+ * @returns counts, and how many are not final yet (the job looks again while any are).
+ */
+export default async function customerTransferSync({ wecom, pair, now }: { wecom: WeComClient; pair: TransferPair; now: Date }): Promise<{ sent: number; finished: number; moved: number; pending: number }> {
+  const { accepted } = await sendRequestedTransfers({ wecom, pair, now });
+  let finished = 0;
+  if (await CustomerTransfer.exists({ ...pair, subject: "customer", state: "waiting" })) {
+    let cursor = "";
+    do {
+      const page = await wecom.post<ResultPage>(RESULT_PATHS[pair.kind], { handover_userid: pair.handoverUserId, takeover_userid: pair.takeoverUserId, cursor }, { priority: "bulk" });
+      for (const customer of page.customer ?? []) {
+        const outcome = OUTCOMES[customer.status];
+        if (!outcome) {
+          continue;
+        }
+        const takeoverTime = customer.takeover_time ? new Date(customer.takeover_time * 1000) : null;
+        const { modifiedCount } = await CustomerTransfer.updateOne(
+          { ...pair, subject: "customer", targetId: customer.external_userid, state: "waiting" },
+          { $set: { state: outcome.state, reason: outcome.reason, finishedAt: now, ...(outcome.state === "done" ? { takeoverTime: takeoverTime ?? now } : {}) } },
+        );
+        finished += modifiedCount;
+      }
+      cursor = page.next_cursor ?? "";
+    } while (cursor);
+  }
+  const moved = await customerTransferMover({ pair, now });
+  const pending = await CustomerTransfer.countDocuments({ ...pair, subject: "customer", state: { $in: ["requested", "waiting"] } });
+  return { sent: accepted, finished, moved, pending };
+}

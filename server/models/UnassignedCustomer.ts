@@ -1,0 +1,26 @@
+import mongoose, { type InferSchemaType } from "mongoose";
+
+/**
+ * A customer of a departed guide not yet given to anyone (WeCom's get_unassigned_list),
+ * `_id` `<handover>:<external_userid>`. The daily sync rewrites what WeCom lists and removes what
+ * it no longer does.
+ */
+const unassignedCustomerSchema = new mongoose.Schema(
+  {
+    _id: { type: String, required: true },
+    handoverUserId: { type: String, required: true },
+    externalUserId: { type: String, required: true },
+    dimissionTime: { type: Date, default: null },
+    /** The departed guide's store (main department), for the filter and managers' scope. */
+    storeId: { type: String, default: null },
+    syncedAt: { type: Date, required: true },
+  },
+  { collection: "unassigned_customers", versionKey: false },
+);
+
+unassignedCustomerSchema.index({ storeId: 1, handoverUserId: 1, dimissionTime: -1 });
+unassignedCustomerSchema.index({ handoverUserId: 1, dimissionTime: -1 });
+unassignedCustomerSchema.index({ syncedAt: 1 });
+
+export type UnassignedCustomerAttrs = InferSchemaType<typeof unassignedCustomerSchema> & { _id: string };
+export const UnassignedCustomer = mongoose.model("UnassignedCustomer", unassignedCustomerSchema);
