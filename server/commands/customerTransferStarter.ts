@@ -1,7 +1,5 @@
 import { ValidationError } from "../errors.ts";
-import { Customer } from "../models/Customer.ts";
 import { CustomerTransfer, customerTransferId, type TransferKind, type TransferState } from "../models/CustomerTransfer.ts";
-import { Department } from "../models/Department.ts";
 import { Follow } from "../models/Follow.ts";
 import { UnassignedCustomer } from "../models/UnassignedCustomer.ts";
 import type { Actor } from "../security/authorization.ts";
@@ -10,6 +8,7 @@ import { guidePlaces } from "./campaignCompletion.ts";
 import { inTransferScope, storeTakeoverGuides, takeoverGuides, takeoverProblem, type TakeoverGuide } from "./customerTransferCandidates.ts";
 import { sendRequestedTransfers, type TransferPair } from "./customerTransferSender.ts";
 import { scheduleTransferSync } from "./customerTransferSync.ts";
+import { transferNames } from "./customerTransferNames.ts";
 
 export interface TransferItem {
   externalUserId: string;
@@ -33,14 +32,6 @@ export const ONJOB_LIMIT = { count: 2, days: 90 };
 const FIRST_LOOK_MS = 10 * 60_000;
 const IN_FLIGHT: TransferState[] = ["requested", "waiting"];
 
-async function names(externalUserIds: string[], storeIds: string[]): Promise<{ customer: (id: string) => string; store: (id: string) => string }> {
-  const customers = await Customer.find({ externalUserId: { $in: externalUserIds } }, { externalUserId: 1, name: 1 }).lean();
-  const stores = await Department.find({ departmentId: { $in: storeIds.map(Number) } }, { departmentId: 1, name: 1 }).lean();
-  const customerNames = new Map(customers.map((customer) => [customer.externalUserId, customer.name]));
-  const storeNames = new Map(stores.map((store) => [String(store.departmentId), store.name]));
-  return { customer: (id) => customerNames.get(id) || id, store: (id) => storeNames.get(id) || id };
-}
-
 /** The customers' current place: unassigned (resigned) or followed (on-job) by the handover guide. */
 async function held(kind: TransferKind, items: TransferItem[]): Promise<Set<string>> {
   if (kind === "resigned") {
@@ -59,7 +50,7 @@ async function plan({ actor, kind, items }: Props): Promise<(TransferItem & { ta
   const handovers = await guidePlaces([...new Set(items.map((item) => item.handoverUserId))]);
   const chosen = await takeoverGuides([...new Set(items.flatMap((item) => (item.takeoverUserId ? [item.takeoverUserId] : [])))]);
   const storeOf = (userId: string) => handovers.get(userId)?.storeId ?? null;
-  const label = await names(items.map((item) => item.externalUserId), [...new Set([...handovers.values()].flatMap((place) => (place.storeId ? [place.storeId] : [])))]);
+  const label = await transferNames({ employees: [], customers: items.map((item) => item.externalUserId), groups: [], stores: [...handovers.values()].map((place) => place.storeId) });
   const holding = await held(kind, items);
   const inFlight = new Set(
     (await CustomerTransfer.find({ subject: "customer", targetId: { $in: items.map((item) => item.externalUserId) }, state: { $in: IN_FLIGHT } }, { targetId: 1, handoverUserId: 1 }).lean()).map((transfer) => `${transfer.handoverUserId}:${transfer.targetId}`),

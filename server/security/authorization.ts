@@ -43,6 +43,7 @@ export type Area =
   | "mass_messages"
   | "campaign_reminders"
   | "media"
+  | "transfers"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -85,6 +86,8 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   campaign_reminders: { admin: RW, operator: RW, manager: RW },
   // The media library (素材库) moments and mass messages pick from: managers see it, read-only.
   media: { admin: RW, operator: RW, manager: R },
+  // Managers do the handover of their stores' departed guides (every list and action cut to their stores).
+  transfers: { admin: RW, operator: R, manager: RW },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
