@@ -90,6 +90,10 @@ async function addTask(wecom: WeComClient, moment: StoredMoment, now: Date): Pro
     }
     return later(moment, "上传图片或视频到企业微信失败，稍后自动重试", new Date(now.getTime() + RETRY_NETWORK_MS));
   }
+  // Uploads take a while: an operator may have cancelled meanwhile, and then nothing goes to WeCom.
+  if (!(await Moment.exists({ _id: moment._id, status: "sending" }))) {
+    return { status: "cancelled" };
+  }
   let jobId: string;
   try {
     jobId = (await wecom.post<{ jobid: string }>("/cgi-bin/externalcontact/add_moment_task", body, { priority: "bulk" })).jobid;
