@@ -16,6 +16,7 @@ import roleAssigner from "../../server/commands/roleAssigner.ts";
 import { startScheduler, type Scheduler } from "../../server/jobs/scheduler.ts";
 import { CampaignGuide } from "../../server/models/CampaignGuide.ts";
 import { Employee } from "../../server/models/Employee.ts";
+import { MassMessage } from "../../server/models/MassMessage.ts";
 import { Moment } from "../../server/models/Moment.ts";
 import { SANDBOX_AGENT_ID, SANDBOX_AGENT_SECRET, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
 import { GUIDES, OPERATOR, PEOPLE } from "../../server/sandbox/demoData.ts";
@@ -29,6 +30,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const DOCS_SHOTS = path.join(ROOT, "docs", "screenshots");
 
 const MASS_NAME = "三月会员日群发";
+const MASS_TEXT = "会员日全场九折，到店出示会员码再享赠品。";
+const SEGMENT_NAME = "两店会员";
 const MOMENT_TEXT = "春日护肤小课堂：换季敏感肌三步修护，欢迎到店免费测肤～";
 const STORE = { id: 101, name: "上海南京西路店" };
 const storeGuides = GUIDES.filter((guide) => guide.main_department === STORE.id);
@@ -262,13 +265,25 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     }
     await sandbox.settle();
     const [SENDER, SILENT] = senders as [string, string];
-    const segment = await api<{ id: string }>("POST", "/api/console/segments", { name: "两店会员", description: "南京西路店和三里屯店的会员", rule: { stores: ["101", "102"] } });
+    // The segment is set up through the API (the 人群 page has its own tests).
+    const segment = await api<{ id: string }>("POST", "/api/console/segments", { name: SEGMENT_NAME, description: "南京西路店和三里屯店的会员", rule: { stores: ["101", "102"] } });
     assert.ok(await waitFor(async () => (await api<{ count: number }>("POST", "/api/console/mass-messages/preview", { audience: { kind: "segment", segmentId: segment.id } })).count === 2, { timeoutMs: 20_000, intervalMs: 250 }), "both members are in the segment with their guide");
 
-    // ── The operator sends the mass message to the segment. ──
-    const created = await api<{ id: string }>("POST", "/api/console/mass-messages", { name: MASS_NAME, text: "会员日全场九折，到店出示会员码再享赠品。", audience: { kind: "segment", segmentId: segment.id } });
-    await api("POST", `/api/console/mass-messages/${created.id}/send`);
-    const massId = created.id;
+    // ── The operator writes the mass message in the console, to the segment, and sends it now. ──
+    await byTest(console_, "nav-massMessages").click();
+    await byTest(console_, "mass-new").click();
+    await byTest(console_, "mass-name").fill(MASS_NAME);
+    await byTest(console_, "mass-text").fill(MASS_TEXT);
+    await byTest(console_, "mass-segment").click();
+    await console_.locator(".el-select-dropdown__item:visible", { hasText: SEGMENT_NAME }).first().click();
+    await byTest(console_, "mass-audience-count").filter({ hasText: "2 位有导购的会员" }).waitFor();
+    await console_.waitForTimeout(300);
+    await shot(console_, "campaign-journey-7-mass-editor.png");
+    await byTest(console_, "mass-send").click();
+    await byTest(console_, "mass-detail").waitFor();
+    const mass = await MassMessage.findOne({ name: MASS_NAME }).lean();
+    assert.ok(mass, "the mass message is stored");
+    const massId = String(mass._id);
     await runDue("DispatchMassMessageJob", { massMessageId: massId });
     assert.ok(await waitFor(async () => (await CampaignGuide.countDocuments({ kind: "mass", campaignId: massId })) === 2, { timeoutMs: 30_000, intervalMs: 200 }), "one task per guide");
 
@@ -276,21 +291,30 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     await openTasks(guides, SENDER);
     const task = byTest(guides, "guide-task-mass").filter({ hasText: "会员日全场九折" });
     await task.waitFor();
-    await shot(guides, "campaign-journey-7-sandbox-mass.png");
+    await shot(guides, "campaign-journey-9-sandbox-mass.png");
     await task.locator('[data-test="guide-task-send"]').click();
     await task.waitFor({ state: "detached" });
     await runDue("SyncMassMessageJob", { massMessageId: massId });
     assert.ok(await waitFor(async () => (await CampaignGuide.findOne({ kind: "mass", campaignId: massId, userId: SENDER }).lean())?.state === "done", { timeoutMs: 30_000, intervalMs: 200 }), "the sync counted the sender");
 
-    // ── Completion: who sent and who did not; 催办 the one who did not. ──
-    const completion = await api<{ name: string; all: { assigned: number; done: number; pending: number } }>("GET", `/api/console/campaigns/mass/${massId}/completion`);
-    assert.equal(completion.name, MASS_NAME);
-    assert.deepEqual([completion.all.assigned, completion.all.done, completion.all.pending], [2, 1, 1]);
-    const reminded = await api<{ message: string }>("POST", `/api/console/campaigns/mass/${massId}/remind`, {});
-    assert.equal(reminded.message, "已提醒 1 位导购");
+    // ── The mass message's page: who sent and who did not; 催办 the one who did not. ──
+    await console_.reload();
+    await byTest(console_, "mass-detail").waitFor();
+    const cards = byTest(console_, "completion-cards");
+    await cards.filter({ hasText: "已完成" }).waitFor();
+    assert.match(await cards.innerText(), /2\s*应完成[\s\S]*1\s*已完成[\s\S]*50\.0%\s*完成率/);
+    const row = (userid: string) => console_.locator('[data-test="campaign-guides"] .el-table__row', { hasText: nameOf(userid) });
+    assert.match(await row(SENDER).innerText(), /已完成/);
+    assert.match(await row(SILENT).innerText(), /未完成/);
+    await byTest(console_, "campaign-remind").click();
+    await console_.locator(".el-message-box").getByRole("button", { name: "发送提醒" }).click();
+    await console_.locator(".el-message", { hasText: "已提醒 1 位导购" }).waitFor();
+    await byTest(console_, "campaign-completion").scrollIntoViewIfNeeded();
+    await shot(console_, "campaign-journey-8-mass-completion.png");
+    assert.equal((await CampaignGuide.findOne({ kind: "mass", campaignId: massId, userId: SILENT }).lean())?.remindCount, 1);
     await openTasks(guides, SILENT);
     await byTest(guides, "guide-app-message").filter({ hasText: "催办：请发送群发消息" }).waitFor({ timeout: 15_000 });
-    await shot(guides, "campaign-journey-8-sandbox-mass-reminded.png");
+    await shot(guides, "campaign-journey-10-sandbox-mass-reminded.png");
     assert.deepEqual(pageErrors, []);
   });
 });
