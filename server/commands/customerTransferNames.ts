@@ -1,8 +1,8 @@
+import type { TransferNames } from "../domain/transferNames.ts";
 import { Customer } from "../models/Customer.ts";
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
 import { Group } from "../models/Group.ts";
-import type { TransferNames } from "../presenters/transfer.ts";
 
 /**
  * The names a page of transfers shows, read in four queries by key.
@@ -10,6 +10,7 @@ import type { TransferNames } from "../presenters/transfer.ts";
  * @param ids the employees, customers, groups and stores on the page.
  * @returns lookups falling back to the id.
  */
+
 export async function transferNames(ids: { employees: string[]; customers: string[]; groups: string[]; stores: (string | null)[] }): Promise<TransferNames> {
   const [employees, customers, groups, stores] = await Promise.all([
     Employee.find({ userId: { $in: ids.employees } }, { userId: 1, name: 1 }).lean(),

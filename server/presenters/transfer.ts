@@ -1,16 +1,10 @@
+import type { TransferNames } from "../domain/transferNames.ts";
 import type { CustomerTransferAttrs } from "../models/CustomerTransfer.ts";
 import type { UnassignedCustomerAttrs } from "../models/UnassignedCustomer.ts";
 
 export const TRANSFER_STATE_LABELS: Record<string, string> = { requested: "提交中", waiting: "等待接替", done: "已接替", refused: "未成功", takeover_full: "接替导购客户已满" };
 export const TRANSFER_KIND_LABELS: Record<string, string> = { resigned: "离职继承", onjob: "在职转接" };
 
-/** Names of the people, customers, groups and stores on a page, read once by the route. */
-export interface TransferNames {
-  employee(userId: string): string;
-  customer(externalUserId: string): string;
-  group(chatId: string): string;
-  store(storeId: string | null): string;
-}
 
 /** A departed guide's customer waiting for a takeover guide. */
 export interface PresentedUnassigned {
