@@ -115,6 +115,8 @@ describe("the console's 朋友圈 for an operator in a browser", function () {
     await pick(page, "moment-guides", "李导购");
     await page.keyboard.press("Escape");
     await byTest(page, "moment-preview").getByText("张导购").waitFor();
+    // Picking guides takes the refusal away at once, before any save.
+    await publishersError.waitFor({ state: "detached" });
     // The guide list fades out before the shot.
     await page.waitForTimeout(500);
     await shot(page, "moments-editor-1440.png");

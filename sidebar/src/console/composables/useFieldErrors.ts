@@ -13,6 +13,8 @@ export interface FieldErrors {
   at: (...paths: string[]) => string;
   /** The message for exactly this path (a list's own refusal, not one of its items'). */
   exactly: (path: string) => string;
+  /** The user changed these fields: their messages go (the others stay until the next save). */
+  dismiss: (...paths: string[]) => void;
   /**
    * Put a failure at its field when the form has one.
    *
@@ -54,5 +56,10 @@ export function useFieldErrors(fields: readonly string[]): FieldErrors {
     return field ? (messages[field] ?? "") : "";
   }
   const exactly = (path: string) => messages[path] ?? "";
-  return { messages, at, exactly, place, clear };
+  function dismiss(...paths: string[]): void {
+    for (const key of Object.keys(messages).filter((field) => paths.some((path) => covers(path, field)))) {
+      delete messages[key];
+    }
+  }
+  return { messages, at, exactly, place, clear, dismiss };
 }
