@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import mongoose from "mongoose";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { buildFrontend } from "../../scripts/build-frontend.mjs";
 import roleAssigner from "../../server/commands/roleAssigner.ts";
 import { startScheduler, type Scheduler } from "../../server/jobs/scheduler.ts";
@@ -23,7 +23,8 @@ import { GUIDES, OPERATOR, PEOPLE } from "../../server/sandbox/demoData.ts";
 import { waitFor } from "../../server/utils/async.ts";
 import { WeComClient } from "../../server/wecom/client.ts";
 import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
-import { byTest, chromiumPath, FRONTEND_DIR } from "../support/browser.ts";
+import { byTest, FRONTEND_DIR } from "../support/browser.ts";
+import { JourneyPages } from "../support/journeyPages.ts";
 import { resetDatabase } from "../support/hooks.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -62,9 +63,7 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
   this.timeout(300_000);
   let sandbox: SandboxServer;
   let scheduler: Scheduler;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const pages = new JourneyPages("campaign-journey");
   // The operator's console and the sandbox page, kept from the moment's part for the mass message's.
   let console_: Page;
   let guides: Page;
@@ -78,48 +77,23 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     // Only the one-off jobs the campaigns set; the daily cron jobs are not part of this journey.
     scheduler = await startScheduler(mongoose.connection.db!, { wecom, now: jobClock, agentId: String(SANDBOX_AGENT_ID) }, { processEvery: 300, start: false });
     await scheduler.agenda.start();
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    await pages.launch();
   });
 
   after(async function () {
     this.timeout(60_000);
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-    await browser?.close();
+    await pages.close();
     await scheduler?.stop();
     await sandbox?.close();
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed") {
-      return;
-    }
-    for (const [index, context] of contexts.entries()) {
-      for (const page of context.pages()) {
-        await page.screenshot({ path: path.join(ROOT, "test-results", `failed-campaign-journey-${index}.png`), fullPage: true }).catch(() => undefined);
-        console.log(`    [browser] ${page.url()}`);
-      }
-    }
-    for (const error of pageErrors) {
-      console.log(`    [browser] page error: ${error}`);
+    if (this.currentTest?.state === "failed") {
+      await pages.reportFailure();
     }
   });
 
-  async function newPage(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    // Nothing may leave the machine: the product, the stand-in and the sandbox are all on loopback.
-    await context.route(
-      (url) => (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
-      async (route) => {
-        pageErrors.push(`off-site request: ${route.request().url()}`);
-        await route.abort("blockedbyclient");
-      },
-    );
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
+  const newPage = (width: number, height: number): Promise<Page> => pages.newPage(width, height);
 
   /** On the sandbox page, be this guide and open their tasks. */
   async function openTasks(page: Page, userid: string): Promise<void> {
@@ -241,7 +215,7 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     await shot(guides, "campaign-journey-6-sandbox-reminded.png");
     await openTasks(guides, PUBLISHER_A);
     await byTest(guides, "guide-tasks").filter({ hasText: "应用消息（0）" }).waitFor();
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pages.errors, []);
   });
 
   it("sends a mass message to a segment; one guide sends it on the sandbox page, the other does not; completion and 催办 follow", async () => {
@@ -315,6 +289,6 @@ describe("朋友圈 and 群发 completion journey in the sandbox (console, guide
     await openTasks(guides, SILENT);
     await byTest(guides, "guide-app-message").filter({ hasText: "催办：请发送群发消息" }).waitFor({ timeout: 15_000 });
     await shot(guides, "campaign-journey-10-sandbox-mass-reminded.png");
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pages.errors, []);
   });
 });

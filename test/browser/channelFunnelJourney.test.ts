@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { buildFrontend } from "../../scripts/build-frontend.mjs";
 import roleAssigner from "../../server/commands/roleAssigner.ts";
 import { ChannelCode } from "../../server/models/ChannelCode.ts";
@@ -22,7 +22,8 @@ import { SandboxGroup } from "../../server/sandbox/models/index.ts";
 import { waitFor } from "../../server/utils/async.ts";
 import { bandedPng } from "../../server/sandbox/demo/pictures.ts";
 import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
-import { byTest, chromiumPath, FRONTEND_DIR, screenshot } from "../support/browser.ts";
+import { byTest, FRONTEND_DIR, screenshot } from "../support/browser.ts";
+import { JourneyPages } from "../support/journeyPages.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { API_TOKEN, consoleSend } from "../support/server.ts";
 
@@ -72,56 +73,29 @@ const rowOf = (page: Page, table: string, text: string) => page.locator(`[data-t
 describe("渠道活码 and 群活码 journey in the sandbox (console, phone, landing page)", function () {
   this.timeout(240_000);
   let sandbox: SandboxServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const pages = new JourneyPages("journey");
 
   before(async function () {
     this.timeout(300_000);
     buildFrontend({ quiet: true });
     await resetDatabase();
     sandbox = await startSandboxServer({ frontendDir: FRONTEND_DIR });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    await pages.launch();
   });
 
   after(async function () {
     this.timeout(60_000);
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-    await browser?.close();
+    await pages.close();
     await sandbox?.close();
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed") {
-      return;
-    }
-    for (const [index, context] of contexts.entries()) {
-      for (const page of context.pages()) {
-        await page.screenshot({ path: path.join(ROOT, "test-results", `failed-journey-${index}.png`), fullPage: true }).catch(() => undefined);
-        console.log(`    [browser] ${page.url()}`);
-      }
-    }
-    for (const error of pageErrors) {
-      console.log(`    [browser] page error: ${error}`);
+    if (this.currentTest?.state === "failed") {
+      await pages.reportFailure();
     }
   });
 
-  async function newPage(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    // Nothing may leave the machine: the product, the stand-in and the sandbox are all on loopback.
-    await context.route(
-      (url) => (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
-      async (route) => {
-        pageErrors.push(`off-site request: ${route.request().url()}`);
-        await route.abort("blockedbyclient");
-      },
-    );
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
+  const newPage = (width: number, height: number): Promise<Page> => pages.newPage(width, height);
 
   it("creates a code and a funnel in the console; a customer scans, gets the welcome, joins through the landing page; the console shows both", async () => {
     const base = sandbox.server.url;
@@ -277,6 +251,6 @@ describe("渠道活码 and 群活码 journey in the sandbox (console, phone, lan
     await drawerSettled(console_, 1440, "funnel-stats-groups");
     await shot(console_, "journey-8-funnel-stats.png");
 
-    assert.deepEqual(pageErrors, [], "no page threw and nothing left the machine");
+    assert.deepEqual(pages.errors, [], "no page threw and nothing left the machine");
   });
 });

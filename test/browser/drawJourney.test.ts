@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { buildFrontend } from "../../scripts/build-frontend.mjs";
 import { configureWeChatPay } from "../../server/commands/cashPayout.ts";
 import roleAssigner from "../../server/commands/roleAssigner.ts";
@@ -22,7 +22,8 @@ import { sandboxWeChatPayConfig } from "../../server/sandbox/wechatpay/keys.ts";
 import { waitFor } from "../../server/utils/async.ts";
 import { WeChatPayClient } from "../../server/wechatpay/client.ts";
 import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
-import { byTest, chromiumPath, FRONTEND_DIR } from "../support/browser.ts";
+import { byTest, FRONTEND_DIR } from "../support/browser.ts";
+import { JourneyPages } from "../support/journeyPages.ts";
 import { resetDatabase } from "../support/hooks.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -44,9 +45,7 @@ const rowOf = (page: Page, table: string, text: string) => page.locator(`[data-t
 describe("抽奖 journey in the sandbox (console, phone, WeChat Pay)", function () {
   this.timeout(240_000);
   let sandbox: SandboxServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const pages = new JourneyPages("draw-journey");
   // The draw page's WeChat OAuth: the sandbox's stand-in on this server (its port known once listening).
   const wechatOAuth = sandboxWeChatOAuth("http://127.0.0.1");
 
@@ -57,48 +56,23 @@ describe("抽奖 journey in the sandbox (console, phone, WeChat Pay)", function 
     sandbox = await startSandboxServer({ frontendDir: FRONTEND_DIR, wechatOAuth });
     wechatOAuth.apiBase = sandboxWeChatOAuth(sandbox.server.url).apiBase;
     configureWeChatPay(new WeChatPayClient(sandboxWeChatPayConfig(sandbox.server.url)));
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    await pages.launch();
   });
 
   after(async function () {
     this.timeout(60_000);
     configureWeChatPay(null);
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-    await browser?.close();
+    await pages.close();
     await sandbox?.close();
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed") {
-      return;
-    }
-    for (const [index, context] of contexts.entries()) {
-      for (const page of context.pages()) {
-        await page.screenshot({ path: path.join(ROOT, "test-results", `failed-draw-journey-${index}.png`), fullPage: true }).catch(() => undefined);
-        console.log(`    [browser] ${page.url()}`);
-      }
-    }
-    for (const error of pageErrors) {
-      console.log(`    [browser] page error: ${error}`);
+    if (this.currentTest?.state === "failed") {
+      await pages.reportFailure();
     }
   });
 
-  async function newPage(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    // Nothing may leave the machine: the product, the stand-ins and the sandbox are all on loopback.
-    await context.route(
-      (url) => (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
-      async (route) => {
-        pageErrors.push(`off-site request: ${route.request().url()}`);
-        await route.abort("blockedbyclient");
-      },
-    );
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
+  const newPage = (width: number, height: number): Promise<Page> => pages.newPage(width, height);
 
   it("creates and starts a cash draw in the console; a customer draws on the phone, wins, confirms; the console shows it paid", async () => {
     const base = sandbox.server.url;
@@ -203,6 +177,6 @@ describe("抽奖 journey in the sandbox (console, phone, WeChat Pay)", function 
     assert.match((await byTest(console_, "draw-stats").innerText()).replace(/\s+/g, " "), /现金已到账 ¥?1\.88/);
     await transfer.scrollIntoViewIfNeeded();
     await shot(console_, "draw-journey-7-console-paid.png");
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pages.errors, []);
   });
 });

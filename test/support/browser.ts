@@ -13,7 +13,7 @@ import { useTestServer, type TestServer } from "./server.ts";
 import { AGENT_ACCESS_TOKEN, nockAgentToken } from "./wecomNock.ts";
 import { WECOM_BASE } from "./wecomSecrets.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const FRONTEND_DIR = path.join(ROOT, "sidebar", "dist");
 export const SCREENSHOT_DIR = path.join(ROOT, "test-results", "screenshots");
 
