@@ -72,16 +72,18 @@ export async function assignCampaignGuides(kind: CampaignKind, campaignId: strin
     await mapLimit(chunk, 8, async (userId) => {
       const place = places.get(userId) ?? { storeId: null, regionId: null };
       const guide = { _id: campaignGuideId(kind, campaignId, userId), kind, campaignId, userId, ...place, state: "assigned", attempt: 1, assignedAt: at };
+      let stored: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId"> = guide;
       try {
         await CampaignGuide.collection.insertOne(guide as never);
       } catch (error) {
         if (!isDuplicateKeyError(error)) {
           throw error;
         }
+        // Assigned before (a re-run): count with the stored place, not this run's, so a guide who
+        // moved store since stays where the first count put them.
+        stored = (await CampaignGuide.findById(guide._id).lean<CampaignGuideAttrs>()) ?? guide;
       }
-      // The stored place, not this run's: a guide who moved store since keeps the first count's place.
-      const stored = (await CampaignGuide.findById(guide._id).lean<CampaignGuideAttrs>()) ?? guide;
-      await tally(stored as CampaignGuideAttrs, `assign:${userId}`, { assigned: 1 });
+      await tally(stored, `assign:${userId}`, { assigned: 1 });
     });
   }
 }
