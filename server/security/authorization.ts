@@ -44,6 +44,8 @@ export type Area =
   | "campaign_reminders"
   | "media"
   | "transfers"
+  | "task_rules"
+  | "completion"
   | "sidebar";
 
 const RW: Action[] = ["read", "write"];
@@ -88,6 +90,10 @@ const AREA_RULES: Record<Area, Partial<Record<Role, Action[]>>> = {
   media: { admin: RW, operator: RW, manager: R },
   // Managers do the handover of their stores' departed guides (every list and action cut to their stores).
   transfers: { admin: RW, operator: R, manager: RW },
+  // The guides' task rules and templates (任务规则): operators set them; managers read them.
+  task_rules: { admin: RW, operator: RW, manager: R },
+  // Completion dashboards (完成率): headquarters reads all; managers read and remind (催办) their stores.
+  completion: { admin: RW, operator: R, manager: RW },
   sidebar: { admin: RW, operator: RW, manager: RW, guide: RW },
 };
 
