@@ -57,6 +57,7 @@ export { TagApplication } from "./TagApplication.ts";
 export { TagGroup } from "./TagGroup.ts";
 export { TagRule } from "./TagRule.ts";
 export { Task } from "./Task.ts";
+export { TaskDigest } from "./TaskDigest.ts";
 export { UnassignedCustomer } from "./UnassignedCustomer.ts";
 export { WeComRateWindow } from "./WeComRateWindow.ts";
 export { WelcomeImage } from "./WelcomeImage.ts";
