@@ -32,6 +32,7 @@ import { rolesRouter } from "./roles.ts";
 import { segmentsRouter } from "./segments.ts";
 import { tagRulesRouter } from "./tagRules.ts";
 import { tagsRouter } from "./tags.ts";
+import { taskRulesRouter } from "./taskRules.ts";
 import { transfersRouter } from "./transfers.ts";
 
 const PREFIX = "/api/console";
@@ -75,6 +76,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["mass_messages", massMessagesRouter(options)],
     ["media", mediaRouter()],
     ["transfers", transfersRouter(options)],
+    ["task_rules", taskRulesRouter(options)],
     // Completion (完成情况) per kind under the kind's area; 催办 under its own (managers write it too).
     ["moments", campaignsRouter({ kind: "moment" })],
     ["mass_messages", campaignsRouter({ kind: "mass" })],
