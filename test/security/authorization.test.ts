@@ -197,6 +197,8 @@ const ROUTE_POLICY: Record<string, string> = {
   "POST /api/console/transfers/groups": "A-M-",
   "GET /api/console/transfers": "AOM-",
   "POST /api/console/transfers/:id/retry": "A-M-",
+  "GET /api/console/task-rules": "AOM-",
+  "PUT /api/console/task-rules": "AO--",
   "GET /api/console/campaigns/moment/:id/completion": "AOM-",
   "GET /api/console/campaigns/moment/:id/guides": "AOM-",
   "GET /api/console/campaigns/moment/:id/guides.xlsx": "AOM-",
