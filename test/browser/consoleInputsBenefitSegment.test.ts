@@ -59,10 +59,10 @@ describe("the benefit dialog's and the segment rule's number inputs in a browser
     await fieldError(page, "field-benefit-stock").waitFor();
     assert.equal(await fieldError(page, "field-benefit-stock").innerText(), "库存不能超过 10,000,000 件");
     assert.equal(await shown(page, "benefit-stock"), "20000000");
-    assert.equal(await fieldError(page, "field-benefit-value").count(), 0);
+    // Element Plus lets a field's error fade out (a leave transition): wait for it to go, not count it at once.
+    await fieldError(page, "field-benefit-value").waitFor({ state: "detached" });
     assert.equal(await benefits.count(), before);
-    // The versions themselves, so a failure shows what was saved and by whom.
-    assert.deepEqual(await ProgramSettings.find({}, { savedBy: 1, savedAt: 1 }).lean(), [], "nothing was saved");
+    assert.equal(await ProgramSettings.countDocuments({}), 0, "nothing was saved");
 
     // Fixed, it joins the programme, which then saves with exactly what was typed.
     await typeNumber(page, "benefit-stock", "500");
