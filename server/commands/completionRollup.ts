@@ -1,0 +1,318 @@
+// The completion rollups: a guide's day moved once per fact, and every level above (store, region,
+// the company) kept exact by children snapshots compared by version. See models/CompletionDay.ts
+// and docs/completion-dashboards.md.
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Document } from "mongodb";
+import { isDuplicateKeyError } from "../db/duplicates.ts";
+import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts";
+import { CompletionDay, completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
+import { mapLimit } from "../utils/async.ts";
+
+/** One thing that happened for a guide on a day, counted once per key. */
+export interface CompletionFact {
+  userId: string;
+  storeId: string | null;
+  regionId: string | null;
+  /** China day YYYY-MM-DD the fact counts on. */
+  day: string;
+  /** What is being counted (a task's move, a campaign guide's move, a follow, a member). */
+  key: string;
+  inc: Partial<CompletionFigures>;
+}
+
+/** A day document as the rollups see it (no keys, no children). */
+export interface CompletionDayState {
+  _id: string;
+  level: CompletionLevel;
+  ownerId: string;
+  day: string;
+  storeId: string | null;
+  regionId: string | null;
+  figures: Partial<CompletionFigures>;
+  version: number;
+}
+
+/** A child as its parent holds it. */
+export interface ChildSnapshot {
+  figures: Partial<CompletionFigures>;
+  version: number;
+}
+
+const STATE_PROJECTION = { keys: 0, children: 0 } as const;
+// Concurrent moves of siblings make a parent's conditional update fail; each failure means another
+// move went through, so this only bounds a bug, never normal contention.
+const MAX_ATTEMPTS = 1000;
+
+/**
+ * A child's key inside its parent's `children`: level and id, with "." (and the escape itself)
+ * encoded, since WeCom userids may hold dots and a dotted path would split on them.
+ *
+ * @param level the child's level.
+ * @param ownerId the child's userId or department id.
+ * @returns e.g. `guide:zhang%2Esan`, `store:101`.
+ */
+export function childKey(level: CompletionLevel, ownerId: string): string {
+  return `${level}:${ownerId.replaceAll("%", "%25").replaceAll(".", "%2E")}`;
+}
+
+/**
+ * @param key a key from childKey.
+ * @returns the child's level and id.
+ */
+export function parseChildKey(key: string): { level: CompletionLevel; ownerId: string } {
+  const at = key.indexOf(":");
+  return { level: key.slice(0, at) as CompletionLevel, ownerId: key.slice(at + 1).replaceAll("%2E", ".").replaceAll("%25", "%") };
+}
+
+/** A figures object with every counter at 0. */
+export function zeroFigures(): CompletionFigures {
+  return Object.fromEntries(COMPLETION_COUNTERS.map((counter) => [counter, 0])) as CompletionFigures;
+}
+
+/** The `$setOnInsert` zeros for the counters an update does not `$inc` (the driver knows no schema defaults). */
+const zerosExcept = (inc: Record<string, number>) => Object.fromEntries(COMPLETION_COUNTERS.filter((counter) => !(`figures.${counter}` in inc)).map((counter) => [`figures.${counter}`, 0]));
+
+function figureIncrements(inc: Partial<Record<string, number>>): Record<string, number> {
+  const update: Record<string, number> = {};
+  for (const [counter, value] of Object.entries(inc)) {
+    if (!(COMPLETION_COUNTERS as readonly string[]).includes(counter) || typeof value !== "number" || !Number.isInteger(value)) {
+      throw new Error(`unknown completion counter or non-integer count: ${counter}`);
+    }
+    if (value !== 0) {
+      update[`figures.${counter}`] = value;
+    }
+  }
+  return update;
+}
+
+function sumIncrements(facts: CompletionFact[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const fact of facts) {
+    for (const [field, value] of Object.entries(figureIncrements(fact.inc))) {
+      total[field] = (total[field] ?? 0) + value;
+    }
+  }
+  return Object.fromEntries(Object.entries(total).filter(([, value]) => value !== 0));
+}
+
+/** Where a day document's figures go up to: a guide under their store, a store under its region, a region under the company; no store or region skips the level. */
+function parentOf(child: CompletionDayState): { level: CompletionLevel; ownerId: string; storeId: string | null; regionId: string | null } | null {
+  if (child.level === "guide" && child.storeId) {
+    return { level: "store", ownerId: child.storeId, storeId: child.storeId, regionId: child.regionId };
+  }
+  if ((child.level === "guide" || child.level === "store") && child.regionId) {
+    return { level: "region", ownerId: child.regionId, storeId: null, regionId: child.regionId };
+  }
+  return child.level === "all" ? null : { level: "all", ownerId: "all", storeId: null, regionId: null };
+}
+
+/**
+ * Take newer snapshots of children (all of one parent and day) into their parent, moving the
+ * parent's figures by the differences, in one update conditional on the snapshots read: a
+ * concurrent move of a sibling makes it fail and it is tried again from a fresh read; a child whose
+ * stored snapshot is as new or newer is left alone (someone newer propagated it).
+ *
+ * @param children day documents of one parent.
+ * @returns the parent after the update, or null when nothing was newer (or there is no parent).
+ */
+async function takeSnapshots(children: CompletionDayState[]): Promise<CompletionDayState | null> {
+  const first = children[0];
+  const parent = first ? parentOf(first) : null;
+  if (!first || !parent) {
+    return null;
+  }
+  const _id = completionDayId(parent.level, parent.ownerId, first.day);
+  const keys = children.map((child) => childKey(child.level, child.ownerId));
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const stored = await CompletionDay.collection.findOne<{ children?: Record<string, ChildSnapshot> }>({ _id } as Document, { projection: Object.fromEntries(keys.map((key) => [`children.${key}`, 1])) });
+    const filter: Document = { _id };
+    const set: Document = {};
+    const diff: Record<string, number> = {};
+    children.forEach((child, index) => {
+      const key = keys[index] as string;
+      const snapshot = stored?.children?.[key];
+      if (snapshot && snapshot.version >= child.version) {
+        return;
+      }
+      if (snapshot) {
+        filter[`children.${key}.version`] = snapshot.version;
+      } else {
+        filter[`children.${key}`] = { $exists: false };
+      }
+      set[`children.${key}`] = { figures: child.figures, version: child.version };
+      for (const counter of COMPLETION_COUNTERS) {
+        const change = (child.figures[counter] ?? 0) - (snapshot?.figures[counter] ?? 0);
+        if (change !== 0) {
+          diff[`figures.${counter}`] = (diff[`figures.${counter}`] ?? 0) + change;
+        }
+      }
+    });
+    if (Object.keys(set).length === 0) {
+      return null;
+    }
+    const inc = Object.fromEntries(Object.entries(diff).filter(([, value]) => value !== 0));
+    try {
+      const updated = await CompletionDay.collection.findOneAndUpdate(
+        filter,
+        { $set: set, $inc: { ...inc, version: 1 }, $setOnInsert: { level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, keys: [], ...zerosExcept(inc) } },
+        { upsert: true, returnDocument: "after", projection: STATE_PROJECTION },
+      );
+      if (updated) {
+        return updated as unknown as CompletionDayState;
+      }
+    } catch (error) {
+      // The parent exists and a snapshot moved since it was read: read again.
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
+  }
+  throw new Error(`completion rollup ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
+}
+
+/** Carry a changed day document up to the company, level by level. */
+async function propagate(changed: CompletionDayState): Promise<void> {
+  let child: CompletionDayState | null = changed;
+  while (child) {
+    child = await takeSnapshots([child]);
+  }
+}
+
+/**
+ * Count a fact into the guide's day, at most once per key, then carry the day up to the store, the
+ * region and the company. Safe to call again: a repeated key counts nothing and still carries the
+ * guide's day up, so a process that died between the guide's update and the levels above is
+ * repaired by the next call (or by repropagateDay).
+ *
+ * @param fact the guide, their store and region at the time, the China day, the key and the counts.
+ * @returns true when this call counted the fact, false when its key was counted before.
+ */
+export async function countCompletion(fact: CompletionFact): Promise<boolean> {
+  const _id = completionDayId("guide", fact.userId, fact.day);
+  const inc = figureIncrements(fact.inc);
+  let counted = true;
+  let guide: CompletionDayState | null = null;
+  try {
+    guide = (await CompletionDay.collection.findOneAndUpdate(
+      { _id, keys: { $ne: fact.key } } as Document,
+      { $inc: { ...inc, version: 1 }, $push: { keys: fact.key }, $setOnInsert: { level: "guide", ownerId: fact.userId, day: fact.day, storeId: fact.storeId, regionId: fact.regionId, children: {}, ...zerosExcept(inc) } } as Document,
+      { upsert: true, returnDocument: "after", projection: STATE_PROJECTION },
+    )) as unknown as CompletionDayState | null;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) {
+      throw error;
+    }
+    counted = false;
+  }
+  guide ??= (await CompletionDay.collection.findOne({ _id } as Document, { projection: STATE_PROJECTION })) as unknown as CompletionDayState | null;
+  if (guide) {
+    await propagate(guide);
+  }
+  return counted;
+}
+
+/**
+ * Carry every day document of one level up one level, a parent at a time.
+ *
+ * @returns the parents that changed.
+ */
+async function carryLevel(children: CompletionDayState[]): Promise<CompletionDayState[]> {
+  const byParent = new Map<string, CompletionDayState[]>();
+  for (const child of children) {
+    const parent = parentOf(child);
+    if (parent) {
+      const id = completionDayId(parent.level, parent.ownerId, child.day);
+      byParent.set(id, [...(byParent.get(id) ?? []), child]);
+    }
+  }
+  const parents = await mapLimit([...byParent.values()], 8, (siblings) => takeSnapshots(siblings));
+  return parents.filter((parent): parent is CompletionDayState => parent !== null);
+}
+
+/**
+ * The sweep behind countCompletion: carry every guide, store and region of a day up again, level
+ * by level. Only what a crash left behind moves (a child's snapshot already as new is skipped), so
+ * running it again, or beside live counting, changes nothing else.
+ *
+ * @param day China day YYYY-MM-DD.
+ * @returns how many parents took a newer snapshot.
+ */
+export async function repropagateDay(day: string): Promise<number> {
+  let repaired = 0;
+  for (const level of ["guide", "store", "region"] as const) {
+    const children = (await CompletionDay.collection.find({ day, level } as Document, { projection: STATE_PROJECTION }).toArray()) as unknown as CompletionDayState[];
+    repaired += (await carryLevel(children)).length;
+  }
+  return repaired;
+}
+
+/**
+ * Count many facts at once (seeding, imports, the bench): each guide's day takes its facts in one
+ * keyed update and each level above is carried once per parent, so the documents are the ones
+ * countCompletion writes for the same facts. A guide's day that already holds one of the keys
+ * falls back to countCompletion fact by fact.
+ *
+ * @param facts facts of any guides and days.
+ * @returns how many facts were counted.
+ */
+export async function countCompletionMany(facts: CompletionFact[]): Promise<number> {
+  const byGuideDay = new Map<string, CompletionFact[]>();
+  for (const fact of facts) {
+    const id = completionDayId("guide", fact.userId, fact.day);
+    byGuideDay.set(id, [...(byGuideDay.get(id) ?? []), fact]);
+  }
+  // A guide's day given the same key twice goes the one-by-one way, which counts it once.
+  const groups = [...byGuideDay.entries()].filter(([, group]) => new Set(group.map((fact) => fact.key)).size === group.length);
+  const fallback = new Set([...byGuideDay.keys()].filter((_id) => !groups.some(([id]) => id === _id)));
+  const states = new Map<string, CompletionDayState | null>();
+  for (let start = 0; start < groups.length; start += 1000) {
+    const batch = groups.slice(start, start + 1000);
+    const operations: AnyBulkWriteOperation<Document>[] = batch.map(([_id, group]) => {
+      const [first] = group as [CompletionFact];
+      const inc = sumIncrements(group);
+      states.set(_id, { _id, level: "guide", ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures: { ...zeroFigures(), ...Object.fromEntries(Object.entries(inc).map(([field, value]) => [field.slice("figures.".length), value])) }, version: group.length });
+      return {
+        updateOne: {
+          filter: { _id, keys: { $nin: group.map((fact) => fact.key) } } as Document,
+          update: { $inc: { ...inc, version: group.length }, $push: { keys: { $each: group.map((fact) => fact.key) } }, $setOnInsert: { level: "guide", ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, children: {}, ...zerosExcept(inc) } } as Document,
+          upsert: true,
+        },
+      };
+    });
+    let upserted: Set<number>;
+    try {
+      const result = await CompletionDay.collection.bulkWrite(operations, { ordered: false });
+      upserted = new Set(Object.keys(result.upsertedIds).map(Number));
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) {
+        throw error;
+      }
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (writeErrors.some((writeError) => writeError.code !== 11000)) {
+        throw error;
+      }
+      // A day already holding one of the keys: the one-by-one way counts the rest.
+      writeErrors.forEach((writeError) => fallback.add(batch[writeError.index]?.[0] ?? ""));
+      upserted = new Set(Object.keys(error.result.upsertedIds).map(Number));
+    }
+    // A day that existed before moved by the sum: read what it holds now.
+    batch.forEach(([_id], index) => {
+      if (!upserted.has(index) && !fallback.has(_id)) {
+        states.set(_id, null);
+      }
+    });
+  }
+  let counted = 0;
+  for (const _id of fallback) {
+    states.delete(_id);
+    for (const fact of byGuideDay.get(_id) ?? []) {
+      counted += (await countCompletion(fact)) ? 1 : 0;
+    }
+  }
+  counted += [...states.keys()].reduce((sum, _id) => sum + (byGuideDay.get(_id)?.length ?? 0), 0);
+  const read = await mapLimit([...states.entries()], 16, async ([_id, state]) => state ?? ((await CompletionDay.collection.findOne({ _id } as Document, { projection: STATE_PROJECTION })) as unknown as CompletionDayState | null));
+  let level = read.filter((state): state is CompletionDayState => state !== null);
+  while (level.length > 0) {
+    level = await carryLevel(level);
+  }
+  return counted;
+}
