@@ -1,8 +1,8 @@
-// App messages (wecom-reference §10.1) to guides through the self-built app: 催办 now, morning
-// digests later. One sender so the recipient chunking, the byte limits and WeCom's answer about
+// App messages (wecom-reference §10.1) to guides through the self-built app: 催办 and the
+// morning task digest. One sender so the recipient chunking, the byte limits and WeCom's answer about
 // unknown recipients are handled in one place.
 import { NotConfiguredError, WeComApiError } from "../errors.ts";
-import type { WeComClient } from "../wecom/client.ts";
+import type { WeComClient, WeComPriority } from "../wecom/client.ts";
 
 /** `touser` takes at most 1000 userids per call. */
 const RECIPIENTS_PER_CALL = 1000;
@@ -60,10 +60,19 @@ export function assertAgentConfigured(agentId: string | undefined): asserts agen
  * Send one textcard to guides, 1000 per call. WeCom drops messages past 30 a minute or 1000 an
  * hour to one member without saying so: callers keep their own per-guide pace (see the 催办 gap).
  *
- * @param props the client, the app's agentid, the guides and the card.
+ * @param props the client, the app's agentid, the guides and the card; `priority` "bulk" for a
+ *   job's sends (the default is a person's click); `duplicateCheckSeconds` asks WeCom to deliver
+ *   an identical request once within that window, so a send repeated after a crash is not shown twice.
  * @returns who WeCom accepted and who it did not know.
  */
-export async function sendGuideCard(props: { wecom: WeComClient; agentId: string | undefined; userIds: string[]; card: GuideCard }): Promise<GuideSendOutcome> {
+export async function sendGuideCard(props: {
+  wecom: WeComClient;
+  agentId: string | undefined;
+  userIds: string[];
+  card: GuideCard;
+  priority?: WeComPriority;
+  duplicateCheckSeconds?: number;
+}): Promise<GuideSendOutcome> {
   const { wecom, agentId, card } = props;
   assertAgentConfigured(agentId);
   const userIds = [...new Set(props.userIds)];
@@ -73,14 +82,15 @@ export async function sendGuideCard(props: { wecom: WeComClient; agentId: string
     url: card.url,
     btntxt: [...(card.btntxt ?? "详情")].slice(0, 4).join(""),
   };
+  const duplicateCheck = props.duplicateCheckSeconds ? { enable_duplicate_check: 1, duplicate_check_interval: props.duplicateCheckSeconds } : {};
   const outcome: GuideSendOutcome = { sent: [], invalid: [] };
   for (let start = 0; start < userIds.length; start += RECIPIENTS_PER_CALL) {
     const chunk = userIds.slice(start, start + RECIPIENTS_PER_CALL);
     try {
       const answer = await wecom.post<{ invaliduser?: string }>(
         "/cgi-bin/message/send",
-        { touser: chunk.join("|"), msgtype: "textcard", agentid: Number(agentId), textcard },
-        { secret: "agent" },
+        { touser: chunk.join("|"), msgtype: "textcard", agentid: Number(agentId), textcard, ...duplicateCheck },
+        { secret: "agent", priority: props.priority ?? "interactive" },
       );
       // WeCom lower-cases the userids it lists as invalid.
       const invalid = new Set((answer.invaliduser ?? "").split("|").filter((userid) => userid !== ""));
