@@ -6,6 +6,8 @@ export interface JobContext {
   now: () => Date;
   /** The self-built app's agentid, where one is configured: jobs' warnings go out as its app messages. */
   agentId?: string | undefined;
+  /** The site's origin (PUBLIC_URL, else this server's own address): links in app messages point there. */
+  publicUrl?: string | undefined;
 }
 
 /** A unit of background work run by Agenda; the class name is the job name. */
