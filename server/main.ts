@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     log.warn("WeChat Pay not configured (WECHATPAY_*): cash prizes cannot be created");
   }
 
-  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date(), agentId: corp.agentId }) : null;
+  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date(), agentId: corp.agentId, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }) : null;
 
   const callbackSecrets = sandbox
     ? sandbox.callbackSecrets
