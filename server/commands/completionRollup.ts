@@ -1,8 +1,8 @@
 // The completion rollups: a guide's day moved once per fact, and every level above (store, region,
 // the company) kept exact by children snapshots compared by version. See models/CompletionDay.ts
 // and docs/completion-dashboards.md.
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Document } from "mongodb";
-import { isDuplicateKeyError } from "../db/duplicates.ts";
+import type { Document } from "mongodb";
+import { insertNew, isDuplicateKeyError } from "../db/duplicates.ts";
 import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts";
 import { CompletionDay, completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
 import { mapLimit } from "../utils/async.ts";
@@ -84,15 +84,7 @@ function figureIncrements(inc: Partial<Record<string, number>>): Record<string, 
   return update;
 }
 
-function sumIncrements(facts: CompletionFact[]): Record<string, number> {
-  const total: Record<string, number> = {};
-  for (const fact of facts) {
-    for (const [field, value] of Object.entries(figureIncrements(fact.inc))) {
-      total[field] = (total[field] ?? 0) + value;
-    }
-  }
-  return Object.fromEntries(Object.entries(total).filter(([, value]) => value !== 0));
-}
+const stateOf = (doc: CompletionDayState): CompletionDayState => ({ _id: doc._id, level: doc.level, ownerId: doc.ownerId, day: doc.day, storeId: doc.storeId, regionId: doc.regionId, figures: doc.figures, version: doc.version });
 
 /** Where a day document's figures go up to: a guide under their store, a store under its region, a region under the company; no store or region skips the level. */
 function parentOf(child: CompletionDayState): { level: CompletionLevel; ownerId: string; storeId: string | null; regionId: string | null } | null {
@@ -211,7 +203,9 @@ export async function countCompletion(fact: CompletionFact): Promise<boolean> {
 }
 
 /**
- * Carry every day document of one level up one level, a parent at a time.
+ * Carry day documents of one level up one level, a parent at a time: a parent not stored yet is
+ * inserted whole from its children (one write per parent, by key), one stored already takes the
+ * newer snapshots by the conditional update.
  *
  * @returns the parents that changed.
  */
@@ -224,8 +218,27 @@ async function carryLevel(children: CompletionDayState[]): Promise<CompletionDay
       byParent.set(id, [...(byParent.get(id) ?? []), child]);
     }
   }
-  const parents = await mapLimit([...byParent.values()], 8, (siblings) => takeSnapshots(siblings));
-  return parents.filter((parent): parent is CompletionDayState => parent !== null);
+  const groups = [...byParent.entries()];
+  const fresh = groups.map(([_id, siblings]) => {
+    const first = siblings[0] as CompletionDayState;
+    const parent = parentOf(first) as NonNullable<ReturnType<typeof parentOf>>;
+    const figures = zeroFigures();
+    for (const child of siblings) {
+      for (const counter of COMPLETION_COUNTERS) {
+        figures[counter] += child.figures[counter] ?? 0;
+      }
+    }
+    const snapshots = Object.fromEntries(siblings.map((child) => [childKey(child.level, child.ownerId), { figures: child.figures, version: child.version }]));
+    return { _id, level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, figures, version: 1, keys: [], children: snapshots };
+  });
+  const stored = await insertNew(CompletionDay.collection, fresh);
+  const updated = await mapLimit(
+    groups.filter((_group, index) => stored.has(index)),
+    8,
+    ([, siblings]) => takeSnapshots(siblings),
+  );
+  const inserted = fresh.filter((_doc, index) => !stored.has(index)).map(stateOf);
+  return [...inserted, ...updated.filter((parent): parent is CompletionDayState => parent !== null)];
 }
 
 /**
@@ -246,71 +259,52 @@ export async function repropagateDay(day: string): Promise<number> {
 }
 
 /**
- * Count many facts at once (seeding, imports, the bench): each guide's day takes its facts in one
- * keyed update and each level above is carried once per parent, so the documents are the ones
- * countCompletion writes for the same facts. A guide's day that already holds one of the keys
- * falls back to countCompletion fact by fact.
+ * Count many facts at once (seeding, imports, the bench): a guide's day not stored yet is
+ * inserted whole, and so is each parent above it, so the documents are the ones countCompletion
+ * writes for the same facts, by keyed inserts instead of conditional updates (which the embedded
+ * database answers by scanning). A guide's day stored already takes its facts one by one.
  *
  * @param facts facts of any guides and days.
  * @returns how many facts were counted.
  */
 export async function countCompletionMany(facts: CompletionFact[]): Promise<number> {
-  const byGuideDay = new Map<string, CompletionFact[]>();
+  const byGuideDay = new Map<string, Map<string, CompletionFact>>();
   for (const fact of facts) {
     const id = completionDayId("guide", fact.userId, fact.day);
-    byGuideDay.set(id, [...(byGuideDay.get(id) ?? []), fact]);
-  }
-  // A guide's day given the same key twice goes the one-by-one way, which counts it once.
-  const groups = [...byGuideDay.entries()].filter(([, group]) => new Set(group.map((fact) => fact.key)).size === group.length);
-  const fallback = new Set([...byGuideDay.keys()].filter((_id) => !groups.some(([id]) => id === _id)));
-  const states = new Map<string, CompletionDayState | null>();
-  for (let start = 0; start < groups.length; start += 1000) {
-    const batch = groups.slice(start, start + 1000);
-    const operations: AnyBulkWriteOperation<Document>[] = batch.map(([_id, group]) => {
-      const [first] = group as [CompletionFact];
-      const inc = sumIncrements(group);
-      states.set(_id, { _id, level: "guide", ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures: { ...zeroFigures(), ...Object.fromEntries(Object.entries(inc).map(([field, value]) => [field.slice("figures.".length), value])) }, version: group.length });
-      return {
-        updateOne: {
-          filter: { _id, keys: { $nin: group.map((fact) => fact.key) } } as Document,
-          update: { $inc: { ...inc, version: group.length }, $push: { keys: { $each: group.map((fact) => fact.key) } }, $setOnInsert: { level: "guide", ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, children: {}, ...zerosExcept(inc) } } as Document,
-          upsert: true,
-        },
-      };
-    });
-    let upserted: Set<number>;
-    try {
-      const result = await CompletionDay.collection.bulkWrite(operations, { ordered: false });
-      upserted = new Set(Object.keys(result.upsertedIds).map(Number));
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) {
-        throw error;
-      }
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.some((writeError) => writeError.code !== 11000)) {
-        throw error;
-      }
-      // A day already holding one of the keys: the one-by-one way counts the rest.
-      writeErrors.forEach((writeError) => fallback.add(batch[writeError.index]?.[0] ?? ""));
-      upserted = new Set(Object.keys(error.result.upsertedIds).map(Number));
+    const group = byGuideDay.get(id) ?? new Map<string, CompletionFact>();
+    // A key given twice counts once, as one by one.
+    if (!group.has(fact.key)) {
+      group.set(fact.key, fact);
     }
-    // A day that existed before moved by the sum: read what it holds now.
-    batch.forEach(([_id], index) => {
-      if (!upserted.has(index) && !fallback.has(_id)) {
-        states.set(_id, null);
-      }
-    });
+    byGuideDay.set(id, group);
   }
+  const groups = [...byGuideDay.entries()].map(([_id, group]) => [_id, [...group.values()]] as const);
+  const days = groups.map(([_id, group]) => {
+    const first = group[0] as CompletionFact;
+    const figures = zeroFigures();
+    for (const fact of group) {
+      for (const [field, value] of Object.entries(figureIncrements(fact.inc))) {
+        figures[field.slice("figures.".length) as keyof CompletionFigures] += value;
+      }
+    }
+    return { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures, version: group.length, keys: group.map((fact) => fact.key), children: {} };
+  });
   let counted = 0;
-  for (const _id of fallback) {
-    states.delete(_id);
-    for (const fact of byGuideDay.get(_id) ?? []) {
-      counted += (await countCompletion(fact)) ? 1 : 0;
+  let level: CompletionDayState[] = [];
+  for (let start = 0; start < days.length; start += 1000) {
+    const batch = days.slice(start, start + 1000);
+    const stored = await insertNew(CompletionDay.collection, batch);
+    for (const [index, day] of batch.entries()) {
+      if (stored.has(index)) {
+        for (const fact of groups[start + index]?.[1] ?? []) {
+          counted += (await countCompletion(fact)) ? 1 : 0;
+        }
+      } else {
+        counted += day.keys.length;
+        level.push(stateOf(day));
+      }
     }
   }
-  counted += [...states.keys()].reduce((sum, _id) => sum + (byGuideDay.get(_id)?.length ?? 0), 0);
-  const read = await mapLimit([...states.entries()], 16, async ([_id, state]) => state ?? ((await CompletionDay.collection.findOne({ _id } as Document, { projection: STATE_PROJECTION })) as unknown as CompletionDayState | null));
-  let level = read.filter((state): state is CompletionDayState => state !== null);
   while (level.length > 0) {
     level = await carryLevel(level);
   }

@@ -149,7 +149,7 @@ describe("completion rollups", () => {
       { userId: "wang_fang", storeId: "101", regionId: "10", day: "2026-12-02", key: "lost:3", inc: { adds: 1 } },
     ];
     for (const fact of lost) {
-      await CompletionDay.collection.updateOne({ _id: completionDayId("guide", fact.userId, fact.day) } as never, { $inc: Object.fromEntries([...Object.entries(fact.inc).map(([counter, value]) => [`figures.${counter}`, value]), ["version", 1]]), $push: { keys: fact.key } });
+      await CompletionDay.collection.updateOne({ _id: completionDayId("guide", fact.userId, fact.day) } as never, { $inc: Object.fromEntries([...Object.entries(fact.inc).map(([counter, value]) => [`figures.${counter}`, value]), ["version", 1]]), $push: { keys: fact.key } } as never);
     }
     // And one store's new snapshot reached the store but not its region.
     const store = completionDayId("store", "102", DAY);
