@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import type { Db } from "mongodb";
+import mongoose from "mongoose";
 import { childKey, countCompletion, countCompletionMany, parseChildKey, repropagateDay, zeroFigures, type CompletionFact } from "../../server/commands/completionRollup.ts";
 import { COMPLETION_COUNTERS, type CompletionCounter } from "../../server/domain/tasks.ts";
+import { startScheduler } from "../../server/jobs/scheduler.ts";
 import { CompletionDay, completionDayId } from "../../server/models/CompletionDay.ts";
 import { resetDatabase } from "../support/hooks.ts";
+import { testWeComClient } from "../support/server.ts";
 
 const DAY = "2026-12-01";
 // Stores 101 and 102 in region 10, store 201 without a region, and a guide with no store at all.
@@ -188,5 +192,26 @@ describe("completion rollups", () => {
       );
     assert.deepEqual(shape(many), shape(one));
     assert.deepEqual(await stored(), recount(facts));
+  });
+});
+
+describe("RepropagateCompletionJob", () => {
+  beforeEach(resetDatabase);
+
+  it("carries up today's and yesterday's guide days (China time) that a crash left behind, through Agenda", async () => {
+    // 2026-12-02 01:00 in China: today is the 2nd, yesterday the 1st.
+    const clock = new Date("2026-12-01T17:00:00Z");
+    const scheduler = await startScheduler(mongoose.connection.db as Db, { wecom: testWeComClient(), now: () => clock }, { processEvery: 100 });
+    try {
+      for (const day of ["2026-11-30", DAY, "2026-12-02"]) {
+        await CompletionDay.collection.insertOne({ _id: completionDayId("guide", "chen", day), level: "guide", ownerId: "chen", day, storeId: "201", regionId: null, figures: { ...zeroFigures(), adds: 2 }, version: 1, keys: ["k"], children: {} } as never);
+      }
+      await scheduler.runNow("RepropagateCompletionJob");
+      assert.equal((await CompletionDay.findById(completionDayId("all", "all", DAY)).lean())?.figures.adds, 2);
+      assert.equal((await CompletionDay.findById(completionDayId("store", "201", "2026-12-02")).lean())?.figures.adds, 2);
+      assert.equal(await CompletionDay.findById(completionDayId("store", "201", "2026-11-30")).lean(), null, "older days are left to a sweep by hand");
+    } finally {
+      await scheduler.stop();
+    }
   });
 });
