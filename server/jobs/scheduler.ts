@@ -9,6 +9,7 @@ import { DispatchMassMessageJob } from "./DispatchMassMessageJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
+import { RepropagateCompletionJob } from "./RepropagateCompletionJob.ts";
 import { SendTaskDigestJob } from "./SendTaskDigestJob.ts";
 import { PollTransfersJob } from "./PollTransfersJob.ts";
 import { PublishMomentJob } from "./PublishMomentJob.ts";
@@ -20,7 +21,7 @@ import { SyncMomentJob } from "./SyncMomentJob.ts";
 import { SyncUnassignedJob } from "./SyncUnassignedJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob, SyncUnassignedJob, SyncCustomerTransferJob, SendTaskDigestJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob, SyncUnassignedJob, SyncCustomerTransferJob, SendTaskDigestJob, RepropagateCompletionJob];
 
 export interface Scheduler {
   agenda: Agenda;
