@@ -2,12 +2,14 @@ import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import type { Context } from "koa";
 import getRawBody from "raw-body";
+import appTextReply from "../../commands/appTextReply.ts";
 import type { EventRecorder } from "../../commands/eventRecorder.ts";
 import { CallbackRejectedError, NotConfiguredError, PayloadTooLargeError } from "../../errors.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { openSealedMessage, type CallbackSecrets } from "../../wecom/callbackCrypto.ts";
-import { parseCallbackEvent, parseEnvelope } from "../../wecom/callbackEvent.ts";
+import { parseCallbackEvent, parseEnvelope, type CallbackEvent } from "../../wecom/callbackEvent.ts";
+import { sealedTextReply } from "../../wecom/passiveReply.ts";
 import { withoutUnusedPersonalData } from "../../wecom/personalFields.ts";
 import { CallbackDeliverSchema, CallbackVerifySchema } from "./schema.ts";
 
@@ -23,12 +25,21 @@ export const MAX_CALLBACK_BYTES = 1024 * 1024;
  */
 export const TIMESTAMP_WINDOW_SECONDS = 2 * 60 * 60;
 
+/**
+ * How long a passive reply (an employee texting the app "任务") may take before the delivery is
+ * answered "success" without it: WeCom waits 5 s (wecom-reference §1.6, §10.2), and the network
+ * and the event's storing come out of the same 5 s.
+ */
+export const REPLY_DEADLINE_MS = 3000;
+
 interface Options {
   /** Null when WeCom is not configured: the endpoint then answers 503. */
   secrets: CallbackSecrets | null;
   /** Stores and queues events (group commit). */
   recorder: EventRecorder;
   now: () => Date;
+  /** Override of REPLY_DEADLINE_MS (tests). */
+  replyDeadlineMs?: number;
 }
 
 /**
@@ -38,7 +49,7 @@ interface Options {
  * @param options secrets, the event recorder and the clock.
  * @returns the router.
  */
-export function callbackRouter({ secrets, recorder, now }: Options): Router {
+export function callbackRouter({ secrets, recorder, now, replyDeadlineMs = REPLY_DEADLINE_MS }: Options): Router {
   const router = createRouter();
   const requireSecrets = (): CallbackSecrets => {
     if (!secrets) {
@@ -89,11 +100,43 @@ export function callbackRouter({ secrets, recorder, now }: Options): Router {
       },
       stored ? "callback stored" : "callback retry, already stored",
     );
+    // A retry (WeCom did not get the first answer) is answered again.
+    const reply = await replyWithin(event, now(), replyDeadlineMs, ctx.state.log as Logger);
+    if (reply !== null && event.type === "other") {
+      ctx.type = "text/xml";
+      ctx.body = sealedTextReply(active, { toUser: event.payload.FromUserName, content: reply, timestamp: query.timestamp, nonce: query.nonce });
+      return;
+    }
     ctx.type = "text/plain";
     ctx.body = "success";
   });
 
   return router;
+}
+
+/**
+ * The app's answer to a stored message, if it has one and finds it in time; an error or a slow
+ * answer leaves the delivery answered "success" (the message is stored either way).
+ */
+async function replyWithin(event: CallbackEvent, now: Date, deadlineMs: number, log: Logger): Promise<string | null> {
+  if (event.type !== "other") {
+    return null;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn({ msgType: event.payload.MsgType }, "passive reply too slow, answered success");
+      resolve(null);
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([appTextReply(event.payload, now), late]);
+  } catch (error) {
+    log.error({ err: error }, "passive reply failed, answered success");
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function assertRecent(timestamp: string, now: Date): void {
