@@ -1,7 +1,7 @@
 // Tasks written straight into the database, as the task engine would leave them: these tests are
 // about what the sidebar, the digest and the app's answer do with them.
 import { chinaDate } from "../../server/domain/chinaTime.ts";
-import type { TaskKind } from "../../server/domain/tasks.ts";
+import type { TaskKind, TaskResult } from "../../server/domain/tasks.ts";
 import { Task } from "../../server/models/Task.ts";
 
 /**
@@ -18,7 +18,7 @@ export async function aTask(props: {
   memberId?: string | null;
   state?: "open" | "done" | "closed";
   doneAt?: Date;
-  result?: string;
+  result?: TaskResult;
   closedReason?: string;
 }): Promise<string> {
   const _id = `${props.kind}:${props.externalUserId}:${props.userId}:${props.dueAt.toISOString().slice(0, 10)}`;
