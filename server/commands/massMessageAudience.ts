@@ -58,10 +58,16 @@ async function followsOf(externalUserIds: string[], guides: string[]) {
 }
 
 /**
- * Pick the member's guide by the rule. "Last contact" is the follow most recently touched (its
- * updatedAt: added, remark or tags changed by that guide): the product keeps no chat records.
+ * Pick the member's guide by the rule (the task engine's rule too: a task goes to the guide a
+ * campaign would choose). "Last contact" is the follow most recently touched (its updatedAt:
+ * added, remark or tags changed by that guide): the product keeps no chat records.
+ *
+ * @param member the member's customers, guides and home store.
+ * @param rule how to choose among several guides.
+ * @param storeOf each guide's store (read only by home_store).
+ * @returns the guide and the customer to reach, or null when no follow is active.
  */
-async function chooseGuide(member: MemberRow, rule: GuideRule, storeOf: Map<string, string>): Promise<Recipient | null> {
+export async function chooseGuide(member: MemberRow, rule: GuideRule, storeOf: Map<string, string>): Promise<Recipient | null> {
   const guides = member.guideUserIds ?? [];
   const customers = member.externalUserIds ?? [];
   if (guides.length === 0 || customers.length === 0) {
