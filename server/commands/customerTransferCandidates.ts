@@ -1,6 +1,6 @@
 import { Employee } from "../models/Employee.ts";
-import { Follow } from "../models/Follow.ts";
 import type { Actor } from "../security/authorization.ts";
+import type { WeComClient } from "../wecom/client.ts";
 import { guidePlaces } from "./campaignCompletion.ts";
 
 export interface TakeoverGuide {
@@ -9,25 +9,35 @@ export interface TakeoverGuide {
   storeId: string | null;
   /** In the directory and active (WeCom status 1). */
   active: boolean;
-  /** Has customers of their own now: WeCom gives customer contact to them, so a takeover can land. */
+  /** Has customer contact (客户联系) in WeCom: only then can a takeover land. */
   hasContact: boolean;
+}
+
+/**
+ * The members WeCom gives customer contact to (get_follow_user_list, wecom-reference §4.1): one
+ * call, asked when a transfer is planned so a permission taken away yesterday counts today.
+ *
+ * @param wecom the client.
+ * @returns their userids.
+ */
+export async function contactUserIds(wecom: WeComClient): Promise<Set<string>> {
+  const answer = await wecom.get<{ follow_user?: string[] }>("/cgi-bin/externalcontact/get_follow_user_list");
+  return new Set(answer.follow_user ?? []);
 }
 
 /**
  * What is known of the guides who might take customers over.
  *
+ * @param wecom the client (who has customer contact).
  * @param userIds the guides.
  * @returns userid → guide (unknown userids are left out).
  */
-export async function takeoverGuides(userIds: string[]): Promise<Map<string, TakeoverGuide>> {
-  const employees = await Employee.find({ userId: { $in: userIds } }, { userId: 1, name: 1, wecomStatus: 1, deleted: 1 }).lean();
-  const places = await guidePlaces(employees.map((employee) => employee.userId));
-  const withContact = new Set<string>();
-  for (const employee of employees) {
-    if (await Follow.exists({ userId: employee.userId, status: "active" })) {
-      withContact.add(employee.userId);
-    }
+export async function takeoverGuides(wecom: WeComClient, userIds: string[]): Promise<Map<string, TakeoverGuide>> {
+  if (userIds.length === 0) {
+    return new Map();
   }
+  const employees = await Employee.find({ userId: { $in: userIds } }, { userId: 1, name: 1, wecomStatus: 1, deleted: 1 }).lean();
+  const [places, withContact] = await Promise.all([guidePlaces(employees.map((employee) => employee.userId)), contactUserIds(wecom)]);
   return new Map(
     employees.map((employee) => [
       employee.userId,
@@ -40,13 +50,14 @@ export async function takeoverGuides(userIds: string[]): Promise<Map<string, Tak
  * The guides of a store who can take customers over: active, with customer contact, the store
  * as their main department; sorted by name so a round-robin is the same on every run.
  *
+ * @param wecom the client.
  * @param storeId the store (department id as a string).
  * @param except guides to leave out (the handover guide).
  * @returns the guides.
  */
-export async function storeTakeoverGuides(storeId: string, except: string[] = []): Promise<TakeoverGuide[]> {
+export async function storeTakeoverGuides(wecom: WeComClient, storeId: string, except: string[] = []): Promise<TakeoverGuide[]> {
   const inStore = await Employee.find({ departmentIds: Number(storeId), wecomStatus: 1, deleted: false, userId: { $nin: except } }, { userId: 1 }).lean();
-  const guides = await takeoverGuides(inStore.map((employee) => employee.userId));
+  const guides = await takeoverGuides(wecom, inStore.map((employee) => employee.userId));
   return [...guides.values()].filter((guide) => guide.active && guide.hasContact && guide.storeId === storeId).sort((a, b) => a.name.localeCompare(b.name, "zh-CN") || a.userId.localeCompare(b.userId));
 }
 
@@ -76,7 +87,7 @@ export function takeoverProblem(actor: Actor, takeover: TakeoverGuide | undefine
     return `导购「${takeover.name}」不在职，不能接替`;
   }
   if (!takeover.hasContact) {
-    return `导购「${takeover.name}」没有客户联系权限`;
+    return `导购「${takeover.name}」没有客户联系权限，不能接替`;
   }
   return inTransferScope(actor, takeover.storeId) ? null : `导购「${takeover.name}」不属于您管理的门店`;
 }

@@ -1,11 +1,12 @@
+import { transferRefusalReason } from "../domain/transferOutcomes.ts";
 import { ValidationError, WeComApiError } from "../errors.ts";
+import { DepartedGuide } from "../models/DepartedGuide.ts";
 import { CustomerTransfer, customerTransferId, type TransferKind } from "../models/CustomerTransfer.ts";
 import { Group } from "../models/Group.ts";
 import type { Actor } from "../security/authorization.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import { guidePlaces } from "./campaignCompletion.ts";
 import { inTransferScope, takeoverGuides, takeoverProblem } from "./customerTransferCandidates.ts";
-import { transferRefusalReason } from "./customerTransferReasons.ts";
 
 const PATHS: Record<TransferKind, string> = {
   resigned: "/cgi-bin/externalcontact/groupchat/transfer",
@@ -29,7 +30,7 @@ export default async function customerTransferGroups({ wecom, actor, kind, hando
   if (!inTransferScope(actor, storeId)) {
     throw ValidationError("handoverUserId: 该导购不属于您管理的门店");
   }
-  const problem = takeoverProblem(actor, (await takeoverGuides([takeoverUserId])).get(takeoverUserId), handoverUserId);
+  const problem = takeoverProblem(actor, (await takeoverGuides(wecom, [takeoverUserId])).get(takeoverUserId), handoverUserId);
   if (problem) {
     throw ValidationError(`takeoverUserId: ${problem}`);
   }
@@ -51,18 +52,22 @@ export default async function customerTransferGroups({ wecom, actor, kind, hando
     const answer = await wecom.post<GroupTransferAnswer>(PATHS[kind], { chat_id_list: chatIds, new_owner: takeoverUserId }, { priority: "bulk" });
     failed = new Map((answer.failed_chat_list ?? []).map((chat) => [chat.chat_id, chat.errcode]));
   } catch (error) {
-    if (!(error instanceof WeComApiError)) {
-      throw error;
-    }
-    failed = new Map(chatIds.map((chatId) => [chatId, error.errcode]));
+    // WeCom unreachable after the client's retries: every group failed now and may be sent again.
+    const errcode = error instanceof WeComApiError ? error.errcode : -1;
+    failed = new Map(chatIds.map((chatId) => [chatId, errcode]));
   }
   for (const chatId of chatIds) {
     const errcode = failed.get(chatId);
-    const set = errcode === undefined ? { state: "done", errcode: 0, takeoverTime: now, finishedAt: now, movedAt: now } : { state: "refused", errcode, reason: transferRefusalReason(errcode), finishedAt: now };
+    const set = errcode === undefined ? { state: "done", errcode: 0, takeoverTime: now, finishedAt: now, movedAt: now } : { state: "failed", errcode, reason: transferRefusalReason(errcode), finishedAt: now };
     await CustomerTransfer.updateOne({ _id: ids.get(chatId) }, { $set: set });
     if (errcode === undefined) {
       await Group.updateOne({ chatId }, { $set: { ownerId: takeoverUserId } });
     }
   }
-  return { done: chatIds.length - failed.size, refused: failed.size };
+  const done = chatIds.length - failed.size;
+  if (kind === "resigned" && done > 0) {
+    // Recounted rather than decremented: a second request for the same groups cannot count twice.
+    await DepartedGuide.updateOne({ _id: handoverUserId }, { $set: { groups: await Group.countDocuments({ ownerId: handoverUserId, status: "active" }) } });
+  }
+  return { done, refused: failed.size };
 }

@@ -1,12 +1,16 @@
 import { CustomerTransfer } from "../models/CustomerTransfer.ts";
+import { DepartedGuide } from "../models/DepartedGuide.ts";
+import { Task } from "../models/Task.ts";
 import { UnassignedCustomer } from "../models/UnassignedCustomer.ts";
+import { guidePlaces } from "./campaignCompletion.ts";
 import followStatusUpdater from "./followStatusUpdater.ts";
 import memberLinkRefresher, { memberIdOfCustomer } from "./memberLinkRefresher.ts";
 import type { TransferPair } from "./customerTransferSender.ts";
 
 /**
  * After WeCom says a transfer is done: the handover guide's follow ends as transferred, the
- * takeover guide's is active, the member's guide link is recomputed from the follows, and the
+ * takeover guide's is active, the customer's open tasks go to the takeover guide (same ids, so
+ * nothing is created twice), the member's guide link is recomputed from the follows, and the
  * customer leaves the unassigned list. Each step converges when repeated, and movedAt is set
  * last, so a crash in between is finished by the next sync.
  *
@@ -15,15 +19,26 @@ import type { TransferPair } from "./customerTransferSender.ts";
  */
 export default async function customerTransferMover({ pair, now }: { pair: TransferPair; now: Date }): Promise<number> {
   const done = await CustomerTransfer.find({ ...pair, subject: "customer", state: "done", movedAt: null }, { targetId: 1, takeoverTime: 1 }).lean();
+  if (done.length === 0) {
+    return 0;
+  }
+  const place = (await guidePlaces([pair.takeoverUserId])).get(pair.takeoverUserId);
   for (const transfer of done) {
     const at = transfer.takeoverTime ?? now;
     await followStatusUpdater({ externalUserId: transfer.targetId, userId: pair.handoverUserId, status: "transferred", at, byTransfer: true });
     await followStatusUpdater({ externalUserId: transfer.targetId, userId: pair.takeoverUserId, status: "active", at });
+    await Task.updateMany(
+      { externalUserId: transfer.targetId, userId: pair.handoverUserId, state: "open" },
+      { $set: { userId: pair.takeoverUserId, storeId: place?.storeId ?? null, regionId: place?.regionId ?? null } },
+    );
     const memberId = await memberIdOfCustomer(transfer.targetId);
     if (memberId) {
       await memberLinkRefresher(memberId);
     }
-    await UnassignedCustomer.deleteOne({ _id: `${pair.handoverUserId}:${transfer.targetId}` });
+    const { deletedCount } = await UnassignedCustomer.deleteOne({ _id: `${pair.handoverUserId}:${transfer.targetId}` });
+    if (deletedCount > 0) {
+      await DepartedGuide.updateOne({ _id: pair.handoverUserId, customers: { $gt: 0 } }, { $inc: { customers: -1 } });
+    }
     await CustomerTransfer.updateOne({ _id: transfer._id }, { $set: { movedAt: now } });
   }
   return done.length;

@@ -1,3 +1,4 @@
+import { transferRetryable } from "../domain/transferOutcomes.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { CustomerTransfer, type CustomerTransferAttrs } from "../models/CustomerTransfer.ts";
 import type { Actor } from "../security/authorization.ts";
@@ -6,7 +7,8 @@ import { inTransferScope } from "./customerTransferCandidates.ts";
 import customerTransferStarter from "./customerTransferStarter.ts";
 
 /**
- * Try a refused transfer again (the customer refused, the takeover guide was full, WeCom said no):
+ * Try an unsuccessful transfer again (the customer refused, the takeover guide was full, WeCom said no
+ * for a reason another attempt can change):
  * a new attempt of the same customer, to the same takeover guide or another one. Only the
  * customer's latest transfer from that guide may be retried, so two retries do not race.
  *
@@ -18,8 +20,8 @@ export default async function customerTransferRetrier({ wecom, actor, id, takeov
   if (!transfer || !inTransferScope(actor, transfer.storeId ?? null)) {
     throw NotFoundError("transfer");
   }
-  if (transfer.subject !== "customer" || (transfer.state !== "refused" && transfer.state !== "takeover_full")) {
-    throw ValidationError("id: 只有未成功的客户转接可以重试");
+  if (!transferRetryable(transfer)) {
+    throw ValidationError(`id: ${transfer.state === "done" || transfer.state === "waiting" || transfer.state === "requested" ? "该转接没有失败，无需重试" : `该转接不能重试：${transfer.reason}`}`);
   }
   const newer = await CustomerTransfer.exists({ subject: "customer", targetId: transfer.targetId, handoverUserId: transfer.handoverUserId, requestedAt: { $gt: transfer.requestedAt } });
   if (newer) {

@@ -1,7 +1,7 @@
 import { WeComApiError } from "../errors.ts";
 import { CustomerTransfer, type CustomerTransferAttrs, type TransferKind } from "../models/CustomerTransfer.ts";
 import type { WeComClient } from "../wecom/client.ts";
-import { ALREADY_TRANSFERRING_ERRCODE, TAKEOVER_FULL_ERRCODE, transferRefusalReason } from "./customerTransferReasons.ts";
+import { ALREADY_TRANSFERRING_ERRCODES, TAKEOVER_FULL_ERRCODE, transferRefusalReason } from "../domain/transferOutcomes.ts";
 
 /** WeCom's most customers per transfer call (wecom-reference §4.11). */
 export const TRANSFER_CHUNK = 100;
@@ -21,13 +21,20 @@ const PATHS: Record<TransferKind, string> = {
   onjob: "/cgi-bin/externalcontact/transfer_customer",
 };
 
-async function settle(record: CustomerTransferAttrs, errcode: number, resent: boolean, now: Date): Promise<void> {
-  // A resend after a call whose answer was lost: WeCom already has this transfer.
-  const accepted = errcode === 0 || (resent && errcode === ALREADY_TRANSFERRING_ERRCODE);
+// WeCom busy or over a limit after the client's own retries: the customers stay requested and
+// the pair's sync job sends them again, instead of showing a refusal that was only a bad moment.
+const TRANSIENT_ERRCODES = new Set([-1, 6000, 45009, 45033]);
+
+// A resend after a call whose answer was lost: WeCom already has this transfer.
+const acceptedAnswer = (errcode: number, resent: boolean) => errcode === 0 || (resent && ALREADY_TRANSFERRING_ERRCODES.includes(errcode));
+
+async function settle(record: CustomerTransferAttrs, errcode: number, resent: boolean, now: Date): Promise<boolean> {
+  const accepted = acceptedAnswer(errcode, resent);
   const set = accepted
     ? { state: "waiting", errcode: 0, reason: "" }
-    : { state: errcode === TAKEOVER_FULL_ERRCODE ? "takeover_full" : "refused", errcode, reason: transferRefusalReason(errcode), finishedAt: now };
+    : { state: errcode === TAKEOVER_FULL_ERRCODE ? "takeover_full" : "failed", errcode, reason: transferRefusalReason(errcode), finishedAt: now };
   await CustomerTransfer.updateOne({ _id: record._id, state: "requested" }, { $set: set });
+  return accepted;
 }
 
 /**
@@ -56,7 +63,7 @@ export async function sendRequestedTransfers({ wecom, pair, now }: { wecom: WeCo
       const answer = await wecom.post<TransferAnswer>(PATHS[pair.kind], body, { priority: "bulk" });
       answers = new Map((answer.customer ?? []).map((customer) => [customer.external_userid, customer.errcode]));
     } catch (error) {
-      if (!(error instanceof WeComApiError)) {
+      if (!(error instanceof WeComApiError) || TRANSIENT_ERRCODES.has(error.errcode)) {
         throw error;
       }
       // The whole call refused (handover not resigned, bad parameter): every customer of it is.
@@ -67,8 +74,7 @@ export async function sendRequestedTransfers({ wecom, pair, now }: { wecom: WeCo
       if (errcode === undefined) {
         continue;
       }
-      await settle(record, errcode, Boolean(record.calledAt), now);
-      if (errcode === 0 || (record.calledAt && errcode === ALREADY_TRANSFERRING_ERRCODE)) {
+      if (await settle(record, errcode, Boolean(record.calledAt), now)) {
         accepted += 1;
       } else {
         refused += 1;

@@ -1,3 +1,4 @@
+import { ONJOB_LIMIT_ERRCODE, transferRefusalReason } from "../domain/transferOutcomes.ts";
 import { ValidationError } from "../errors.ts";
 import { CustomerTransfer, customerTransferId, type TransferKind, type TransferState } from "../models/CustomerTransfer.ts";
 import { Follow } from "../models/Follow.ts";
@@ -32,26 +33,32 @@ export const ONJOB_LIMIT = { count: 2, days: 90 };
 const FIRST_LOOK_MS = 10 * 60_000;
 const IN_FLIGHT: TransferState[] = ["requested", "waiting"];
 
-/** The customers' current place: unassigned (resigned) or followed (on-job) by the handover guide. */
-async function held(kind: TransferKind, items: TransferItem[]): Promise<Set<string>> {
+/**
+ * The customers' current place: unassigned (resigned) or followed (on-job) by the handover guide,
+ * with the store the manager's scope is judged by (the unassigned row keeps the store the guide
+ * left from, even once the directory has forgotten them).
+ */
+async function held(kind: TransferKind, items: TransferItem[]): Promise<Map<string, string | null>> {
   if (kind === "resigned") {
-    const rows = await UnassignedCustomer.find({ _id: { $in: items.map((item) => `${item.handoverUserId}:${item.externalUserId}`) } }, { _id: 1 }).lean();
-    return new Set(rows.map((row) => row._id));
+    const rows = await UnassignedCustomer.find({ _id: { $in: items.map((item) => `${item.handoverUserId}:${item.externalUserId}`) } }, { _id: 1, storeId: 1 }).lean();
+    return new Map(rows.map((row) => [row._id, row.storeId ?? null]));
   }
   const follows = await Follow.find({ $or: items.map((item) => ({ externalUserId: item.externalUserId, userId: item.handoverUserId, status: "active" })) }, { externalUserId: 1, userId: 1 }).lean();
-  return new Set(follows.map((follow) => `${follow.userId}:${follow.externalUserId}`));
+  const places = await guidePlaces([...new Set(follows.map((follow) => follow.userId))]);
+  return new Map(follows.map((follow) => [`${follow.userId}:${follow.externalUserId}`, places.get(follow.userId)?.storeId ?? null]));
 }
 
 /**
  * Check every customer and takeover guide, and pick takeover guides round-robin over the
  * handover guide's store where none was chosen. Any refusal refuses the whole request.
  */
-async function plan({ actor, kind, items }: Props): Promise<(TransferItem & { takeoverUserId: string; storeId: string | null })[]> {
+async function plan({ wecom, actor, kind, items }: Props): Promise<(TransferItem & { takeoverUserId: string; storeId: string | null })[]> {
   const handovers = await guidePlaces([...new Set(items.map((item) => item.handoverUserId))]);
-  const chosen = await takeoverGuides([...new Set(items.flatMap((item) => (item.takeoverUserId ? [item.takeoverUserId] : [])))]);
-  const storeOf = (userId: string) => handovers.get(userId)?.storeId ?? null;
-  const label = await transferNames({ employees: [], customers: items.map((item) => item.externalUserId), groups: [], stores: [...handovers.values()].map((place) => place.storeId) });
+  const chosen = await takeoverGuides(wecom, [...new Set(items.flatMap((item) => (item.takeoverUserId ? [item.takeoverUserId] : [])))]);
   const holding = await held(kind, items);
+  const storeOf = (key: string, userId: string) => (holding.has(key) ? (holding.get(key) ?? null) : (handovers.get(userId)?.storeId ?? null));
+  const label = await transferNames({ employees: [], customers: items.map((item) => item.externalUserId), groups: [], stores: [...handovers.values()].map((place) => place.storeId) });
+  const seen = new Set<string>();
   const inFlight = new Set(
     (await CustomerTransfer.find({ subject: "customer", targetId: { $in: items.map((item) => item.externalUserId) }, state: { $in: IN_FLIGHT } }, { targetId: 1, handoverUserId: 1 }).lean()).map((transfer) => `${transfer.handoverUserId}:${transfer.targetId}`),
   );
@@ -62,8 +69,13 @@ async function plan({ actor, kind, items }: Props): Promise<(TransferItem & { ta
   for (const [index, item] of items.entries()) {
     const at = `items.${index}`;
     const key = `${item.handoverUserId}:${item.externalUserId}`;
-    const storeId = storeOf(item.handoverUserId);
+    const storeId = storeOf(key, item.handoverUserId);
     const customer = label.customer(item.externalUserId);
+    if (seen.has(key)) {
+      errors.push(`${at}.externalUserId: 客户「${customer}」重复选择了`);
+      continue;
+    }
+    seen.add(key);
     if (!inTransferScope(actor, storeId)) {
       errors.push(`${at}.externalUserId: 客户「${customer}」不属于您管理的门店`);
       continue;
@@ -80,27 +92,34 @@ async function plan({ actor, kind, items }: Props): Promise<(TransferItem & { ta
     if (item.takeoverUserId) {
       takeover = chosen.get(item.takeoverUserId);
       const problem = takeoverProblem(actor, takeover, item.handoverUserId);
-      if (problem) {
-        errors.push(`${at}.takeoverUserId: ${problem}`);
+      if (problem || !takeover) {
+        errors.push(`${at}.takeoverUserId: ${problem ?? "接替导购不存在"}`);
         continue;
       }
     } else {
-      const pool = storeId ? (pools.get(`${storeId}:${item.handoverUserId}`) ?? (await storeTakeoverGuides(storeId, [item.handoverUserId]))) : [];
+      const pool = storeId ? (pools.get(`${storeId}:${item.handoverUserId}`) ?? (await storeTakeoverGuides(wecom, storeId, [item.handoverUserId]))) : [];
       pools.set(`${storeId}:${item.handoverUserId}`, pool);
       const turn = turns.get(`${storeId}:${item.handoverUserId}`) ?? 0;
-      takeover = pool[turn % Math.max(pool.length, 1)];
+      takeover = pool.length > 0 ? pool[turn % pool.length] : undefined;
       turns.set(`${storeId}:${item.handoverUserId}`, turn + 1);
       if (!takeover) {
-        errors.push(`${at}.takeoverUserId: 门店「${storeId ? label.store(storeId) : "未知"}」没有可接替的导购，请选择接替导购`);
+        errors.push(`${at}.takeoverUserId: 门店「${label.store(storeId)}」没有可接替的导购（在职且有客户联系权限），请选择接替导购`);
         continue;
       }
     }
-    planned.push({ ...item, takeoverUserId: takeover!.userId, storeId });
+    planned.push({ ...item, takeoverUserId: takeover.userId, storeId });
   }
   if (errors.length > 0) {
     throw ValidationError(errors[0]!, errors);
   }
   return planned;
+}
+
+function duplicateAsNull(error: unknown): null {
+  if ((error as { code?: number }).code === 11000) {
+    return null;
+  }
+  throw error;
 }
 
 /**
@@ -125,7 +144,7 @@ export default async function customerTransferStarter(props: Props): Promise<{ i
     const moved = kind === "onjob" ? await CustomerTransfer.countDocuments({ kind: "onjob", subject: "customer", targetId: item.externalUserId, state: { $in: ["waiting", "done"] }, requestedAt: { $gte: since } }) : 0;
     const overLimit = moved >= ONJOB_LIMIT.count;
     const _id = customerTransferId({ ...pair, subject: "customer", targetId: item.externalUserId, attempt });
-    await CustomerTransfer.create({
+    const created = await CustomerTransfer.create({
       _id,
       ...pair,
       subject: "customer",
@@ -135,8 +154,12 @@ export default async function customerTransferStarter(props: Props): Promise<{ i
       transferSuccessMsg: kind === "onjob" ? (props.transferSuccessMsg ?? "") : "",
       requestedBy: actor.userId ?? "api",
       requestedAt: now,
-      ...(overLimit ? { state: "refused", errcode: 40128, reason: `该客户 ${ONJOB_LIMIT.days} 天内已转接两次`, finishedAt: now } : {}),
-    });
+      ...(overLimit ? { state: "failed", errcode: ONJOB_LIMIT_ERRCODE, reason: transferRefusalReason(ONJOB_LIMIT_ERRCODE), finishedAt: now } : {}),
+    }).catch(duplicateAsNull);
+    if (!created) {
+      // The same request twice at once (a double click): the first one's record stands.
+      continue;
+    }
     refused += overLimit ? 1 : 0;
     ids.push(_id);
     pairs.set(`${pair.handoverUserId}:${pair.takeoverUserId}`, pair);

@@ -17,9 +17,9 @@ const RESULT_PATHS: Record<TransferPair["kind"], string> = {
 /** transfer_result's status (wecom-reference §4.11) → our state and reason; 2 (waiting) changes nothing. */
 const OUTCOMES: Record<number, { state: string; reason: string }> = {
   1: { state: "done", reason: "" },
-  3: { state: "refused", reason: "客户拒绝" },
-  4: { state: "takeover_full", reason: "接替成员客户已达上限" },
-  5: { state: "refused", reason: "企业微信没有这条转接记录" },
+  3: { state: "customer_refused", reason: "客户拒绝了转接" },
+  4: { state: "takeover_full", reason: "接替导购的客户数已达上限" },
+  5: { state: "failed", reason: "企业微信没有这条转接记录" },
 };
 
 export const SYNC_TRANSFER_JOB = "SyncCustomerTransferJob";

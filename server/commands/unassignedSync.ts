@@ -1,3 +1,6 @@
+import { Customer } from "../models/Customer.ts";
+import { DepartedGuide } from "../models/DepartedGuide.ts";
+import { Group } from "../models/Group.ts";
 import { UnassignedCustomer } from "../models/UnassignedCustomer.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import { guidePlaces } from "./campaignCompletion.ts";
@@ -11,22 +14,36 @@ interface UnassignedPage {
 /** WeCom's largest page (wecom-reference §4.11). */
 const PAGE_SIZE = 1000;
 
+interface Departed {
+  storeId: string | null;
+  customers: number;
+  dimissionTime: Date | null;
+}
+
 /**
  * Mirror WeCom's list of departed guides' customers not yet given to anyone. Each row is written
  * by its key, so a second run (or two processes at once) writes the same rows; rows WeCom no
  * longer lists are removed only after the whole list was read, so a sync cut short by an error
- * removes nothing.
+ * removes nothing. Each departed guide's counts are rewritten from the whole list.
  *
  * @param props the WeCom client and the clock.
  * @returns how many rows WeCom listed and how many were removed.
  */
-export default async function unassignedSync({ wecom, now }: { wecom: WeComClient; now: Date }): Promise<{ listed: number; removed: number }> {
+export default async function unassignedSync({ wecom, now }: { wecom: WeComClient; now: Date }): Promise<{ listed: number; removed: number; guides: number }> {
   let cursor = "";
   let listed = 0;
+  const departed = new Map<string, Departed>();
   for (;;) {
     const page = await wecom.post<UnassignedPage>("/cgi-bin/externalcontact/get_unassigned_list", { cursor, page_size: PAGE_SIZE }, { priority: "bulk" });
     const rows = page.info ?? [];
     const places = await guidePlaces([...new Set(rows.map((row) => row.handover_userid))]);
+    const names = new Map((await Customer.find({ externalUserId: { $in: rows.map((row) => row.external_userid) } }, { externalUserId: 1, name: 1 }).lean()).map((customer) => [customer.externalUserId, customer.name]));
+    for (const row of rows) {
+      const dimissionTime = row.dimission_time ? new Date(row.dimission_time * 1000) : null;
+      const guide = departed.get(row.handover_userid) ?? { storeId: places.get(row.handover_userid)?.storeId ?? null, customers: 0, dimissionTime };
+      guide.customers += 1;
+      departed.set(row.handover_userid, guide);
+    }
     if (rows.length > 0) {
       await UnassignedCustomer.bulkWrite(
         rows.map((row) => ({
@@ -36,6 +53,7 @@ export default async function unassignedSync({ wecom, now }: { wecom: WeComClien
               $set: {
                 handoverUserId: row.handover_userid,
                 externalUserId: row.external_userid,
+                customerName: names.get(row.external_userid) ?? "",
                 dimissionTime: row.dimission_time ? new Date(row.dimission_time * 1000) : null,
                 storeId: places.get(row.handover_userid)?.storeId ?? null,
                 syncedAt: now,
@@ -49,10 +67,16 @@ export default async function unassignedSync({ wecom, now }: { wecom: WeComClien
     }
     listed += rows.length;
     cursor = page.next_cursor ?? "";
-    if (page.is_last !== false || !cursor) {
+    // Either marker ends the list; trusting is_last alone would drop the later pages' rows below.
+    if (page.is_last === true || !cursor) {
       break;
     }
   }
+  for (const [userId, guide] of departed) {
+    const groups = await Group.countDocuments({ ownerId: userId, status: "active" });
+    await DepartedGuide.updateOne({ _id: userId }, { $set: { ...guide, groups, syncedAt: now } }, { upsert: true });
+  }
   const { deletedCount } = await UnassignedCustomer.deleteMany({ syncedAt: { $lt: now } });
-  return { listed, removed: deletedCount };
+  await DepartedGuide.deleteMany({ syncedAt: { $lt: now } });
+  return { listed, removed: deletedCount, guides: departed.size };
 }

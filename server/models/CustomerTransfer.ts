@@ -9,11 +9,12 @@ export type TransferSubject = (typeof TRANSFER_SUBJECTS)[number];
 /**
  * requested: written before WeCom is asked (a process dying after the call finds it and asks
  * again; WeCom's 40129 "already transferring" then means waiting). waiting: WeCom accepted it.
- * done / refused / takeover_full: final (transfer_result 1 / 3 / 4, or an errcode at the call).
+ * Final: done (transfer_result 1), customer_refused (3), takeover_full (4, or 40099 at the call),
+ * failed (another errcode at the call, or 5: WeCom has no record).
  */
-export const TRANSFER_STATES = ["requested", "waiting", "done", "refused", "takeover_full"] as const;
+export const TRANSFER_STATES = ["requested", "waiting", "done", "customer_refused", "takeover_full", "failed"] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
-export const FINAL_TRANSFER_STATES: TransferState[] = ["done", "refused", "takeover_full"];
+export const FINAL_TRANSFER_STATES: TransferState[] = ["done", "customer_refused", "takeover_full", "failed"];
 
 /**
  * One customer (or customer group) moved from a handover guide to a takeover guide, `_id`

@@ -10,6 +10,8 @@ const unassignedCustomerSchema = new mongoose.Schema(
     _id: { type: String, required: true },
     handoverUserId: { type: String, required: true },
     externalUserId: { type: String, required: true },
+    /** The customer's name when last synced, for the page's search. */
+    customerName: { type: String, default: "" },
     dimissionTime: { type: Date, default: null },
     /** The departed guide's store (main department), for the filter and managers' scope. */
     storeId: { type: String, default: null },

@@ -1,10 +1,8 @@
 import type { TransferNames } from "../domain/transferNames.ts";
+import { TRANSFER_KIND_LABELS, TRANSFER_STATE_LABELS, transferRetryable } from "../domain/transferOutcomes.ts";
+import type { DepartedGuideAttrs } from "../models/DepartedGuide.ts";
 import type { CustomerTransferAttrs } from "../models/CustomerTransfer.ts";
 import type { UnassignedCustomerAttrs } from "../models/UnassignedCustomer.ts";
-
-export const TRANSFER_STATE_LABELS: Record<string, string> = { requested: "提交中", waiting: "等待接替", done: "已接替", refused: "未成功", takeover_full: "接替导购客户已满" };
-export const TRANSFER_KIND_LABELS: Record<string, string> = { resigned: "离职继承", onjob: "在职转接" };
-
 
 /** A departed guide's customer waiting for a takeover guide. */
 export interface PresentedUnassigned {
@@ -15,6 +13,17 @@ export interface PresentedUnassigned {
   handoverName: string;
   storeId: string | null;
   storeName: string;
+  dimissionTime: string | null;
+}
+
+/** A departed guide with what is left to hand over. */
+export interface PresentedDepartedGuide {
+  userId: string;
+  name: string;
+  storeId: string | null;
+  storeName: string;
+  customers: number;
+  groups: number;
   dimissionTime: string | null;
 }
 
@@ -35,7 +44,7 @@ export interface PresentedTransfer {
   stateLabel: string;
   reason: string;
   attempt: number;
-  /** Refused or full: may be tried again (the route checks it is the latest). */
+  /** Not successful for a reason another attempt can change (the retry checks it is the latest). */
   retryable: boolean;
   requestedByName: string;
   requestedAt: string;
@@ -83,9 +92,26 @@ export function presentTransfer(transfer: CustomerTransferAttrs, names: Transfer
     stateLabel: TRANSFER_STATE_LABELS[transfer.state] ?? transfer.state,
     reason: transfer.reason ?? "",
     attempt: transfer.attempt ?? 1,
-    retryable: !group && (transfer.state === "refused" || transfer.state === "takeover_full"),
+    retryable: transferRetryable(transfer),
     requestedByName: transfer.requestedBy === "api" ? "接口" : names.employee(transfer.requestedBy ?? ""),
     requestedAt: transfer.requestedAt.toISOString(),
     takeoverTime: transfer.takeoverTime?.toISOString() ?? null,
+  };
+}
+
+/**
+ * @param guide the stored departed guide.
+ * @param names names for the page.
+ * @returns the public shape.
+ */
+export function presentDepartedGuide(guide: DepartedGuideAttrs, names: TransferNames): PresentedDepartedGuide {
+  return {
+    userId: guide._id,
+    name: names.employee(guide._id),
+    storeId: guide.storeId ?? null,
+    storeName: names.store(guide.storeId ?? null),
+    customers: guide.customers,
+    groups: guide.groups,
+    dimissionTime: guide.dimissionTime?.toISOString() ?? null,
   };
 }

@@ -6,22 +6,33 @@ import customerTransferGroups from "../../commands/customerTransferGroups.ts";
 import { transferNames } from "../../commands/customerTransferNames.ts";
 import customerTransferRetrier from "../../commands/customerTransferRetrier.ts";
 import customerTransferStarter from "../../commands/customerTransferStarter.ts";
+import { escapeRegex } from "../../domain/regex.ts";
+import { AuthorizationError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { CustomerTransfer, type CustomerTransferAttrs } from "../../models/CustomerTransfer.ts";
+import { DepartedGuide, type DepartedGuideAttrs } from "../../models/DepartedGuide.ts";
 import { UnassignedCustomer, type UnassignedCustomerAttrs } from "../../models/UnassignedCustomer.ts";
-import { presentTransfer, presentUnassigned } from "../../presenters/transfer.ts";
+import { presentDepartedGuide, presentTransfer, presentUnassigned } from "../../presenters/transfer.ts";
 import type { Actor } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
-import { CandidatesSchema, GroupTransferSchema, TransferListSchema, TransferRetrySchema, TransferStartSchema, UnassignedListSchema } from "./transfersSchema.ts";
+import { CandidatesSchema, DepartedListSchema, GroupTransferSchema, TransferListSchema, TransferRetrySchema, TransferStartSchema, UnassignedListSchema } from "./transfersSchema.ts";
 
-/** A manager's lists are cut to their stores; admins and operators see every store. */
+/** A manager's lists are cut to their stores (another store asked for by name is refused); admins and operators see every store. */
 function storeFilter(actor: Actor, storeId: string | undefined): Record<string, unknown> {
+  if (storeId && !inTransferScope(actor, storeId)) {
+    throw AuthorizationError("storeId: 该门店不在您的管辖范围");
+  }
   if (actor.role !== "manager") {
     return storeId ? { storeId } : {};
   }
-  const scope = storeId ? actor.scopeStoreIds.filter((id) => id === storeId) : actor.scopeStoreIds;
-  return { storeId: { $in: scope } };
+  return { storeId: storeId ?? { $in: actor.scopeStoreIds } };
+}
+
+/** A departed guide's store as synced (the directory may have forgotten them), else their main department. */
+async function handoverStore(userId: string): Promise<string | null> {
+  const departed = await DepartedGuide.findById(userId, { storeId: 1 }).lean();
+  return departed?.storeId ?? (await guidePlaces([userId])).get(userId)?.storeId ?? null;
 }
 
 /**
@@ -36,7 +47,11 @@ export function transfersRouter({ wecom, now }: { wecom: WeComClient; now: () =>
   const router = createRouter();
   router.get("/transfers/unassigned", validate(UnassignedListSchema), async (ctx) => {
     const { query } = inputOf(ctx, UnassignedListSchema);
-    const filter = { ...storeFilter(actorOf(ctx), query.storeId), ...(query.handoverUserId ? { handoverUserId: query.handoverUserId } : {}) };
+    const filter = {
+      ...storeFilter(actorOf(ctx), query.storeId),
+      ...(query.handoverUserId ? { handoverUserId: query.handoverUserId } : {}),
+      ...(query.q ? { customerName: { $regex: escapeRegex(query.q), $options: "i" } } : {}),
+    };
     const [rows, total] = await Promise.all([
       UnassignedCustomer.find(filter).sort({ dimissionTime: -1, _id: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<UnassignedCustomerAttrs[]>(),
       UnassignedCustomer.countDocuments(filter),
@@ -44,22 +59,27 @@ export function transfersRouter({ wecom, now }: { wecom: WeComClient; now: () =>
     const names = await transferNames({ employees: rows.map((row) => row.handoverUserId), customers: rows.map((row) => row.externalUserId), groups: [], stores: rows.map((row) => row.storeId ?? null) });
     ctx.body = { data: rows.map((row) => presentUnassigned(row, names)), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
-  // The departed guides with customers waiting, for the filter (a guide's name, not an id).
-  router.get("/transfers/departed", async (ctx) => {
-    const groups = await UnassignedCustomer.aggregate<{ _id: string; storeId: string | null; count: number }>([
-      { $match: storeFilter(actorOf(ctx), undefined) },
-      { $group: { _id: "$handoverUserId", storeId: { $first: "$storeId" }, count: { $sum: 1 } } },
-      { $sort: { count: -1, _id: 1 } },
-      { $limit: 500 },
+  // The departed guides with customers or groups waiting, with their counts (kept on write).
+  router.get("/transfers/departed", validate(DepartedListSchema), async (ctx) => {
+    const { query } = inputOf(ctx, DepartedListSchema);
+    const filter = storeFilter(actorOf(ctx), query.storeId);
+    const [rows, total] = await Promise.all([
+      DepartedGuide.find(filter).sort({ dimissionTime: -1, _id: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<DepartedGuideAttrs[]>(),
+      DepartedGuide.countDocuments(filter),
     ]);
-    const names = await transferNames({ employees: groups.map((group) => group._id), customers: [], groups: [], stores: groups.map((group) => group.storeId) });
-    ctx.body = { data: groups.map((group) => ({ userId: group._id, name: names.employee(group._id), storeId: group.storeId, storeName: names.store(group.storeId), count: group.count })) };
+    const names = await transferNames({ employees: rows.map((row) => row._id), customers: [], groups: [], stores: rows.map((row) => row.storeId ?? null) });
+    ctx.body = { data: rows.map((row) => presentDepartedGuide(row, names)), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
+  // The takeover picker: the handover guide's store's guides who are active and have customer contact.
   router.get("/transfers/candidates", validate(CandidatesSchema), async (ctx) => {
     const { query } = inputOf(ctx, CandidatesSchema);
-    const storeId = (await guidePlaces([query.handoverUserId])).get(query.handoverUserId)?.storeId ?? null;
-    const guides = storeId && inTransferScope(actorOf(ctx), storeId) ? await storeTakeoverGuides(storeId, [query.handoverUserId]) : [];
-    ctx.body = { data: guides.map((guide) => ({ userId: guide.userId, name: guide.name, storeId: guide.storeId })) };
+    const storeId = await handoverStore(query.handoverUserId);
+    if (!inTransferScope(actorOf(ctx), storeId)) {
+      throw AuthorizationError("handoverUserId: 该导购不属于您管理的门店");
+    }
+    const guides = storeId ? await storeTakeoverGuides(wecom, storeId, [query.handoverUserId]) : [];
+    const names = await transferNames({ employees: [], customers: [], groups: [], stores: [storeId] });
+    ctx.body = { data: guides.map((guide) => ({ userId: guide.userId, name: guide.name, storeId: guide.storeId, storeName: names.store(guide.storeId) })) };
   });
   router.post("/transfers", validate(TransferStartSchema), async (ctx) => {
     const { body } = inputOf(ctx, TransferStartSchema);
@@ -74,8 +94,9 @@ export function transfersRouter({ wecom, now }: { wecom: WeComClient; now: () =>
   router.get("/transfers", validate(TransferListSchema), async (ctx) => {
     const { query } = inputOf(ctx, TransferListSchema);
     const filter = {
-      ...storeFilter(actorOf(ctx), undefined),
+      ...storeFilter(actorOf(ctx), query.storeId),
       ...(query.state ? { state: query.state } : {}),
+      ...(query.subject ? { subject: query.subject } : {}),
       ...(query.kind ? { kind: query.kind } : {}),
       ...(query.handoverUserId ? { handoverUserId: query.handoverUserId } : {}),
       ...(query.takeoverUserId ? { takeoverUserId: query.takeoverUserId } : {}),

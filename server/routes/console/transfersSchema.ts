@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TRANSFER_KINDS, TRANSFER_STATES } from "../../models/CustomerTransfer.ts";
+import { TRANSFER_KINDS, TRANSFER_STATES, TRANSFER_SUBJECTS } from "../../models/CustomerTransfer.ts";
 
 // Messages are Chinese; the validate middleware prefixes the field ("items: …").
 const userId = (what: string) => z.string({ error: `请选择${what}` }).trim().min(1, `请选择${what}`).max(64, `${what}无效`);
@@ -12,7 +12,12 @@ const kind = z.enum(TRANSFER_KINDS, { error: "转接类型应为离职继承或�
 export const TRANSFER_REQUEST_LIMIT = 1000;
 
 /** `GET /transfers/unassigned`: departed guides' customers waiting for a takeover guide. */
-export const UnassignedListSchema = z.object({ query: z.object({ handoverUserId: userId("原导购").optional(), storeId, page, pageSize }) });
+export const UnassignedListSchema = z.object({
+  query: z.object({ handoverUserId: userId("原导购").optional(), storeId, q: z.string().trim().max(40, "搜索词不能超过 40 个字").optional(), page, pageSize }),
+});
+
+/** `GET /transfers/departed`: departed guides with customers or groups left. */
+export const DepartedListSchema = z.object({ query: z.object({ storeId, page, pageSize }) });
 
 /** `GET /transfers/candidates`: who may take over a guide's customers (the same store's guides). */
 export const CandidatesSchema = z.object({ query: z.object({ handoverUserId: userId("原导购") }) });
@@ -51,6 +56,8 @@ export const TransferListSchema = z.object({
   query: z.object({
     state: z.enum(TRANSFER_STATES, { error: "状态无效" }).optional(),
     kind: kind.optional(),
+    subject: z.enum(TRANSFER_SUBJECTS, { error: "对象应为客户或客户群" }).optional(),
+    storeId,
     handoverUserId: userId("原导购").optional(),
     takeoverUserId: userId("接替导购").optional(),
     page,
