@@ -1,11 +1,14 @@
 // Who has done their part of a campaign (a moment published, a mass message sent), per guide and
 // counted on write per campaign, store and region, so completion pages read tens of documents.
 import { isDuplicateKeyError } from "../db/duplicates.ts";
+import { chinaDate } from "../domain/chinaTime.ts";
+import type { CompletionFigures as DayFigures } from "../domain/tasks.ts";
 import { CampaignGuide, campaignGuideId, type CampaignGuideAttrs, type CampaignGuideState, type CampaignKind } from "../models/CampaignGuide.ts";
 import { CampaignTally, campaignTallyId, TALLY_COUNTERS, type CampaignTallyAttrs } from "../models/CampaignTally.ts";
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
 import { mapLimit } from "../utils/async.ts";
+import { countCompletion } from "./completionRollup.ts";
 import keyedCounter from "./keyedCounter.ts";
 
 type Counter = (typeof TALLY_COUNTERS)[number];
@@ -38,8 +41,15 @@ export async function guidePlaces(userIds: string[]): Promise<Map<string, GuideP
   );
 }
 
-/** Count one move of one guide once, in the campaign's tally and in its store's and region's. */
-async function tally(guide: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId">, key: string, inc: Partial<Record<Counter, number>>): Promise<void> {
+// The guide's completion day moves with the campaign's assignments, publications (sends) and
+// cancels, all on the day the guide was assigned, so a day's rate never changes its denominator.
+const COMPLETION_MOVES: Record<CampaignKind, Partial<Record<Counter, Partial<DayFigures>>>> = {
+  moment: { assigned: { momentsAssigned: 1 }, done: { momentsPublished: 1 }, cancelled: { momentsAssigned: -1 } },
+  mass: { assigned: { massAssigned: 1 }, done: { massSent: 1 }, cancelled: { massAssigned: -1 } },
+};
+
+/** Count one move of one guide once, in the campaign's tally and in its store's and region's, and in the guide's completion day. */
+async function tally(guide: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId" | "assignedAt">, key: string, inc: Partial<Record<Counter, number>>): Promise<void> {
   const kind = guide.kind as CampaignKind;
   const scopes: [string, Record<string, unknown>][] = [["all", {}]];
   if (guide.storeId) {
@@ -53,6 +63,11 @@ async function tally(guide: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "us
       keyedCounter(CampaignTally.collection, campaignTallyId(kind, guide.campaignId, scope), key, inc, { kind, campaignId: guide.campaignId, scope, storeId: null, regionId: null, ...place }, TALLY_COUNTERS),
     ),
   );
+  const [counter] = Object.keys(inc) as Counter[];
+  const completion = counter ? COMPLETION_MOVES[kind][counter] : undefined;
+  if (completion) {
+    await countCompletion({ userId: guide.userId, storeId: guide.storeId ?? null, regionId: guide.regionId ?? null, day: chinaDate(guide.assignedAt), key: `${kind}:${guide.campaignId}:${key}`, inc: completion });
+  }
 }
 
 /**
@@ -72,7 +87,7 @@ export async function assignCampaignGuides(kind: CampaignKind, campaignId: strin
     await mapLimit(chunk, 8, async (userId) => {
       const place = places.get(userId) ?? { storeId: null, regionId: null };
       const guide = { _id: campaignGuideId(kind, campaignId, userId), kind, campaignId, userId, ...place, state: "assigned", attempt: 1, assignedAt: at };
-      let stored: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId"> = guide;
+      let stored: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId" | "assignedAt"> = guide;
       try {
         await CampaignGuide.collection.insertOne(guide as never);
       } catch (error) {
