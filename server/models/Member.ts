@@ -40,6 +40,11 @@ const memberSchema = new mongoose.Schema(
     tagIds: { type: [String], default: [] },
     /** Guides who follow the member (active follows). */
     guideUserIds: { type: [String], default: [] },
+    /**
+     * The guide first linked to the member within a week of joining: their recruit, counted once
+     * into their completion day (`counted` set after the count, so a crash between is counted again).
+     */
+    recruitedBy: { type: new mongoose.Schema({ userId: String, at: Date, counted: Boolean }, { _id: false }), default: null },
     /** Customer groups the member is in. */
     groupChatIds: { type: [String], default: [] },
     /** The store of the member's first order that named one. */
