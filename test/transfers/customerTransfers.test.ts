@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import mongoose from "mongoose";
+import nock from "nock";
 import customerTransferGroups from "../../server/commands/customerTransferGroups.ts";
 import customerTransferRetrier from "../../server/commands/customerTransferRetrier.ts";
 import customerTransferStarter from "../../server/commands/customerTransferStarter.ts";
@@ -79,7 +80,6 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
       assert.deepEqual(departed.map((guide) => [guide._id, guide.storeId, guide.customers, guide.groups]), [["gone1", "101", 3, 1], ["gone2", "102", 1, 0]]);
 
       // The next day WeCom lists only wmA (the others were given away in WeCom's admin console).
-      const { default: nock } = await import("nock");
       nock.cleanAll();
       nockToken();
       nockUnassigned([rows[0]!], 1000);
@@ -93,7 +93,6 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
 
     it("should remove nothing when WeCom fails halfway through the list", async () => {
       await departedCustomers(3);
-      const { default: nock } = await import("nock");
       nock.cleanAll();
       nockToken();
       wecomApi().post("/cgi-bin/externalcontact/get_unassigned_list").query(true).reply(200, { errcode: 0, errmsg: "ok", info: [{ handover_userid: "gone1", external_userid: "wm000", dimission_time: DIMISSION }], is_last: false, next_cursor: "p1" });
