@@ -8,6 +8,7 @@ import { ApplyTagRulesJob } from "./ApplyTagRulesJob.ts";
 import { DispatchMassMessageJob } from "./DispatchMassMessageJob.ts";
 import { EvaluateLevelsJob } from "./EvaluateLevelsJob.ts";
 import { ExpirePointsJob } from "./ExpirePointsJob.ts";
+import { GenerateTasksJob } from "./GenerateTasksJob.ts";
 import { ReconcileBalancesJob } from "./ReconcileBalancesJob.ts";
 import { RepropagateCompletionJob } from "./RepropagateCompletionJob.ts";
 import { SendTaskDigestJob } from "./SendTaskDigestJob.ts";
@@ -21,7 +22,7 @@ import { SyncMomentJob } from "./SyncMomentJob.ts";
 import { SyncUnassignedJob } from "./SyncUnassignedJob.ts";
 
 /** Every job class; adding one here is all it takes to schedule it. */
-const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob, SyncUnassignedJob, SyncCustomerTransferJob, SendTaskDigestJob, RepropagateCompletionJob];
+const JOBS = [ExpirePointsJob, ReconcileBalancesJob, EvaluateLevelsJob, ApplyTagRulesJob, RotateFunnelsJob, SwitchChannelCodeJob, ApplyDrawTagsJob, PollTransfersJob, PublishMomentJob, SyncMomentJob, DispatchMassMessageJob, SyncMassMessageJob, SyncUnassignedJob, SyncCustomerTransferJob, SendTaskDigestJob, RepropagateCompletionJob, GenerateTasksJob];
 
 export interface Scheduler {
   agenda: Agenda;
