@@ -6,6 +6,7 @@ import { Member, type MemberAttrs } from "../models/Member.ts";
 import { MemberIdentity, type IdentityKind } from "../models/MemberIdentity.ts";
 import { normalizePhone, phoneHash, protectPhone } from "../security/personalData.ts";
 import memberLinkRefresher from "./memberLinkRefresher.ts";
+import memberRecruitCounter from "./memberRecruitCounter.ts";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 /** What a channel tells us about the person. */
@@ -142,14 +143,15 @@ async function attach(
         throw ConflictError(`${IDENTITY_LABEL[identity.kind]}: 已属于另一位会员，未做任何修改，请人工确认是否合并`);
       }
     }
-    await recordOnMember(identity.kind, memberId, props.claims);
+    await recordOnMember(identity.kind, memberId, props.claims, props.now);
   }
 }
 
-async function recordOnMember(kind: IdentityKind, memberId: Types.ObjectId, claims: IdentityClaims): Promise<void> {
+async function recordOnMember(kind: IdentityKind, memberId: Types.ObjectId, claims: IdentityClaims, now: Date): Promise<void> {
   if (kind === "customer" && claims.externalUserId) {
     await Member.updateOne({ _id: memberId }, { $addToSet: { externalUserIds: claims.externalUserId } });
     await memberLinkRefresher(memberId);
+    await memberRecruitCounter({ memberId, now });
   } else if (kind === "unionid" && claims.unionid) {
     await Member.updateOne({ _id: memberId }, { $set: { unionid: claims.unionid } });
   } else if (kind === "phone" && claims.phone) {
@@ -184,7 +186,7 @@ async function createMember(identities: { id: string; kind: IdentityKind }[], pr
     }
     throw error;
   }
-  await recordOnMember(first.kind, member._id, props.claims);
+  await recordOnMember(first.kind, member._id, props.claims, props.now);
   await attach(rest, member._id, props);
   return (await Member.findById(member._id).lean()) as StoredMember;
 }
