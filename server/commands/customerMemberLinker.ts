@@ -1,6 +1,7 @@
 import { AppError } from "../errors.ts";
 import memberLinkRefresher, { memberIdOfCustomer } from "./memberLinkRefresher.ts";
 import memberMatcher from "./memberMatcher.ts";
+import memberRecruitCounter from "./memberRecruitCounter.ts";
 import { currentProgram } from "./programStore.ts";
 
 /**
@@ -25,5 +26,6 @@ export default async function customerMemberLinker(props: { externalUserId: stri
   const memberId = await memberIdOfCustomer(props.externalUserId);
   if (memberId) {
     await memberLinkRefresher(memberId);
+    await memberRecruitCounter({ memberId, now: props.now });
   }
 }
