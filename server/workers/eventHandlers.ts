@@ -10,6 +10,7 @@ import followStatusUpdater from "../commands/followStatusUpdater.ts";
 import funnelJoinRecorder from "../commands/funnelJoinRecorder.ts";
 import groupDailyCounter from "../commands/groupDailyCounter.ts";
 import groupUpdater from "../commands/groupUpdater.ts";
+import guideAddCounter from "../commands/guideAddCounter.ts";
 import lossRecorder from "../commands/lossRecorder.ts";
 import { WeComApiError } from "../errors.ts";
 import type { EventAttrs } from "../models/Event.ts";
@@ -149,6 +150,9 @@ async function syncCustomer(event: Payload<"change_external_contact">, { wecom, 
     await channelCodeAddHandler({ wecom, event, dedupeKey: dedupeKeyOf({ type: "change_external_contact", payload: event }), createTime, now });
   }
   await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: customer.unionid ?? null, now: now() });
+  if (isAdd) {
+    await guideAddCounter({ externalUserId: event.ExternalUserID, userId: event.UserID });
+  }
   if (isAdd && event.State) {
     await autoTagger({ wecom, externalUserId: event.ExternalUserID, fact: { kind: "channel_state", state: event.State, userId: event.UserID }, now: now() });
   }
