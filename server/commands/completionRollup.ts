@@ -262,7 +262,8 @@ export async function repropagateDay(day: string): Promise<number> {
  * Count many facts at once (seeding, imports, the bench): a guide's day not stored yet is
  * inserted whole, and so is each parent above it, so the documents are the ones countCompletion
  * writes for the same facts, by keyed inserts instead of conditional updates (which the embedded
- * database answers by scanning). A guide's day stored already takes its facts one by one.
+ * database answers by scanning). A guide's day stored already takes its facts in one keyed update,
+ * or one by one when one of them was counted before.
  *
  * @param facts facts of any guides and days.
  * @returns how many facts were counted.
@@ -295,13 +296,21 @@ export async function countCompletionMany(facts: CompletionFact[]): Promise<numb
     const batch = days.slice(start, start + 1000);
     const stored = await insertNew(CompletionDay.collection, batch);
     for (const [index, day] of batch.entries()) {
-      if (stored.has(index)) {
-        for (const fact of groups[start + index]?.[1] ?? []) {
-          counted += (await countCompletion(fact)) ? 1 : 0;
-        }
-      } else {
+      if (!stored.has(index)) {
         counted += day.keys.length;
         level.push(stateOf(day));
+        continue;
+      }
+      // Stored already: all the facts in one keyed update when none was counted before, else one by one.
+      const inc = Object.fromEntries(Object.entries(day.figures).filter(([, value]) => value !== 0).map(([counter, value]) => [`figures.${counter}`, value]));
+      const moved = (await CompletionDay.collection.findOneAndUpdate({ _id: day._id, keys: { $nin: day.keys } } as Document, { $inc: { ...inc, version: day.keys.length }, $push: { keys: { $each: day.keys } } } as Document, { returnDocument: "after", projection: STATE_PROJECTION })) as unknown as CompletionDayState | null;
+      if (moved) {
+        counted += day.keys.length;
+        level.push(moved);
+        continue;
+      }
+      for (const fact of groups[start + index]?.[1] ?? []) {
+        counted += (await countCompletion(fact)) ? 1 : 0;
       }
     }
   }
