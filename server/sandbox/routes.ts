@@ -20,6 +20,7 @@ import { joinGroup } from "./actions/joinGroup.ts";
 import { posters } from "./actions/posters.ts";
 import { drawPosters } from "./actions/drawPosters.ts";
 import { sandboxGuideTaskRoutes } from "./actions/guideTasks.ts";
+import { sandboxResignRoutes } from "./actions/resignGuide.ts";
 import { scanGroupQr } from "./actions/scanGroupQr.ts";
 import { mediaImage } from "./actions/viewMedia.ts";
 import { scan } from "./actions/scan.ts";
@@ -194,6 +195,7 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   sandboxBotRoutes(api);
   // A guide's pending moments and mass messages (代发表 / 代发送) and the app messages they got.
   sandboxGuideTaskRoutes(api, now);
+  sandboxResignRoutes(api, context);
 
   api.post("/guide", validate(GuideSchema), async (ctx) => {
     const { body } = inputOf(ctx, GuideSchema);

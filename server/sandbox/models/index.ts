@@ -20,5 +20,7 @@ export { SandboxMessage, SANDBOX_MESSAGE_KINDS, type SandboxMessageKind } from "
 export { SandboxMoment } from "./SandboxMoment.ts";
 export { SandboxOAuthCode, SANDBOX_OAUTH_CODE_TTL_MS } from "./SandboxOAuthCode.ts";
 export { SandboxTagGroup } from "./SandboxTagGroup.ts";
+export { SandboxResignation } from "./SandboxResignation.ts";
+export { SandboxTransfer } from "./SandboxTransfer.ts";
 export { SandboxUser } from "./SandboxUser.ts";
 export * from "./ids.ts";

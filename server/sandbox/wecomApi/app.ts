@@ -11,6 +11,7 @@ import { massMessageEndpoints, massMessageFollowUpEndpoints } from "./endpoints/
 import { mediaEndpoints } from "./endpoints/media.ts";
 import { momentEndpoints } from "./endpoints/moments.ts";
 import { tagEndpoints } from "./endpoints/tags.ts";
+import { transferEndpoints } from "./endpoints/transfers.ts";
 import { welcomeEndpoints } from "./endpoints/welcome.ts";
 import { ERR, invalidParameter, WeComError, wecomError, type Endpoint, type TokenKind } from "./endpoint.ts";
 import { serveQr } from "./qr.ts";
@@ -30,6 +31,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...momentEndpoints,
   ...mediaEndpoints,
   ...appMessageEndpoints,
+  ...transferEndpoints,
 ];
 
 const JSON_LIMIT = "2mb";
