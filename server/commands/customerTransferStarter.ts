@@ -1,3 +1,4 @@
+import { isDuplicateKeyError } from "../db/duplicates.ts";
 import { ONJOB_LIMIT_ERRCODE, transferRefusalReason } from "../domain/transferOutcomes.ts";
 import { ValidationError } from "../errors.ts";
 import { CustomerTransfer, customerTransferId, type TransferKind, type TransferState } from "../models/CustomerTransfer.ts";
@@ -116,7 +117,7 @@ async function plan({ wecom, actor, kind, items }: Props): Promise<(TransferItem
 }
 
 function duplicateAsNull(error: unknown): null {
-  if ((error as { code?: number }).code === 11000) {
+  if (isDuplicateKeyError(error)) {
     return null;
   }
   throw error;

@@ -67,3 +67,29 @@ export default async function customerTransferSync({ wecom, pair, now }: { wecom
   const pending = await CustomerTransfer.countDocuments({ ...pair, subject: "customer", state: { $in: ["requested", "waiting"] } });
   return { sent: accepted, finished, moved, pending };
 }
+
+/** A manager's 查询结果 asks WeCom for at most this many pairs at once; the pairs' jobs do the rest. */
+const REFRESH_PAIRS = 50;
+
+/**
+ * Look at WeCom now instead of waiting for the pairs' jobs (查询结果 on the console): every pair
+ * with customers still on their way, within the stores the asker may see.
+ *
+ * @param props the client, the store filter of the asker and the clock.
+ * @returns how many pairs were looked at, finished and are still pending.
+ */
+export async function refreshTransfers({ wecom, storeFilter, now }: { wecom: WeComClient; storeFilter: Record<string, unknown>; now: Date }): Promise<{ pairs: number; finished: number; pending: number }> {
+  const open = await CustomerTransfer.find({ ...storeFilter, subject: "customer", state: { $in: ["requested", "waiting"] } }, { kind: 1, handoverUserId: 1, takeoverUserId: 1 }).lean();
+  const pairs = new Map<string, TransferPair>();
+  for (const transfer of open) {
+    pairs.set(`${transfer.kind}:${transfer.handoverUserId}:${transfer.takeoverUserId}`, { kind: transfer.kind as TransferPair["kind"], handoverUserId: transfer.handoverUserId, takeoverUserId: transfer.takeoverUserId });
+  }
+  let finished = 0;
+  let pending = 0;
+  for (const pair of [...pairs.values()].slice(0, REFRESH_PAIRS)) {
+    const pass = await customerTransferSync({ wecom, pair, now });
+    finished += pass.finished;
+    pending += pass.pending;
+  }
+  return { pairs: Math.min(pairs.size, REFRESH_PAIRS), finished, pending };
+}

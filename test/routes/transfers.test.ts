@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import customerTransferSync from "../../server/commands/customerTransferSync.ts";
+import nock from "nock";
 import unassignedSync from "../../server/commands/unassignedSync.ts";
 import { CustomerTransfer } from "../../server/models/CustomerTransfer.ts";
 import { aGroup } from "../support/factories.ts";
@@ -16,13 +16,15 @@ type Row = Record<string, unknown>;
 const rows = (body: Record<string, unknown>) => body.data as Row[];
 
 describe("transfers console API (离职继承)", () => {
-  const context = useTestServer({ now: () => AT });
+  let clock = AT;
+  const context = useTestServer({ now: () => clock });
   let jingan: SessionClient;
   let xuhui: SessionClient;
   let operator: SessionClient;
   let admin: SessionClient;
 
   beforeEach(async () => {
+    clock = AT;
     await seedDirectory();
     // 林离职 left 静安店 with 3 customers and a group; 张走了 left 徐汇店 with one.
     await customersOf("gone1", ["wmA", "wmB", "wmC"]);
@@ -115,9 +117,9 @@ describe("transfers console API (离职继承)", () => {
     assert.equal(started.status, 201, JSON.stringify(started.body));
     assert.deepEqual(started.body.data && { accepted: (started.body.data as Row).accepted, refused: (started.body.data as Row).refused }, { accepted: 3, refused: 0 });
     nockTransferResults("/cgi-bin/externalcontact/resigned/transfer_result", ["wmA", "wmB", "wmC"], (id) => ({ wmA: 1, wmB: 4, wmC: 2 })[id]);
-    for (const takeover of ["ga1", "ga2"]) {
-      await customerTransferSync({ wecom: testWeComClient(), pair: { kind: "resigned", handoverUserId: "gone1", takeoverUserId: takeover }, now: AT });
-    }
+    // 徐汇店's manager sees no pair of theirs; 静安店's looks at WeCom for both of theirs.
+    assert.deepEqual((await xuhui.send("POST", "/api/console/transfers/refresh", {})).body.data, { pairs: 0, finished: 0, pending: 0 });
+    assert.deepEqual((await jingan.send("POST", "/api/console/transfers/refresh", {})).body.data, { pairs: 2, finished: 2, pending: 1 });
     const outcomes = await jingan.get("/api/console/transfers?subject=customer");
     assert.deepEqual(rows(outcomes.body).map((row) => [row.targetName, row.handoverName, row.takeoverName, row.stateLabel, row.reason, row.retryable]).sort(), [
       ["客户wmA", "林离职", "李娜", "已接替", "", false],
@@ -133,6 +135,18 @@ describe("transfers console API (离职继承)", () => {
     assert.deepEqual(rows(waiting.body).map((row) => [row.targetName, row.takeoverName, row.attempt]).sort(), [["客户wmB", "李娜", 1], ["客户wmC", "李娜", 1]]);
     const left = await jingan.get("/api/console/transfers/departed");
     assert.equal(rows(left.body)[0]?.customers, 2, "the done customer left the departed guide's count");
+  });
+
+  it("should read WeCom's unassigned list on demand (a guide left this morning), not for an operator", async () => {
+    nock.cleanAll();
+    nockToken();
+    nockUnassigned([{ handover_userid: "gone2", external_userid: "wmZ", dimission_time: DIMISSION }], 1000);
+    clock = new Date(AT.getTime() + 3_600_000);
+    assert.equal((await operator.send("POST", "/api/console/transfers/unassigned/sync", {})).status, 403);
+    const synced = await jingan.send("POST", "/api/console/transfers/unassigned/sync", {});
+    assert.equal(synced.status, 200);
+    assert.deepEqual(synced.body.data, { listed: 1, removed: 3, guides: 1 });
+    assert.deepEqual(rows((await admin.get("/api/console/transfers/departed")).body).map((guide) => guide.name), ["张走了"]);
   });
 
   it("should move a departed guide's group and refuse another manager", async () => {

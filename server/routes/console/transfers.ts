@@ -6,6 +6,8 @@ import customerTransferGroups from "../../commands/customerTransferGroups.ts";
 import { transferNames } from "../../commands/customerTransferNames.ts";
 import customerTransferRetrier from "../../commands/customerTransferRetrier.ts";
 import customerTransferStarter from "../../commands/customerTransferStarter.ts";
+import { refreshTransfers } from "../../commands/customerTransferSync.ts";
+import unassignedSync from "../../commands/unassignedSync.ts";
 import { escapeRegex } from "../../domain/regex.ts";
 import { AuthorizationError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
@@ -109,6 +111,13 @@ export function transfersRouter({ wecom, now }: { wecom: WeComClient; now: () =>
     const groups = rows.filter((row) => row.subject === "group").map((row) => row.targetId);
     const names = await transferNames({ employees: rows.flatMap((row) => [row.handoverUserId, row.takeoverUserId, row.requestedBy ?? ""]), customers, groups, stores: rows.map((row) => row.storeId ?? null) });
     ctx.body = { data: rows.map((row) => presentTransfer(row, names)), pagination: { page: query.page, pageSize: query.pageSize, total } };
+  });
+  // WeCom's list now rather than at 02:30 (a guide left this morning).
+  router.post("/transfers/unassigned/sync", async (ctx) => {
+    ctx.body = { data: await unassignedSync({ wecom, now: now() }) };
+  });
+  router.post("/transfers/refresh", async (ctx) => {
+    ctx.body = { data: await refreshTransfers({ wecom, storeFilter: storeFilter(actorOf(ctx), undefined), now: now() }) };
   });
   router.post("/transfers/:id/retry", validate(TransferRetrySchema), async (ctx) => {
     const { params, body } = inputOf(ctx, TransferRetrySchema);
