@@ -3,6 +3,7 @@ import { CustomerNote } from "../../server/models/CustomerNote.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import { Member } from "../../server/models/Member.ts";
 import { MemberIdentity } from "../../server/models/MemberIdentity.ts";
+import { Task } from "../../server/models/Task.ts";
 import { aCustomerWithFollow, aGroup, aStore } from "../support/factories.ts";
 import { appRoutes, concretePath, PUBLIC_ROUTES } from "../support/routeTable.ts";
 import { API_TOKEN, useTestServer } from "../support/server.ts";
@@ -24,6 +25,7 @@ async function seedTwoStores(): Promise<void> {
     { memberNo: "M00000001", name: "王小姐", levelCode: "normal", guideUserIds: ["guideA"], homeStoreId: "101", externalUserIds: ["wmA"] },
     { memberNo: "M00000002", name: "李先生", levelCode: "normal", guideUserIds: ["guideB"], homeStoreId: "102", externalUserIds: ["wmB"] },
   ]);
+  await Task.create({ _id: "greeting:wmA:guideA", kind: "greeting", userId: "guideA", storeId: "101", externalUserId: "wmA", title: "新客问候", dueAt: new Date(Date.now() + 3_600_000), dueDay: "2026-01-01", createdAt: new Date() });
   await MemberIdentity.create([
     { _id: "customer:wmA", kind: "customer", memberId: memberA?._id, via: "wecom", at: new Date() },
     { _id: "customer:wmB", kind: "customer", memberId: memberB?._id, via: "wecom", at: new Date() },
@@ -197,6 +199,8 @@ const ROUTE_POLICY: Record<string, string> = {
   "POST /api/console/transfers/groups": "A-M-",
   "GET /api/console/transfers": "AOM-",
   "POST /api/console/transfers/:id/retry": "A-M-",
+  "POST /api/console/transfers/unassigned/sync": "A-M-",
+  "POST /api/console/transfers/refresh": "A-M-",
   "GET /api/console/task-rules": "AOM-",
   "PUT /api/console/task-rules": "AO--",
   "GET /api/console/campaigns/moment/:id/completion": "AOM-",
@@ -224,9 +228,15 @@ const ROUTE_POLICY: Record<string, string> = {
   "GET /api/sidebar/quick-reply-folders": "AOMG",
   "GET /api/sidebar/quick-replies": "AOMG",
   "GET /api/sidebar/changes": "AOMG",
+  // A guide's own tasks: every role opening the sidebar sees its own list; a task is done only by
+  // its guide (taskId is guideA's task; done's empty body is refused at validation, before the owner check).
+  "GET /api/sidebar/tasks": "AOMG",
+  "GET /api/sidebar/customers/:externalUserId/tasks": "AOMG",
+  "POST /api/sidebar/tasks/:taskId/done": "AOMG",
+  "POST /api/sidebar/tasks/:taskId/sent": "---G",
 };
 // Store 101's records (see seedTwoStores); ids that exist nowhere for the rest.
-const PARAMS = { externalUserId: "wmA", chatId: "chatA", memberNo: "M00000001", userId: "guideA" };
+const PARAMS = { externalUserId: "wmA", chatId: "chatA", memberNo: "M00000001", userId: "guideA", taskId: "greeting:wmA:guideA" };
 
 describe("authorization matrix (role × resource × action)", () => {
   const context = useTestServer();
