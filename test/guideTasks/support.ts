@@ -1,5 +1,7 @@
-// Tasks written straight into the database, as the task engine would leave them: these tests are
-// about what the sidebar, the digest and the app's answer do with them.
+// Tasks written straight into the database (and the customer's open-task index), as the task
+// engine would leave them: these tests are about what the sidebar, the digest and the app's
+// answer do with them.
+import { indexOpenTasks } from "../../server/commands/openTasks.ts";
 import { chinaDate } from "../../server/domain/chinaTime.ts";
 import type { TaskKind, TaskResult } from "../../server/domain/tasks.ts";
 import { Task } from "../../server/models/Task.ts";
@@ -40,5 +42,9 @@ export async function aTask(props: {
     closedReason: props.closedReason ?? "",
     createdAt: new Date(props.dueAt.getTime() - 86_400_000),
   });
+  // As the engine does: a customer's open tasks are found by key.
+  if ((props.state ?? "open") === "open") {
+    await indexOpenTasks([{ _id, externalUserId: props.externalUserId }]);
+  }
   return _id;
 }
