@@ -11,6 +11,7 @@ import { sidebarDrawLinksRouter } from "./drawLinks.ts";
 import { sidebarGroupsRouter } from "./groups.ts";
 import { sidebarJsSdkRouter } from "./jssdk.ts";
 import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
+import { sidebarTasksRouter } from "./tasks.ts";
 
 /**
  * Everything under /api/sidebar: the guide's view of the chat it is opened in. Record-level
@@ -22,7 +23,7 @@ import { sidebarQuickRepliesRouter } from "./quickReplies.ts";
 export function sidebarRouter(options: { wecom: WeComClient; tickets: JsApiTickets; apiToken: string | undefined; standIn: boolean; now: () => Date; changes?: ChangeStreamOptions }): Router {
   const router = createRouter({ prefix: "/api/sidebar" });
   router.use(apiResponse(), allow("sidebar"), jsonBody({ limit: "64kb" }));
-  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter(), sidebarDrawLinksRouter(options), sidebarChangesRouter(options.changes)]) {
+  for (const child of [sidebarCustomersRouter(options), sidebarGroupsRouter(), sidebarJsSdkRouter(options), sidebarQuickRepliesRouter(), sidebarDrawLinksRouter(options), sidebarTasksRouter(options), sidebarChangesRouter(options.changes)]) {
     router.use(child.routes(), child.allowedMethods());
   }
   return router;
