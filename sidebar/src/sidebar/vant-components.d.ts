@@ -1,9 +1,11 @@
 // The Vant resolver imports components at build time but, with dts off, vue-tsc would not know
 // them; declaring the ones the sidebar uses gets their props checked in templates.
-import type { Button, Cell, CellGroup, Dialog, Empty, Field, Form, Image, List, Loading, Popup, Progress, Search, Skeleton, Tab, Tabs, Tag } from "vant";
+import type { ActionSheet, Badge, Button, Cell, CellGroup, Dialog, Empty, Field, Form, Image, List, Loading, NavBar, Popup, Progress, Search, Skeleton, Tab, Tabs, Tag } from "vant";
 
 declare module "vue" {
   export interface GlobalComponents {
+    VanActionSheet: typeof ActionSheet;
+    VanBadge: typeof Badge;
     VanButton: typeof Button;
     VanCell: typeof Cell;
     VanCellGroup: typeof CellGroup;
@@ -14,6 +16,7 @@ declare module "vue" {
     VanImage: typeof Image;
     VanList: typeof List;
     VanLoading: typeof Loading;
+    VanNavBar: typeof NavBar;
     VanPopup: typeof Popup;
     VanProgress: typeof Progress;
     VanSearch: typeof Search;

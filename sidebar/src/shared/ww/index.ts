@@ -30,6 +30,8 @@ export interface WeComBridge {
   getCurExternalContact(): Promise<{ userId: string }>;
   getCurExternalChat(): Promise<{ chatId: string }>;
   sendChatMessage(message: ChatMessage): Promise<void>;
+  /** Open the single chat with a customer (wecom-reference §6.6); the sidebar beside it then opens on that chat. */
+  openCustomerChat(externalUserId: string): Promise<void>;
 }
 
 /** What the server tells us about the corp and the development aids (`GET /api/auth/options`). */

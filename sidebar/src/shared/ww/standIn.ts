@@ -99,5 +99,10 @@ export function createStandInBridge(): WeComBridge {
       await mirrorToSandbox(message);
       showToast({ message: "已发送到聊天（本地模拟）", className: "ww-stand-in-toast" });
     },
+    // WeCom would switch the window to that chat and open the toolbar on it; here the page that
+    // asked moves its own query to the chat (the context is read from the query at call time).
+    async openCustomerChat(externalUserId: string) {
+      record("openEnterpriseChat", [{ externalUserIds: [externalUserId] }]);
+    },
   };
 }

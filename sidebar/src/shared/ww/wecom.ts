@@ -7,7 +7,7 @@ import { BridgeError, type BridgeOptions, type ChatMessage, type Entry, type WeC
 const SIGN_FAILED = "企业微信接口签名失败，请重新打开侧边栏";
 
 // Every customer-contact API must be registered with the app identity (agentConfig), wecom-reference §6.4.
-const JS_API_LIST = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage"];
+const JS_API_LIST = ["getContext", "getCurExternalContact", "getCurExternalChat", "sendChatMessage", "openEnterpriseChat"];
 
 interface Signature {
   timestamp: number | string;
@@ -81,7 +81,7 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Register the app with the SDK and expose the four calls the sidebar uses.
+ * Register the app with the SDK and expose the calls the sidebar uses.
  *
  * @param options corp and app ids from the server.
  * @returns the bridge.
@@ -103,6 +103,11 @@ export function createWeComBridge(options: BridgeOptions): WeComBridge {
     sendChatMessage: (message: ChatMessage) =>
       call(async () => {
         await ww.sendChatMessage(message);
+      }),
+    // A single chat: the guide (implicit) and one customer, no group name.
+    openCustomerChat: (externalUserId: string) =>
+      call(async () => {
+        await ww.openEnterpriseChat({ userIds: [], externalUserIds: [externalUserId], groupName: "" });
       }),
   };
 }

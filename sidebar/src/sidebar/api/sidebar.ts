@@ -6,7 +6,9 @@ import type { PresentedAuthOptions, PresentedMe } from "@server/presenters/sessi
 import type { SidebarCustomer, SidebarNote } from "@server/presenters/sidebarCustomer";
 import type { SidebarDraw, SidebarDrawLink } from "@server/presenters/sidebarDraw";
 import type { SidebarGroup } from "@server/presenters/sidebarGroup";
+import type { SidebarTaskList } from "@server/presenters/sidebarTasks";
 import type { PresentedDevContexts } from "@server/presenters/standIn";
+import type { PresentedTask } from "@server/presenters/task";
 import type { NamedTag, SidebarTagGroup } from "@server/presenters/tag";
 import { api, query, type Paged } from "@shared/api";
 
@@ -33,4 +35,12 @@ export const sidebarApi = {
   devContexts: () => api.get<PresentedDevContexts>("/api/sidebar/jssdk/dev-contexts"),
   draws: () => api.get<SidebarDraw[]>("/api/sidebar/draws"),
   drawLink: (drawId: string, externalUserId: string) => api.post<SidebarDrawLink>("/api/sidebar/draw-links", { drawId, externalUserId }),
+  /** One page of the guide's own tasks; `data` also carries the tabs' and kinds' counts. */
+  tasks: async (params: { view: "today" | "overdue" | "done"; kind?: string; page: number; pageSize: number }): Promise<{ data: SidebarTaskList; total: number }> => {
+    const answer = await api.answer<SidebarTaskList, object>(`/api/sidebar/tasks${query(params)}`);
+    return { data: answer.data, total: answer.pagination?.total ?? answer.data.tasks.length };
+  },
+  customerTasks: (externalUserId: string) => api.get<PresentedTask[]>(`${customerPath(externalUserId)}/tasks`),
+  taskDone: (taskId: string, result: "contacted" | "noReply" | "notNeeded") => api.post<PresentedTask>(`/api/sidebar/tasks/${encodeURIComponent(taskId)}/done`, { result }),
+  taskSent: (taskId: string) => api.post<PresentedTask>(`/api/sidebar/tasks/${encodeURIComponent(taskId)}/sent`, {}),
 };
