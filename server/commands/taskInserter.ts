@@ -60,6 +60,7 @@ export default async function taskInserter(drafts: TaskDraft[], setting: TaskSet
       memberId: draft.memberId,
       title: occasion.title,
       suggestion: fillTemplate(setting.rules[occasion.kind].template, values),
+      basisAt: occasion.basisAt ?? null,
       context: values,
       dueAt: occasion.dueAt,
       dueDay: chinaDate(occasion.dueAt),

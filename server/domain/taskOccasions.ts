@@ -22,6 +22,8 @@ export interface Occasion {
   dueAt: Date;
   title: string;
   subject: Partial<TaskSubject>;
+  /** The purchase a silent or repurchaseDue task is measured from: a later order closes it. */
+  basisAt?: Date | null;
 }
 
 /** The member fields the finders read. */
@@ -75,7 +77,7 @@ function silent(member: OccasionMember, rules: TaskRules, program: Program, now:
   if (today < begins || today > begins + SILENT_CATCH_UP_DAYS) {
     return null;
   }
-  return { kind: "silent", id: `silent:${String(member._id)}:${chinaDate(last)}`, dueAt: chinaTimeOn(dayText(begins), rules.silent.dueTime), title: `${after} 天未购买（上次 ${monthDay(chinaDate(last))}）`, subject: { lastPurchaseAt: last } };
+  return { kind: "silent", id: `silent:${String(member._id)}:${chinaDate(last)}`, dueAt: chinaTimeOn(dayText(begins), rules.silent.dueTime), title: `${after} 天未购买（上次 ${monthDay(chinaDate(last))}）`, subject: { lastPurchaseAt: last }, basisAt: last };
 }
 
 /** The predicted next purchase in [today, today + daysAhead]. */
@@ -90,7 +92,8 @@ function repurchaseDue(member: OccasionMember, rules: TaskRules, program: Progra
     return null;
   }
   const day = chinaDate(predicted);
-  return { kind: "repurchaseDue", id: `repurchaseDue:${String(member._id)}:${day}`, dueAt: chinaTimeOn(day, rules.repurchaseDue.dueTime), title: `预计${monthDay(day)}复购`, subject: { lastPurchaseAt: member.metrics?.lastPurchaseAt ?? times.at(-1) ?? null } };
+  const last = member.metrics?.lastPurchaseAt ?? times.at(-1) ?? null;
+  return { kind: "repurchaseDue", id: `repurchaseDue:${String(member._id)}:${day}`, dueAt: chinaTimeOn(day, rules.repurchaseDue.dueTime), title: `预计${monthDay(day)}复购`, subject: { lastPurchaseAt: last }, basisAt: last };
 }
 
 /**

@@ -22,6 +22,8 @@ const taskSchema = new mongoose.Schema(
     title: { type: String, required: true },
     /** The suggested message, the brand's template filled for this member. */
     suggestion: { type: String, default: "" },
+    /** The purchase a silent or repurchaseDue task is measured from: a later order closes it. */
+    basisAt: { type: Date, default: null },
     /** The values the template was filled with (benefit name, level, amount to the next level…). */
     context: { type: mongoose.Schema.Types.Mixed, default: {} },
     /** When it should be done by, and its China day (YYYY-MM-DD): the day it counts on. */
