@@ -2,6 +2,7 @@ import type { Types } from "mongoose";
 import { addMonths, type Program } from "../domain/program.ts";
 import ledgerPoster from "./ledgerPoster.ts";
 import { upgradeIfEarned } from "./levelEvaluator.ts";
+import { levelUpTask } from "./taskEvents.ts";
 
 export type ActivityKind = "task" | "sign_in";
 
@@ -35,5 +36,8 @@ export default async function activityRecorder(props: {
     expiresAt: points > 0 && program.points.expiryMonths > 0 ? addMonths(now, program.points.expiryMonths) : null,
   });
   const upgradedTo = creditedGrowth && growth > 0 ? await upgradeIfEarned(memberId, program, now) : null;
+  if (upgradedTo) {
+    await levelUpTask({ memberId: String(memberId), now });
+  }
   return { growth: creditedGrowth ? growth : 0, points: creditedPoints ? points : 0, replayed: !creditedGrowth && !creditedPoints, upgradedTo };
 }

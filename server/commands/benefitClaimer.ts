@@ -6,6 +6,7 @@ import { AppError, ConflictError, NotFoundError, UnprocessableError } from "../e
 import { BenefitClaim } from "../models/BenefitClaim.ts";
 import { Counter } from "../models/Counter.ts";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
+import { settleTasksOnRedemption } from "./taskCloser.ts";
 
 const DAY = 86_400_000;
 // Unambiguous letters and digits: codes are read aloud and typed at the till.
@@ -106,6 +107,7 @@ export async function benefitRedeemer(props: { code: string; userId: string | nu
     { returnDocument: "after", lean: true },
   );
   if (redeemed) {
+    await settleTasksOnRedemption({ claimId: props.code, memberId: String(redeemed.memberId), userId: props.userId, at: props.now });
     return { benefitCode: redeemed.benefitCode, memberId: String(redeemed.memberId) };
   }
   const claim = await BenefitClaim.findById(props.code).lean();

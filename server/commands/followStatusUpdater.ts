@@ -1,5 +1,6 @@
 import { Follow, type FollowStatus } from "../models/Follow.ts";
 import { countCodeFollowEnd } from "./channelCodeStatCounter.ts";
+import { closeTasksOnFollowEnd } from "./taskCloser.ts";
 
 interface Props {
   externalUserId: string;
@@ -42,5 +43,6 @@ export default async function followStatusUpdater({
   // A transfer moves the customer to another guide: the code did not lose them.
   if ((status === "deleted_by_customer" || status === "deleted_by_employee") && byTransfer !== true) {
     await countCodeFollowEnd({ externalUserId, userId, by: status === "deleted_by_customer" ? "customer" : "guide", at });
+    await closeTasksOnFollowEnd({ externalUserId, userId, by: status === "deleted_by_customer" ? "customer" : "guide", at });
   }
 }

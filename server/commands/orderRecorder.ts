@@ -9,6 +9,8 @@ import ledgerPoster from "./ledgerPoster.ts";
 import { upgradeIfEarned } from "./levelEvaluator.ts";
 import memberMatcher, { type IdentityClaims } from "./memberMatcher.ts";
 import { pointsClawback } from "./pointsSpender.ts";
+import { closeTasksOnPurchase } from "./taskCloser.ts";
+import { levelUpTask } from "./taskEvents.ts";
 import { isDuplicateKeyError } from "../db/duplicates.ts";
 
 /** An order as a channel reports it (validated at the edge). Money in fen. */
@@ -136,6 +138,11 @@ async function creditOrder(order: StoredOrder, program: Program, now: Date): Pro
     expiresAt: program.points.expiryMonths > 0 ? addMonths(order.paidAt, program.points.expiryMonths) : null,
   });
   await upgradeIfEarned(order.memberId, program, now);
+  // Also on replays, so a process that died after the upgrade or the purchase still settles its tasks.
+  await levelUpTask({ memberId: String(order.memberId), now });
+  if (order.amount > 0) {
+    await closeTasksOnPurchase({ memberId: String(order.memberId), paidAt: order.paidAt, at: now });
+  }
 }
 
 async function addPurchase(memberId: Types.ObjectId, orderId: string, amount: number, paidAt: Date): Promise<void> {

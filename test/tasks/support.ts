@@ -4,6 +4,7 @@ import { Types } from "mongoose";
 import { Customer } from "../../server/models/Customer.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import { Member } from "../../server/models/Member.ts";
+import { MemberIdentity } from "../../server/models/MemberIdentity.ts";
 import { aRegionWithStores } from "../campaigns/directory.ts";
 
 export const DAY = 86_400_000;
@@ -50,5 +51,6 @@ export async function aFollowedMember(props: {
     growth: props.growth ?? 4620,
     metrics: { orderCount: times.length, totalSpent: times.length * 10_000, lastPurchaseAt: times.at(-1) ?? null, purchaseTimes: times },
   });
+  await MemberIdentity.create({ _id: `customer:${props.externalUserId}`, kind: "customer", memberId: member._id, via: "wecom", at: new Date("2026-01-01T00:00:00Z") });
   return String(member._id);
 }

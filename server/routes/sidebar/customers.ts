@@ -3,6 +3,7 @@ import { createRouter } from "../router.ts";
 import { z } from "zod";
 import { benefitRedeemer } from "../../commands/benefitClaimer.ts";
 import followTagger from "../../commands/followTagger.ts";
+import { completeTasksByAction } from "../../commands/taskCompleter.ts";
 import { NotFoundError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
@@ -72,6 +73,10 @@ export function sidebarCustomersRouter(options: { wecom: WeComClient; now: () =>
     const author = actor.userId ?? "api_token";
     const note = await CustomerNote.create({ externalUserId: params.externalUserId, authorUserId: author, text: body.text });
     await Customer.updateOne({ externalUserId: params.externalUserId }, { $push: { recentNoteIds: { $each: [note._id], $slice: -RECENT_NOTES } } });
+    // A note is the guide's work on the customer: their open tasks for this customer are done.
+    if (actor.userId) {
+      await completeTasksByAction({ externalUserId: params.externalUserId, userId: actor.userId, action: "note", at: options.now() });
+    }
     const employee = await Employee.findOne({ userId: author }, { name: 1 }).lean();
     ctx.status = 201;
     ctx.body = { data: presentNote(note.toObject(), employee?.name) };

@@ -1,0 +1,101 @@
+import { claimOfTask } from "../domain/taskOccasions.ts";
+import type { TaskKind } from "../domain/tasks.ts";
+import { Member } from "../models/Member.ts";
+import { Task, type TaskAttrs } from "../models/Task.ts";
+import { openTasksOf, unindexTask } from "./openTasks.ts";
+import { completeTask, completeTasksByAction } from "./taskCompleter.ts";
+import { countTaskClosed } from "./taskCounts.ts";
+
+// Tasks whose reason went away close themselves (closed, with the reason in the guide's words),
+// and take their due back from the day's completion: the guide is not judged on them.
+
+/**
+ * Close one open task, once (a conditional update on state). A task found closed already is
+ * counted and unlisted again, by key, in case the process died between the update and those.
+ *
+ * @param task the task as read.
+ * @param reason why, in Chinese.
+ * @returns true when this call closed it.
+ */
+export async function closeTask(task: Pick<TaskAttrs, "_id">, reason: string): Promise<boolean> {
+  const closed = await Task.findOneAndUpdate({ _id: task._id, state: "open" }, { $set: { state: "closed", closedReason: reason } }, { returnDocument: "after" }).lean<TaskAttrs>();
+  const after = closed ?? (await Task.findById(task._id).lean<TaskAttrs>());
+  if (after?.state === "closed") {
+    await countTaskClosed(after);
+    await unindexTask(after);
+  }
+  return closed !== null;
+}
+
+async function customersOf(memberId: string): Promise<string[]> {
+  const member = /^[0-9a-f]{24}$/.test(memberId) ? await Member.findById(memberId, { externalUserIds: 1 }).lean() : null;
+  return member?.externalUserIds ?? [];
+}
+
+const PURCHASE_CLOSES: TaskKind[] = ["silent", "repurchaseDue"];
+
+/**
+ * The member bought: silent and repurchase-due tasks measured from an earlier purchase close.
+ *
+ * @param props the member, when the order was paid, and the clock.
+ * @returns the tasks closed.
+ */
+export async function closeTasksOnPurchase(props: { memberId: string; paidAt: Date; at: Date }): Promise<string[]> {
+  const open = await openTasksOf(await customersOf(props.memberId));
+  const closing = open.filter((task) => task.memberId === props.memberId && PURCHASE_CLOSES.includes(task.kind as TaskKind) && (!task.basisAt || task.basisAt.getTime() < props.paidAt.getTime()));
+  const closed: string[] = [];
+  for (const task of closing) {
+    if (await closeTask(task, "客户已复购")) {
+      closed.push(task._id);
+    }
+  }
+  return closed;
+}
+
+/**
+ * A benefit was redeemed: its expiring task is done (result redeemed) when the task's own guide
+ * redeemed it, and closes otherwise (a colleague or the store did it); the redeeming guide's other
+ * open tasks for the member are done too (they met the customer).
+ *
+ * @param props the claim's code, the member, who redeemed it (null: the API or a store) and when.
+ * @returns the tasks done and closed.
+ */
+export async function settleTasksOnRedemption(props: { claimId: string; memberId: string; userId: string | null; at: Date }): Promise<{ done: string[]; closed: string[] }> {
+  const customers = await customersOf(props.memberId);
+  const open = await openTasksOf(customers);
+  const done: string[] = [];
+  const closed: string[] = [];
+  for (const task of open.filter((candidate) => candidate.kind === "benefitExpiring" && claimOfTask(candidate._id) === props.claimId)) {
+    if (task.userId === props.userId) {
+      if ((await completeTask({ taskId: task._id, userId: task.userId, result: "redeemed", at: props.at })).changed) {
+        done.push(task._id);
+      }
+    } else if (await closeTask(task, "权益已核销")) {
+      closed.push(task._id);
+    }
+  }
+  if (props.userId) {
+    for (const externalUserId of customers) {
+      const moved = await completeTasksByAction({ externalUserId, userId: props.userId, action: "redeemed", at: props.at });
+      done.push(...moved.map((task) => task._id));
+    }
+  }
+  return { done, closed };
+}
+
+/**
+ * The customer deleted the guide, or the guide the customer: that follow's open tasks close.
+ *
+ * @param props the follow, who ended it and when.
+ * @returns the tasks closed.
+ */
+export async function closeTasksOnFollowEnd(props: { externalUserId: string; userId: string; by: "customer" | "guide"; at: Date }): Promise<string[]> {
+  const open = (await openTasksOf([props.externalUserId])).filter((task) => task.userId === props.userId);
+  const closed: string[] = [];
+  for (const task of open) {
+    if (await closeTask(task, props.by === "customer" ? "客户已删除导购" : "导购已删除客户")) {
+      closed.push(task._id);
+    }
+  }
+  return closed;
+}

@@ -1,0 +1,69 @@
+import { chinaDate } from "../domain/chinaTime.ts";
+import type { Occasion } from "../domain/taskOccasions.ts";
+import { Customer } from "../models/Customer.ts";
+import { Member } from "../models/Member.ts";
+import { MemberIdentity } from "../models/MemberIdentity.ts";
+import { chooseGuide } from "./massMessageAudience.ts";
+import { currentProgram } from "./programStore.ts";
+import taskInserter from "./taskInserter.ts";
+import { currentTaskRules } from "./taskRuleStore.ts";
+
+const HOUR = 3_600_000;
+
+/**
+ * A guide added a customer: a greeting task due N hours after the add, once per customer and
+ * guide (`greeting:<external_userid>:<userid>`), so a replayed or re-delivered event makes nothing new.
+ *
+ * @param props the customer, the guide, when they were added, and the clock.
+ * @returns true when a task was made now.
+ */
+export async function greetingTask(props: { externalUserId: string; userId: string; addedAt: Date; now: Date }): Promise<boolean> {
+  const [{ rules }, { program }] = await Promise.all([currentTaskRules(), currentProgram()]);
+  if (!rules.greeting.enabled) {
+    return false;
+  }
+  const [customer, identity] = await Promise.all([
+    Customer.findOne({ externalUserId: props.externalUserId }, { name: 1 }).lean(),
+    MemberIdentity.findById(`customer:${props.externalUserId}`, { memberId: 1 }).lean(),
+  ]);
+  const member = identity ? await Member.findById(identity.memberId, { name: 1, levelCode: 1, growth: 1 }).lean() : null;
+  const occasion: Occasion = { kind: "greeting", id: `greeting:${props.externalUserId}:${props.userId}`, dueAt: new Date(props.addedAt.getTime() + rules.greeting.withinHours * HOUR), title: `新客户，${rules.greeting.withinHours} 小时内问候`, subject: {} };
+  const { inserted } = await taskInserter(
+    [{ occasion, userId: props.userId, externalUserId: props.externalUserId, memberId: member ? String(member._id) : null, customerName: customer?.name || member?.name || "", levelCode: member?.levelCode ?? null, growth: member?.growth ?? 0 }],
+    { rules, program, now: props.now },
+  );
+  return inserted === 1;
+}
+
+/**
+ * A member reached a higher level: a congratulation task for the member's guide, due N hours after,
+ * once per member, level and day. Called after every upgrade check, so a process that died between
+ * the level change and the task makes it on the member's next order (while still within the hours).
+ *
+ * @param props the member and the clock.
+ * @returns true when a task was made now.
+ */
+export async function levelUpTask(props: { memberId: string; now: Date }): Promise<boolean> {
+  const member = await Member.findById(props.memberId, { name: 1, levelCode: 1, growth: 1, externalUserIds: 1, guideUserIds: 1, homeStoreId: 1, levelChanges: { $slice: -1 } }).lean();
+  const change = member?.levelChanges?.[0];
+  if (!member || !change?.at || change.reason !== "upgrade" || (member.guideUserIds ?? []).length === 0) {
+    return false;
+  }
+  const [{ rules }, { program }] = await Promise.all([currentTaskRules(), currentProgram()]);
+  const dueAt = new Date(change.at.getTime() + rules.levelUp.withinHours * HOUR);
+  if (!rules.levelUp.enabled || dueAt.getTime() < props.now.getTime()) {
+    return false;
+  }
+  const guide = await chooseGuide(member, "last_contact", new Map());
+  if (!guide?.userId) {
+    return false;
+  }
+  const customer = await Customer.findOne({ externalUserId: guide.recipient }, { name: 1 }).lean();
+  const levelName = program.levels.find((level) => level.code === change.to)?.name ?? change.to ?? "";
+  const occasion: Occasion = { kind: "levelUp", id: `levelUp:${props.memberId}:${change.to}:${chinaDate(change.at)}`, dueAt, title: `升级为${levelName}`, subject: {} };
+  const { inserted } = await taskInserter(
+    [{ occasion, userId: guide.userId, externalUserId: guide.recipient, memberId: props.memberId, customerName: customer?.name || member.name || "", levelCode: member.levelCode, growth: member.growth ?? 0 }],
+    { rules, program, now: props.now },
+  );
+  return inserted === 1;
+}
