@@ -12,6 +12,7 @@ import groupDailyCounter from "../commands/groupDailyCounter.ts";
 import groupUpdater from "../commands/groupUpdater.ts";
 import guideAddCounter from "../commands/guideAddCounter.ts";
 import lossRecorder from "../commands/lossRecorder.ts";
+import { greetingTask } from "../commands/taskEvents.ts";
 import { WeComApiError } from "../errors.ts";
 import type { EventAttrs } from "../models/Event.ts";
 import { dedupeKeyOf, readStoredEvent, type KnownCallbackEvent } from "../wecom/callbackEvent.ts";
@@ -152,6 +153,8 @@ async function syncCustomer(event: Payload<"change_external_contact">, { wecom, 
   await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: customer.unionid ?? null, now: now() });
   if (isAdd) {
     await guideAddCounter({ externalUserId: event.ExternalUserID, userId: event.UserID });
+    // After the member link, so the greeting's suggestion can name the member's level.
+    await greetingTask({ externalUserId: event.ExternalUserID, userId: event.UserID, addedAt: createTime !== undefined ? new Date(createTime * 1000) : now(), now: now() });
   }
   if (isAdd && event.State) {
     await autoTagger({ wecom, externalUserId: event.ExternalUserID, fact: { kind: "channel_state", state: event.State, userId: event.UserID }, now: now() });
