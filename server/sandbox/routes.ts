@@ -19,6 +19,7 @@ import type { SandboxContext } from "./actions/context.ts";
 import { joinGroup } from "./actions/joinGroup.ts";
 import { posters } from "./actions/posters.ts";
 import { drawPosters } from "./actions/drawPosters.ts";
+import { sandboxAppTextRoutes } from "./actions/appText.ts";
 import { sandboxGuideTaskRoutes } from "./actions/guideTasks.ts";
 import { sandboxResignRoutes } from "./actions/resignGuide.ts";
 import { scanGroupQr } from "./actions/scanGroupQr.ts";
@@ -195,6 +196,8 @@ export function sandboxRouter(options: SandboxRouterOptions): Router {
   sandboxBotRoutes(api);
   // A guide's pending moments and mass messages (代发表 / 代发送) and the app messages they got.
   sandboxGuideTaskRoutes(api, now);
+  // An employee texting the app (任务) and the app's passive reply.
+  sandboxAppTextRoutes(api, context);
   sandboxResignRoutes(api, context);
 
   api.post("/guide", validate(GuideSchema), async (ctx) => {
