@@ -115,3 +115,18 @@ export function presentDepartedGuide(guide: DepartedGuideAttrs, names: TransferN
     dimissionTime: guide.dimissionTime?.toISOString() ?? null,
   };
 }
+
+/** A takeover guide in the picker. */
+export interface PresentedTakeoverGuide {
+  userId: string;
+  name: string;
+  storeId: string | null;
+  storeName: string;
+}
+
+/** A group a guide still owns, for 转接客户群. */
+export interface PresentedOwnedGroup {
+  chatId: string;
+  name: string;
+  customerCount: number;
+}

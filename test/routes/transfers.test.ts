@@ -154,6 +154,9 @@ describe("transfers console API (离职继承)", () => {
     const foreign = await xuhui.send("POST", "/api/console/transfers/groups", { kind: "resigned", handoverUserId: "gone1", takeoverUserId: "gb1", chatIds: ["chat-j"] });
     assert.equal(foreign.status, 400);
     assert.match(String(foreign.body.message), /handoverUserId: 该导购不属于您管理的门店/);
+    const owned = await jingan.get("/api/console/transfers/groups?handoverUserId=gone1");
+    assert.deepEqual(owned.body.data, [{ chatId: "chat-j", name: "静安老客群", customerCount: 1 }]);
+    assert.equal((await xuhui.get("/api/console/transfers/groups?handoverUserId=gone1")).status, 403);
     const moved = await jingan.send("POST", "/api/console/transfers/groups", { kind: "resigned", handoverUserId: "gone1", takeoverUserId: "ga1", chatIds: ["chat-j"] });
     assert.deepEqual(moved.body.data, { done: 1, refused: 0 });
     const groups = await jingan.get("/api/console/transfers?subject=group");

@@ -14,6 +14,7 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { CustomerTransfer, type CustomerTransferAttrs } from "../../models/CustomerTransfer.ts";
 import { DepartedGuide, type DepartedGuideAttrs } from "../../models/DepartedGuide.ts";
+import { Group } from "../../models/Group.ts";
 import { UnassignedCustomer, type UnassignedCustomerAttrs } from "../../models/UnassignedCustomer.ts";
 import { presentDepartedGuide, presentTransfer, presentUnassigned } from "../../presenters/transfer.ts";
 import type { Actor } from "../../security/authorization.ts";
@@ -82,6 +83,15 @@ export function transfersRouter({ wecom, now }: { wecom: WeComClient; now: () =>
     const guides = storeId ? await storeTakeoverGuides(wecom, storeId, [query.handoverUserId]) : [];
     const names = await transferNames({ employees: [], customers: [], groups: [], stores: [storeId] });
     ctx.body = { data: guides.map((guide) => ({ userId: guide.userId, name: guide.name, storeId: guide.storeId, storeName: names.store(guide.storeId) })) };
+  });
+  // The groups a guide still owns, for 转接客户群 (a departed guide may be out of the groups list's scope).
+  router.get("/transfers/groups", validate(CandidatesSchema), async (ctx) => {
+    const { query } = inputOf(ctx, CandidatesSchema);
+    if (!inTransferScope(actorOf(ctx), await handoverStore(query.handoverUserId))) {
+      throw AuthorizationError("handoverUserId: 该导购不属于您管理的门店");
+    }
+    const groups = await Group.find({ ownerId: query.handoverUserId, status: "active" }, { chatId: 1, name: 1, members: 1 }).sort({ name: 1, chatId: 1 }).limit(500).lean();
+    ctx.body = { data: groups.map((group) => ({ chatId: group.chatId, name: group.name || "未命名客户群", customerCount: group.members.filter((member) => member.type === "customer" && member.status === "in").length })) };
   });
   router.post("/transfers", validate(TransferStartSchema), async (ctx) => {
     const { body } = inputOf(ctx, TransferStartSchema);
