@@ -201,6 +201,7 @@ const ROUTE_POLICY: Record<string, string> = {
   "POST /api/console/transfers/:id/retry": "A-M-",
   "POST /api/console/transfers/unassigned/sync": "A-M-",
   "POST /api/console/transfers/refresh": "A-M-",
+  "GET /api/console/transfers/groups": "AOM-",
   "GET /api/console/task-rules": "AOM-",
   "PUT /api/console/task-rules": "AO--",
   "GET /api/console/campaigns/moment/:id/completion": "AOM-",
