@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { CallbackSecrets } from "../wecom/callbackCrypto.ts";
 import { SANDBOX_AGENT_ID, SANDBOX_AGENT_SECRET, SANDBOX_CALLBACK_SECRETS, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "./config.ts";
+import { startSandboxTaskWorker } from "./actions/guideTaskWork.ts";
 import { startSandboxBot } from "./bot/sandboxBot.ts";
 import { sandboxRouter } from "./routes.ts";
 import { startWeComStandIn } from "./wecomApi/index.ts";
@@ -31,6 +32,8 @@ export interface SandboxSetup {
  */
 export async function startSandbox(options: { productOrigin: () => string; now: () => Date }): Promise<SandboxSetup> {
   const standIn = await startWeComStandIn({ now: options.now });
+  // The sandbox's guides work their tasks in the sidebar as the day goes (some, not all).
+  const taskWorker = startSandboxTaskWorker({ now: options.now });
   return {
     wecomApiBase: standIn.url,
     corpId: SANDBOX_CORP_ID,
@@ -40,6 +43,9 @@ export async function startSandbox(options: { productOrigin: () => string; now: 
     loginUrls: { oauth: "/sandbox/oauth/authorize", qr: "/sandbox/oauth/qr" },
     router: sandboxRouter({ callbackUrl: options.productOrigin, now: options.now, wecomApiBase: standIn.url }),
     startBot: startSandboxBot,
-    close: () => standIn.close(),
+    close: async () => {
+      taskWorker.stop();
+      await standIn.close();
+    },
   };
 }

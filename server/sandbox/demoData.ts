@@ -12,12 +12,17 @@ export interface StoreSeed {
   code: string;
   /** WeCom sorts siblings by order, larger first. */
   order: number;
+  /**
+   * Share of their tasks the store's guides do (each guide a little above or below it), so the
+   * completion pages show one store well ahead of another (server/sandbox/guideBehaviour.ts).
+   */
+  taskDiligence: number;
 }
 
 export const STORES: StoreSeed[] = [
-  { id: 101, name: "上海南京西路店", code: "store101", order: 300 },
-  { id: 102, name: "北京三里屯店", code: "store102", order: 200 },
-  { id: 103, name: "杭州湖滨店", code: "store103", order: 100 },
+  { id: 101, name: "上海南京西路店", code: "store101", order: 300, taskDiligence: 0.88 },
+  { id: 102, name: "北京三里屯店", code: "store102", order: 200, taskDiligence: 0.66 },
+  { id: 103, name: "杭州湖滨店", code: "store103", order: 100, taskDiligence: 0.42 },
 ];
 
 export interface UserSeed {
