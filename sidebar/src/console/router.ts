@@ -13,6 +13,7 @@ import { membershipRoutes } from "./pages/membership/routes";
 import { massMessageRoutes } from "./pages/massMessages/routes";
 import { momentRoutes } from "./pages/moments/routes";
 import { PLANNED_FEATURES } from "./pages/placeholder/features";
+import { taskRoutes } from "./pages/tasks/routes";
 import { loadSession, onSessionExpired, session } from "./session";
 
 const routes: RouteRecordRaw[] = [
@@ -32,6 +33,7 @@ const routes: RouteRecordRaw[] = [
       ...drawRoutes,
       ...momentRoutes,
       ...massMessageRoutes,
+      ...taskRoutes,
       // 现金奖励发放 (docs/wechatpay.md): in the draws area; the draw pages link here and embed it per draw.
       { path: "draws/cash-transfers", name: "cashTransfers", component: () => import("./pages/draws/CashTransfers.vue"), meta: { title: "现金奖励发放" } },
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },

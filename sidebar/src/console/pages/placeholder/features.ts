@@ -10,12 +10,6 @@ export interface PlannedFeature {
 
 export const PLANNED_FEATURES: PlannedFeature[] = [
   {
-    name: "tasks",
-    path: "tasks",
-    title: "任务",
-    description: "为导购生成生日关怀、沉默会员召回、权益即将过期提醒等任务，导购在侧边栏完成，这里查看各门店、各导购的完成情况。",
-  },
-  {
     name: "reports",
     path: "reports",
     title: "报表",
