@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     log.warn("WeChat Pay not configured (WECHATPAY_*): cash prizes cannot be created");
   }
 
-  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, { wecom, now: () => new Date(), agentId: corp.agentId, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }) : null;
+  // The jobs share this object: its publicUrl is completed below once the port is known (PORT=0).
+  const jobContext = { wecom, now: () => new Date(), agentId: corp.agentId, publicUrl: env.PUBLIC_URL };
+  const scheduler = env.SCHEDULER ? await startScheduler(mongoose.connection.db as Db, jobContext) : null;
 
   const callbackSecrets = sandbox
     ? sandbox.callbackSecrets
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     configureWeChatPay(new WeChatPayClient(sandboxWeChatPayConfig(`http://127.0.0.1:${port}`)));
   }
   configureDrawOrigin(`http://localhost:${port}`);
+  jobContext.publicUrl ??= `http://localhost:${port}`;
   if (sandbox && wechatOAuth && !wechatOAuthConfig(env)) {
     wechatOAuth.apiBase = sandboxWeChatOAuth(`http://127.0.0.1:${port}`).apiBase;
   }
