@@ -134,6 +134,8 @@ export const sandboxApi = {
   publishMoment: (jobid: string, userid: string) => api.post<{ published: boolean }>(`/sandbox/api/guide-tasks/moments/${encodeURIComponent(jobid)}/publish`, { userid }),
   /** 代发送: the guide sends the mass message now. */
   sendMassMessage: (msgid: string, userid: string) => api.post<{ sent: boolean }>(`/sandbox/api/guide-tasks/mass/${encodeURIComponent(msgid)}/send`, { userid }),
+  /** An employee texts the app; the answer is the app's passive reply, or null (server/sandbox/actions/appText.ts). */
+  textApp: (userid: string, text: string) => api.post<{ reply: string | null }>("/sandbox/api/app-text", { userid, text }),
   me: () => api.get<{ userId: string; name: string }>("/api/auth/me"),
   logout: () => api.post<unknown>("/api/auth/logout"),
 };

@@ -74,6 +74,9 @@ export function createSelection(say: Say) {
     return customerId.value ? `${base}?entry=single_chat_tools&contact=${encodeURIComponent(customerId.value)}` : "";
   });
 
+  /** The guide's task list in the real sidebar (我的任务), as the morning message opens it. */
+  const tasksFrameSrc = computed(() => (guideId.value ? `${sidebarBase(state.value)}tasks` : ""));
+
   /** After the guide changed: keep the customer and group only when they are the guide's. */
   function reconcileSelection(): void {
     if (!guideCustomers.value.some((item) => item.external_userid === customerId.value)) {
@@ -202,6 +205,7 @@ export function createSelection(say: Say) {
     frameKey,
     frameReady,
     frameSrc,
+    tasksFrameSrc,
     switchingGuide,
     guideName,
     loadState,
