@@ -1,5 +1,6 @@
-// What a customer transfer's outcome means to the manager who started it: the state's label, WeCom's
-// refusal in words, and whether trying again can help. Shared by the commands and the presenter.
+// What a customer transfer's outcome means to the manager who started it: WeCom's refusal in words,
+// and whether trying again can help. Shared by the commands and the presenter (the states' words
+// are in presenters/labels.ts).
 
 /** WeCom's refusals of a transfer (wecom-reference §3.4, §4.11). */
 const REASONS: Record<number, string> = {
@@ -29,18 +30,6 @@ export const ONJOB_LIMIT_ERRCODE = 40128;
 // Refusals another attempt cannot change: the limit runs for 90 days, the customer or the pair is
 // wrong, the guide is still employed (离职继承) or no longer a follower.
 const FINAL_REFUSALS = new Set([40096, 40097, 40128, 40130, 40131, 84061]);
-
-/** The states a manager sees, in their words. */
-export const TRANSFER_STATE_LABELS: Record<string, string> = {
-  requested: "提交中",
-  waiting: "等待接替",
-  done: "已接替",
-  customer_refused: "客户拒绝",
-  takeover_full: "接替成员已满",
-  failed: "失败",
-};
-
-export const TRANSFER_KIND_LABELS: Record<string, string> = { resigned: "离职继承", onjob: "在职转接" };
 
 /**
  * @param errcode WeCom's errcode for one customer or the whole call.

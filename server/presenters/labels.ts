@@ -176,3 +176,15 @@ export const CAMPAIGN_GUIDE_STATE_LABELS = { assigned: "未完成", done: "已�
 
 /** Campaign kinds. */
 export const CAMPAIGN_KIND_LABELS = { moment: "朋友圈", mass: "群发" } as const satisfies Record<CampaignKind, string>;
+
+/** A customer's (or group's) transfer as the manager sees it (server/presenters/transfer.ts, docs/transfers.md). */
+export const TRANSFER_STATE_LABELS: Record<string, string> = {
+  requested: "提交中",
+  waiting: "等待接替",
+  done: "已接替",
+  customer_refused: "客户拒绝",
+  takeover_full: "接替成员已满",
+  failed: "失败",
+};
+
+export const TRANSFER_KIND_LABELS: Record<string, string> = { resigned: "离职继承", onjob: "在职转接" };

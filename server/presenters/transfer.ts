@@ -1,8 +1,9 @@
 import type { TransferNames } from "../domain/transferNames.ts";
-import { TRANSFER_KIND_LABELS, TRANSFER_STATE_LABELS, transferRetryable } from "../domain/transferOutcomes.ts";
+import { transferRetryable } from "../domain/transferOutcomes.ts";
 import type { DepartedGuideAttrs } from "../models/DepartedGuide.ts";
 import type { CustomerTransferAttrs } from "../models/CustomerTransfer.ts";
 import type { UnassignedCustomerAttrs } from "../models/UnassignedCustomer.ts";
+import { TRANSFER_KIND_LABELS, TRANSFER_STATE_LABELS } from "./labels.ts";
 
 /** A departed guide's customer waiting for a takeover guide. */
 export interface PresentedUnassigned {
