@@ -13,6 +13,7 @@ import { membershipRoutes } from "./pages/membership/routes";
 import { massMessageRoutes } from "./pages/massMessages/routes";
 import { momentRoutes } from "./pages/moments/routes";
 import { PLANNED_FEATURES } from "./pages/placeholder/features";
+import { transferRoutes } from "./pages/transfers/routes";
 import { taskRoutes } from "./pages/tasks/routes";
 import { loadSession, onSessionExpired, session } from "./session";
 
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       ...drawRoutes,
       ...momentRoutes,
       ...massMessageRoutes,
+      ...transferRoutes,
       ...taskRoutes,
       // 现金奖励发放 (docs/wechatpay.md): in the draws area; the draw pages link here and embed it per draw.
       { path: "draws/cash-transfers", name: "cashTransfers", component: () => import("./pages/draws/CashTransfers.vue"), meta: { title: "现金奖励发放" } },

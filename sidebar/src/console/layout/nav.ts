@@ -34,6 +34,8 @@ export const NAV_AREAS: NavArea[] = [
   { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator", "manager"] },
   { name: "tasks", path: "/tasks", title: "任务", roles: ["admin", "operator", "manager"] },
   { name: "reports", path: "/reports", title: "报表", roles: ["admin", "manager"] },
+  // When a guide leaves, the store's manager hands their customers and groups to colleagues.
+  { name: "transfers", path: "/transfers", title: "离职继承", roles: ["admin", "manager"] },
   { name: "quickReplies", path: "/quick-replies", title: "话术库", roles: ["admin", "operator"] },
   { name: "org", path: "/org", title: "组织与权限", roles: ["admin", "manager"] },
 ];
