@@ -121,6 +121,7 @@ async function main(): Promise<void> {
       `完成，用时 ${seconds} 秒（服务器 ${summary.seconds} 秒）。`,
       `  新增客户 ${summary.customersAdded}，入群 ${summary.groupJoins} 次`,
       `  订单：新建 ${summary.orders.created}，已存在 ${summary.orders.duplicate}，非会员 ${summary.orders.rejected}`,
+      `  导购任务（近三周）：新生成 ${summary.tasks.generated}，导购完成 ${summary.tasks.worked}，未处理 ${summary.tasks.left}（${summary.tasks.seconds} 秒）`,
       `  产品现有：客户 ${summary.product.customers}，会员 ${summary.product.members}（${levels}），订单 ${summary.product.orders}`,
       ...(summary.pendingEvents > 0 ? [`  注意：还有 ${summary.pendingEvents} 条事件队列在处理中`] : []),
       `  控制台：${base}/console/`,

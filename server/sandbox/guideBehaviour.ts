@@ -62,8 +62,11 @@ export function sandboxTaskPlan(userid: string, diligence: number, task: { id: s
   const pick = unit(`result:${key}`);
   const result = pick < 0.6 ? "sent" : pick < 0.85 ? "contacted" : "noReply";
   const spread = unit(`when:${key}`);
-  // A task made days ahead (a birthday next week) is worked on its last day, not the day it appears.
-  const start = Math.max(task.createdAt.getTime(), task.dueAt.getTime() - 24 * HOUR);
+  // A task made days ahead (a birthday next week) is worked on its last day, not the day it appears;
+  // one made after its due time (the product learned of an add late: the demo's year of adds) as
+  // if it had been there since its occasion.
+  const dayBefore = task.dueAt.getTime() - 24 * HOUR;
+  const start = task.createdAt.getTime() <= task.dueAt.getTime() ? Math.max(task.createdAt.getTime(), dayBefore) : dayBefore;
   const window = task.dueAt.getTime() - start;
   // The less diligent the guide, the more of what they do comes late.
   const late = window < 10 * 60_000 || unit(`late:${key}`) < (1 - diligence) * 0.4;

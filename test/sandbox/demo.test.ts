@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelCode } from "../../server/models/ChannelCode.ts";
+import { CompletionDay, completionDayId } from "../../server/models/CompletionDay.ts";
 import { Customer } from "../../server/models/Customer.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Follow } from "../../server/models/Follow.ts";
@@ -11,6 +12,7 @@ import { NonMemberOrder } from "../../server/models/NonMemberOrder.ts";
 import { Order } from "../../server/models/Order.ts";
 import { Segment } from "../../server/models/Segment.ts";
 import { TagRule } from "../../server/models/TagRule.ts";
+import { Task } from "../../server/models/Task.ts";
 import { runDemo, type DemoProgress } from "../../server/sandbox/demo/run.ts";
 import { DEMO_FUNNEL } from "../../server/sandbox/demo/funnel.ts";
 import type { DemoStatus } from "../../server/sandbox/demo/runner.ts";
@@ -85,6 +87,16 @@ describe("sandbox demo scenario", function () {
     const [first, second] = funnel.groups;
     assert.ok(first && second && first.memberCount >= funnel.threshold && second.memberCount > 1, `the first group filled and the funnel moved on: ${JSON.stringify(funnel.groups.map((group) => group.memberCount))}`);
     assert.ok(!funnel.joinWay.chatIds.includes(first.chatId ?? ""), "the full group left the join way");
+    // Three weeks of guides' tasks: made by the engine day by day, some done on time, some late, some left.
+    const tasks = await Task.find({}, { dueDay: 1, state: 1, doneOnTime: 1, storeId: 1 }).lean();
+    assert.ok(summary.tasks.days >= 5 && summary.tasks.generated > 0, JSON.stringify(summary.tasks));
+    assert.ok(new Set(tasks.map((task) => task.dueDay)).size >= 7, `tasks due over many days: ${tasks.length}`);
+    assert.ok(tasks.some((task) => task.state === "done" && task.doneOnTime) && tasks.some((task) => task.state === "done" && task.doneOnTime === false), "on time and late");
+    assert.ok(tasks.some((task) => task.state === "open"), "some left undone");
+    assert.equal(summary.tasks.worked, tasks.filter((task) => task.state === "done").length);
+    const companyDays = await CompletionDay.find({ _id: { $in: [...new Set(tasks.map((task) => completionDayId("all", "all", task.dueDay)))] } }).lean();
+    const sum = (counter: string) => companyDays.reduce((total, day) => total + Number((day.figures as Record<string, number>)[counter] ?? 0), 0);
+    assert.equal(sum("tasksDone"), summary.tasks.worked, "the company's days count every task the guides did");
     assert.equal(steps.at(-1)?.step, "done");
     assert.equal(steps.at(-1)?.done, steps.at(-1)?.total);
 
@@ -95,6 +107,8 @@ describe("sandbox demo scenario", function () {
     assert.equal(again.channelCodes.adds, 0);
     assert.equal(again.funnel.joins, 0);
     assert.equal(again.orders.created, 0);
+    assert.equal(again.tasks.generated, 0);
+    assert.equal(await Task.countDocuments(), tasks.length);
     assert.equal(await Customer.countDocuments(), 80);
     assert.equal(await Order.countDocuments(), orders);
   });

@@ -25,9 +25,10 @@ import { joinGroups } from "./groups.ts";
 import { saveSegments, setUpOperator } from "./operator.ts";
 import { importOrders, type OrderCounts } from "./orders.ts";
 import { productCounts, waitForProduct, type ProductCounts } from "./product.ts";
+import { runDemoTaskHistory, type TaskHistoryCounts } from "./taskHistory.ts";
 import { SandboxCustomer } from "../models/index.ts";
 
-export type DemoStep = "seed" | "channels" | "customers" | "processing" | "orders" | "groups" | "funnel" | "segments" | "done";
+export type DemoStep = "seed" | "channels" | "customers" | "processing" | "orders" | "groups" | "funnel" | "segments" | "tasks" | "done";
 
 /** Where the demo is, for a progress bar. */
 export interface DemoProgress {
@@ -69,6 +70,8 @@ export interface DemoSummary {
   /** The operator's 朋友圈 over last month and this one. */
   moments?: MomentCounts;
   massMessages?: MassCounts;
+  /** The guides' tasks of the last three weeks, and what they did of them. */
+  tasks: TaskHistoryCounts;
   /** What the product holds afterwards. */
   product: ProductCounts;
   /** Events still queued when the demo stopped waiting (0 normally). */
@@ -93,7 +96,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   // The channel codes' four weeks of adds are part of the customers; the funnel's joins come on top.
   const channelAdds = Math.min(targetCustomers, Math.max(12, Math.round(targetCustomers * 0.1)));
   const funnelJoins = Math.min(100, Math.max(12, Math.round(targetCustomers * 0.05)));
-  const progress = tracker(options.onProgress, targetCustomers + targetOrders + Math.round(targetCustomers * groupShare) + funnelJoins + 3);
+  const progress = tracker(options.onProgress, targetCustomers + targetOrders + Math.round(targetCustomers * groupShare) + funnelJoins + 4);
 
   const seeded = await seedCorp(context);
   const operator = await setUpOperator(options.callbackUrl, now());
@@ -144,6 +147,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
   progress.advance(1);
 
+  // Last: the members' orders decide who is silent or due, and the adds' greetings are made by then.
+  progress.step("tasks", "近三周的导购任务：每天生成，导购按各自习惯完成一部分");
+  await waitForProduct(processingTimeoutMs);
+  const tasks = await runDemoTaskHistory(now());
+  progress.advance(1);
+
   const summary: DemoSummary = {
     seeded,
     customersAdded: added + channelCodes.adds,
@@ -153,6 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     orders,
     ...(moments ? { moments } : {}),
     ...(massMessages ? { massMessages } : {}),
+    tasks,
     product: await productCounts(),
     pendingEvents,
     seconds: Math.round((performance.now() - started) / 100) / 10,
