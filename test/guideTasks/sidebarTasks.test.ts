@@ -2,6 +2,7 @@
 // paging), done by hand with a result or after the suggested message was sent, and nothing of
 // another guide's, whatever the role of whoever opens the sidebar.
 import assert from "node:assert/strict";
+import { Follow } from "../../server/models/Follow.ts";
 import { Task } from "../../server/models/Task.ts";
 import { aCustomerWithFollow, aStore } from "../support/factories.ts";
 import { useTestServer } from "../support/server.ts";
@@ -127,6 +128,22 @@ describe("the sidebar's task routes (/api/sidebar/tasks)", () => {
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     const task = sent.body.data as { state: string; result: string; doneOnTime: boolean };
     assert.deepEqual([task.state, task.result, task.doneOnTime], ["done", "sent", true]);
+  });
+
+  it("should mark the guide's open tasks for a customer done when the sidebar sent anything into the chat, and not another guide's", async () => {
+    await aCustomerWithFollow("wmShared", "guideA", { name: "共享客户" });
+    await Follow.create({ externalUserId: "wmShared", userId: "guideB", status: "active", addedAt: NOW });
+    const mine = await aTask({ kind: "greeting", userId: "guideA", externalUserId: "wmShared", dueAt: hours(2) });
+    const theirs = await aTask({ kind: "greeting", userId: "guideB", externalUserId: "wmShared", dueAt: hours(2) });
+    const sent = await guideA.send("POST", "/api/sidebar/customers/wmShared/sent", {});
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    assert.deepEqual((sent.body.data as { id: string; result: string }[]).map((task) => [task.id, task.result]), [[mine, "sent"]]);
+    assert.equal((await Task.findById(theirs).lean())?.state, "open");
+    const again = await guideA.send("POST", "/api/sidebar/customers/wmShared/sent", {});
+    assert.deepEqual(again.body.data, [], "a second send has nothing left to do");
+    const refused = await guideB.send("POST", "/api/sidebar/customers/wmC/sent", {});
+    assert.equal(refused.status, 403);
+    assert.equal((await Task.findById(ids.silent).lean())?.state, "open");
   });
 
   it("should refuse another guide's task with the same answer as a task that does not exist, and change nothing", async () => {

@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import guideTaskList from "../../commands/guideTaskList.ts";
 import { openTasksOf } from "../../commands/openTasks.ts";
-import { completeTask } from "../../commands/taskCompleter.ts";
+import { completeTask, completeTasksByAction } from "../../commands/taskCompleter.ts";
 import taskNames from "../../commands/taskNames.ts";
 import type { TaskResult } from "../../domain/tasks.ts";
 import { AuthorizationError, ConflictError } from "../../errors.ts";
@@ -84,6 +84,17 @@ export function sidebarTasksRouter(options: { now: () => Date }): Router {
     const now = options.now();
     const tasks = (await openTasksOf([params.externalUserId])).filter((task) => task.userId === actor.userId).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
     ctx.body = { data: presentTasks(tasks, await taskNames(tasks), now) };
+  });
+
+  // Anything the sidebar sent into the customer's chat (a quick reply, a draw link): the guide's
+  // open tasks for that customer are done by it, as a note does.
+  router.post("/customers/:externalUserId/sent", validate(SidebarCustomerTasksSchema), async (ctx) => {
+    const { params } = inputOf(ctx, SidebarCustomerTasksSchema);
+    const actor = actorOf(ctx);
+    await assertCustomer(actor, params.externalUserId);
+    const now = options.now();
+    const done = actor.userId ? await completeTasksByAction({ externalUserId: params.externalUserId, userId: actor.userId, action: "sent", at: now }) : [];
+    ctx.body = { data: presentTasks(done, await taskNames(done), now) };
   });
 
   router.post("/tasks/:taskId/done", validate(SidebarTaskDoneSchema), async (ctx) => {
