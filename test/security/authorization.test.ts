@@ -233,6 +233,7 @@ const ROUTE_POLICY: Record<string, string> = {
   // its guide (taskId is guideA's task; done's empty body is refused at validation, before the owner check).
   "GET /api/sidebar/tasks": "AOMG",
   "GET /api/sidebar/customers/:externalUserId/tasks": "AOMG",
+  "POST /api/sidebar/customers/:externalUserId/sent": "AOMG",
   "POST /api/sidebar/tasks/:taskId/done": "AOMG",
   "POST /api/sidebar/tasks/:taskId/sent": "---G",
 };
