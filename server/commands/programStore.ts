@@ -1,6 +1,6 @@
 import { DEFAULT_PROGRAM, ProgramSchema, type Program } from "../domain/program.ts";
 import { ProgramSettings } from "../models/ProgramSettings.ts";
-import { isDuplicateKeyError } from "../db/duplicates.ts";
+import { saveVersion } from "./versionedSettings.ts";
 
 /**
  * The program in force: the highest saved version, or the default before the first save.
@@ -28,17 +28,5 @@ interface Props {
  * @returns the new version number.
  */
 export default async function programSaver({ program, savedBy, now }: Props): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const { version } = await currentProgram();
-    try {
-      await ProgramSettings.create({ _id: version + 1, program, savedBy, savedAt: now });
-      return version + 1;
-    } catch (error) {
-      // Two operators saved at once: take the next number.
-      if (!isDuplicateKeyError(error)) {
-        throw error;
-      }
-    }
-  }
-  throw new Error("could not allocate a program version");
+  return saveVersion(ProgramSettings, { program, savedBy, savedAt: now });
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_TASK_RULES, withDefaults, type TaskRules } from "../domain/taskRules.ts";
 import { TaskSettings } from "../models/TaskSettings.ts";
-import { isDuplicateKeyError } from "../db/duplicates.ts";
+import { saveVersion } from "./versionedSettings.ts";
 
 /**
  * The task rules in force: the highest saved version, or the defaults before the first save.
@@ -28,17 +28,5 @@ interface Props {
  * @returns the new version number.
  */
 export default async function taskRuleSaver({ rules, savedBy, now }: Props): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const { version } = await currentTaskRules();
-    try {
-      await TaskSettings.create({ _id: version + 1, rules, savedBy, savedAt: now });
-      return version + 1;
-    } catch (error) {
-      // Two operators saved at once: take the next number.
-      if (!isDuplicateKeyError(error)) {
-        throw error;
-      }
-    }
-  }
-  throw new Error("could not allocate a task rules version");
+  return saveVersion(TaskSettings, { rules, savedBy, savedAt: now });
 }

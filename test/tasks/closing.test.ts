@@ -14,30 +14,17 @@ import { contactEventXml, deliver } from "../support/callbacks.ts";
 import { testProcessor, useTestServer } from "../support/server.ts";
 import { loginAs } from "../support/sessions.ts";
 import { externalContactResponse, nockToken, wecomApi } from "../support/wecomNock.ts";
-import { aFollowedMember, seedGuides } from "./support.ts";
+import { aFollowedMember, china, seedGuides, seedMeiAndLin } from "./support.ts";
 
 // 06:00 China time on 2026-03-10; the guides work later that morning.
 const NOW = new Date("2026-03-09T22:00:00Z");
-const china = (day: string, time = "12:00") => new Date(`${day}T${time}:00+08:00`);
 let clock = NOW;
 
 const task = (id: string) => Task.findById(id).lean<TaskAttrs>();
 const figures = async (userId: string, day: string) => ((await CompletionDay.findById(completionDayId("guide", userId, day)).lean())?.figures ?? {}) as Record<string, number>;
 
-/** 小美 (ga1): birthday on 3月12日 and a coupon expiring 3月11日; 小林 (gb1 last contact): silent since today. */
 async function seed() {
-  await seedGuides();
-  const mei = await aFollowedMember({ externalUserId: "wm_mei", name: "小美", guides: [{ userId: "ga1", contactAt: china("2026-01-01") }], birthday: "1990-03-12" });
-  const lin = await aFollowedMember({
-    externalUserId: "wm_lin",
-    name: "小林",
-    guides: [
-      { userId: "ga1", contactAt: china("2026-01-01") },
-      { userId: "gb1", contactAt: china("2026-03-01") },
-    ],
-    purchaseTimes: [china("2025-12-10")],
-  });
-  await BenefitClaim.create({ _id: "CPN1", slot: "s1", benefitCode: "silver_coupon", memberId: mei, levelCode: "silver", claimedAt: china("2026-02-10"), redeemBy: china("2026-03-11", "23:59") });
+  const { mei, lin } = await seedMeiAndLin();
   await taskGenerator({ now: NOW });
   return { birthday: `birthday:${mei}:2026`, benefit: "benefitExpiring:CPN1:2026-03-11", silent: `silent:${lin}:2025-12-10`, mei, lin };
 }

@@ -11,11 +11,10 @@ import { OpenTaskIndex } from "../../server/models/OpenTaskIndex.ts";
 import { Task, type TaskAttrs } from "../../server/models/Task.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { testWeComClient } from "../support/server.ts";
-import { aFollowedMember, seedGuides } from "./support.ts";
+import { aFollowedMember, china, seedMeiAndLin } from "./support.ts";
 
 // 06:00 China time on 2026-03-10, when the daily job runs.
 const NOW = new Date("2026-03-09T22:00:00Z");
-const china = (day: string, time = "12:00") => new Date(`${day}T${time}:00+08:00`);
 
 interface World {
   xiaomei: string;
@@ -25,24 +24,12 @@ interface World {
 
 /** 小美's birthday in 2 days and a coupon expiring tomorrow, 小林 silent since today, 小张 due back in 2 days. */
 async function seedWorld(): Promise<World> {
-  await seedGuides();
-  const xiaomei = await aFollowedMember({ externalUserId: "wm_mei", name: "小美", guides: [{ userId: "ga1", contactAt: china("2026-01-01") }], birthday: "1990-03-12" });
-  // Two guides: the task goes to the last contact (gb1), as a campaign would choose.
-  const xiaolin = await aFollowedMember({
-    externalUserId: "wm_lin",
-    name: "小林",
-    guides: [
-      { userId: "ga1", contactAt: china("2026-01-01") },
-      { userId: "gb1", contactAt: china("2026-03-01") },
-    ],
-    purchaseTimes: [china("2025-12-10")],
-  });
+  const { mei: xiaomei, lin: xiaolin } = await seedMeiAndLin();
   const xiaozhang = await aFollowedMember({ externalUserId: "wm_zhang", name: "小张", guides: [{ userId: "ga2", contactAt: china("2026-01-01") }], purchaseTimes: [china("2025-12-12"), china("2026-01-11"), china("2026-02-10")] });
   // No guide follows 小李: nobody to give a task to.
   await aFollowedMember({ externalUserId: "wm_li", name: "小李", guides: [], birthday: "03-10" });
   const claim = { benefitCode: "silver_coupon", memberId: xiaomei, levelCode: "silver", claimedAt: china("2026-02-10") };
   await BenefitClaim.create([
-    { ...claim, _id: "CPN1", slot: "s1", redeemBy: china("2026-03-11", "23:59") },
     { ...claim, _id: "CPN2", slot: "s2", redeemBy: china("2026-03-11", "23:59"), status: "redeemed", redeemedAt: china("2026-03-01") },
     { ...claim, _id: "CPN3", slot: "s3", redeemBy: china("2026-03-25", "23:59") },
   ]);
