@@ -8,7 +8,7 @@ import { CampaignTally, campaignTallyId, TALLY_COUNTERS, type CampaignTallyAttrs
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
 import { mapLimit } from "../utils/async.ts";
-import { countCompletion } from "./completionRollup.ts";
+import { countCompletion, countCompletionMany, type CompletionFact } from "./completionRollup.ts";
 import keyedCounter from "./keyedCounter.ts";
 
 type Counter = (typeof TALLY_COUNTERS)[number];
@@ -48,8 +48,21 @@ const COMPLETION_MOVES: Record<CampaignKind, Partial<Record<Counter, Partial<Day
   mass: { assigned: { massAssigned: 1 }, done: { massSent: 1 }, cancelled: { massAssigned: -1 } },
 };
 
-/** Count one move of one guide once, in the campaign's tally and in its store's and region's, and in the guide's completion day. */
-async function tally(guide: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId" | "assignedAt">, key: string, inc: Partial<Record<Counter, number>>): Promise<void> {
+type TalliedGuide = Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId" | "assignedAt">;
+
+/** The guide's completion fact for a move, or null for a move the completion days do not count (a failure). */
+function completionFact(guide: TalliedGuide, key: string, inc: Partial<Record<Counter, number>>): CompletionFact | null {
+  const kind = guide.kind as CampaignKind;
+  const [counter] = Object.keys(inc) as Counter[];
+  const completion = counter ? COMPLETION_MOVES[kind][counter] : undefined;
+  return completion ? { userId: guide.userId, storeId: guide.storeId ?? null, regionId: guide.regionId ?? null, day: chinaDate(guide.assignedAt), key: `${kind}:${guide.campaignId}:${key}`, inc: completion } : null;
+}
+
+/**
+ * Count one move of one guide once, in the campaign's tally and in its store's and region's, and
+ * in the guide's completion day (unless `facts` collects it, for a batch to count at once).
+ */
+async function tally(guide: TalliedGuide, key: string, inc: Partial<Record<Counter, number>>, facts?: CompletionFact[]): Promise<void> {
   const kind = guide.kind as CampaignKind;
   const scopes: [string, Record<string, unknown>][] = [["all", {}]];
   if (guide.storeId) {
@@ -63,10 +76,11 @@ async function tally(guide: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "us
       keyedCounter(CampaignTally.collection, campaignTallyId(kind, guide.campaignId, scope), key, inc, { kind, campaignId: guide.campaignId, scope, storeId: null, regionId: null, ...place }, TALLY_COUNTERS),
     ),
   );
-  const [counter] = Object.keys(inc) as Counter[];
-  const completion = counter ? COMPLETION_MOVES[kind][counter] : undefined;
-  if (completion) {
-    await countCompletion({ userId: guide.userId, storeId: guide.storeId ?? null, regionId: guide.regionId ?? null, day: chinaDate(guide.assignedAt), key: `${kind}:${guide.campaignId}:${key}`, inc: completion });
+  const fact = completionFact(guide, key, inc);
+  if (fact && facts) {
+    facts.push(fact);
+  } else if (fact) {
+    await countCompletion(fact);
   }
 }
 
@@ -84,10 +98,11 @@ export async function assignCampaignGuides(kind: CampaignKind, campaignId: strin
   for (let start = 0; start < unique.length; start += 1000) {
     const chunk = unique.slice(start, start + 1000);
     const places = await guidePlaces(chunk);
+    const facts: CompletionFact[] = [];
     await mapLimit(chunk, 8, async (userId) => {
       const place = places.get(userId) ?? { storeId: null, regionId: null };
       const guide = { _id: campaignGuideId(kind, campaignId, userId), kind, campaignId, userId, ...place, state: "assigned", attempt: 1, assignedAt: at };
-      let stored: Pick<CampaignGuideAttrs, "kind" | "campaignId" | "userId" | "storeId" | "regionId" | "assignedAt"> = guide;
+      let stored: TalliedGuide = guide;
       try {
         await CampaignGuide.collection.insertOne(guide as never);
       } catch (error) {
@@ -98,8 +113,10 @@ export async function assignCampaignGuides(kind: CampaignKind, campaignId: strin
         // moved store since stays where the first count put them.
         stored = (await CampaignGuide.findById(guide._id).lean<CampaignGuideAttrs>()) ?? guide;
       }
-      await tally(stored, `assign:${userId}`, { assigned: 1 });
+      await tally(stored, `assign:${userId}`, { assigned: 1 }, facts);
     });
+    // After the chunk's tallies: a crash before this leaves the guides assigned, and the re-run counts them (keyed).
+    await countCompletionMany(facts);
   }
 }
 
