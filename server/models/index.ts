@@ -12,6 +12,7 @@ export { ChannelCode } from "./ChannelCode.ts";
 export { ChannelCodeDay } from "./ChannelCodeDay.ts";
 export { ChannelCodeFollow, ChannelCodeStat } from "./ChannelCodeStat.ts";
 export { CompletionDay } from "./CompletionDay.ts";
+export { CompletionReminder } from "./CompletionReminder.ts";
 export { Counter } from "./Counter.ts";
 export { Customer } from "./Customer.ts";
 export { CustomerLoss } from "./CustomerLoss.ts";
