@@ -11,6 +11,7 @@ import { campaignRemindersRouter, campaignsRouter, guideCampaignsRouter } from "
 import { cashTransfersRouter } from "./cashTransfers.ts";
 import { channelCodesRouter } from "./channelCodes.ts";
 import { channelCodeStatsRouter } from "./channelCodeStats.ts";
+import { completionRouter } from "./completion.ts";
 import { customersRouter } from "./customers.ts";
 import { drawsRouter } from "./draws.ts";
 import { eventsRouter } from "./events.ts";
@@ -77,6 +78,7 @@ export function consoleRouter(options: { apiToken: string | undefined; now: () =
     ["media", mediaRouter()],
     ["transfers", transfersRouter(options)],
     ["task_rules", taskRulesRouter(options)],
+    ["completion", completionRouter(options)],
     // Completion (完成情况) per kind under the kind's area; 催办 under its own (managers write it too).
     ["moments", campaignsRouter({ kind: "moment" })],
     ["mass_messages", campaignsRouter({ kind: "mass" })],
