@@ -10,7 +10,7 @@ import { API_TOKEN, consoleGet, consoleSend, startTestServer, useTestServer, typ
 import { aRegionWithStores } from "../campaigns/directory.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { loginAs, type SessionClient } from "../support/sessions.ts";
-import { AGENT_ACCESS_TOKEN, nockAgentToken } from "../support/wecomNock.ts";
+import { nockAgentToken, nockAppMessages } from "../support/wecomNock.ts";
 import { AGENT_ID, WECOM_BASE } from "../support/wecomSecrets.ts";
 
 const AT = new Date("2026-03-01T02:00:00Z");
@@ -45,23 +45,6 @@ async function seedMoment(): Promise<string> {
   await markCampaignGuideFailed("moment", id, "gb2", "不在应用可见范围", AT);
   await setCampaignGuideFigures("moment", id, "ga1", { likes: 3, comments: 1 });
   return id;
-}
-
-type Sent = { touser: string; msgtype: string; agentid: number; textcard: { title: string; description: string; url: string; btntxt: string } };
-
-/** WeCom's message/send, recording every body. */
-function nockAppMessages(answer: (body: Sent) => Record<string, unknown> = () => ({ errcode: 0, errmsg: "ok", invaliduser: "", msgid: "m1" })): Sent[] {
-  const sent: Sent[] = [];
-  nockAgentToken();
-  nock(WECOM_BASE)
-    .post("/cgi-bin/message/send", (body: Sent) => {
-      sent.push(body);
-      return true;
-    })
-    .query({ access_token: AGENT_ACCESS_TOKEN })
-    .reply(200, (_uri, body) => answer(body as Sent))
-    .persist();
-  return sent;
 }
 
 describe("campaign completion console API (完成情况, 催办)", () => {

@@ -75,3 +75,26 @@ export function externalContactResponse(
     next_cursor: "",
   };
 }
+
+/** A textcard app message as WeCom's message/send receives it. */
+export type SentAppMessage = { touser: string; msgtype: string; agentid: number; textcard: { title: string; description: string; url: string; btntxt: string } };
+
+/**
+ * WeCom's message/send (with the agent's token), recording every body.
+ *
+ * @param answer WeCom's answer to a body (default: accepted, nobody invalid).
+ * @returns the bodies sent, in order.
+ */
+export function nockAppMessages(answer: (body: SentAppMessage) => Record<string, unknown> = () => ({ errcode: 0, errmsg: "ok", invaliduser: "", msgid: "m1" })): SentAppMessage[] {
+  const sent: SentAppMessage[] = [];
+  nockAgentToken();
+  nock(WECOM_BASE)
+    .post("/cgi-bin/message/send", (body: SentAppMessage) => {
+      sent.push(body);
+      return true;
+    })
+    .query({ access_token: AGENT_ACCESS_TOKEN })
+    .reply(200, (_uri, body) => answer(body as SentAppMessage))
+    .persist();
+  return sent;
+}
