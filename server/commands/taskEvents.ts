@@ -1,5 +1,5 @@
 import { chinaDate } from "../domain/chinaTime.ts";
-import type { Occasion } from "../domain/taskOccasions.ts";
+import { SILENT_CATCH_UP_DAYS, type Occasion } from "../domain/taskOccasions.ts";
 import { Customer } from "../models/Customer.ts";
 import { Member } from "../models/Member.ts";
 import { MemberIdentity } from "../models/MemberIdentity.ts";
@@ -19,7 +19,11 @@ const HOUR = 3_600_000;
  */
 export async function greetingTask(props: { externalUserId: string; userId: string; addedAt: Date; now: Date }): Promise<boolean> {
   const [{ rules }, { program }] = await Promise.all([currentTaskRules(), currentProgram()]);
-  if (!rules.greeting.enabled) {
+  const dueAt = new Date(props.addedAt.getTime() + rules.greeting.withinHours * HOUR);
+  // An add whose greeting time passed over a week ago (a back-dated or replayed add, such as the
+  // sandbox demo's year of adds) would only be a task nobody can do on time: none is made. A late
+  // event (the processor was down a day or two) still gets its greeting.
+  if (!rules.greeting.enabled || dueAt.getTime() < props.now.getTime() - SILENT_CATCH_UP_DAYS * 24 * HOUR) {
     return false;
   }
   const [customer, identity] = await Promise.all([
@@ -27,7 +31,7 @@ export async function greetingTask(props: { externalUserId: string; userId: stri
     MemberIdentity.findById(`customer:${props.externalUserId}`, { memberId: 1 }).lean(),
   ]);
   const member = identity ? await Member.findById(identity.memberId, { name: 1, levelCode: 1, growth: 1 }).lean() : null;
-  const occasion: Occasion = { kind: "greeting", id: `greeting:${props.externalUserId}:${props.userId}`, dueAt: new Date(props.addedAt.getTime() + rules.greeting.withinHours * HOUR), title: `新客户，${rules.greeting.withinHours} 小时内问候`, subject: {} };
+  const occasion: Occasion = { kind: "greeting", id: `greeting:${props.externalUserId}:${props.userId}`, dueAt, title: `新客户，${rules.greeting.withinHours} 小时内问候`, subject: {} };
   const { inserted } = await taskInserter(
     [{ occasion, userId: props.userId, externalUserId: props.externalUserId, memberId: member ? String(member._id) : null, customerName: customer?.name || member?.name || "", levelCode: member?.levelCode ?? null, growth: member?.growth ?? 0 }],
     { rules, program, now: props.now },

@@ -11,7 +11,7 @@ import { OpenTaskIndex } from "../../server/models/OpenTaskIndex.ts";
 import { Task, type TaskAttrs } from "../../server/models/Task.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { contactEventXml, deliver } from "../support/callbacks.ts";
-import { testProcessor, useTestServer } from "../support/server.ts";
+import { testProcessor, testWeComClient, useTestServer } from "../support/server.ts";
 import { loginAs } from "../support/sessions.ts";
 import { externalContactResponse, nockToken, wecomApi } from "../support/wecomNock.ts";
 import { aFollowedMember, china, seedGuides, seedMeiAndLin } from "./support.ts";
@@ -112,7 +112,8 @@ describe("tasks closing themselves and done by the guide's action", () => {
   describe("event-driven tasks", () => {
     let processor: EventProcessor;
     beforeEach(() => {
-      processor = testProcessor();
+      // The handlers on the test's clock: a greeting is made only for an add whose greeting is not long past.
+      processor = testProcessor({ context: { wecom: testWeComClient(), now: () => clock } });
       nockToken();
     });
 
