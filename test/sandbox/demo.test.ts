@@ -93,6 +93,9 @@ describe("sandbox demo scenario", function () {
     assert.ok(new Set(tasks.map((task) => task.dueDay)).size >= 7, `tasks due over many days: ${tasks.length}`);
     assert.ok(tasks.some((task) => task.state === "done" && task.doneOnTime) && tasks.some((task) => task.state === "done" && task.doneOnTime === false), "on time and late");
     assert.ok(tasks.some((task) => task.state === "open"), "some left undone");
+    // The year's back-dated adds give no year-old greetings, only those of the last week or so.
+    const greetings = await Task.find({ kind: "greeting" }, { dueAt: 1 }).lean();
+    assert.ok(greetings.length > 0 && greetings.every((task) => task.dueAt.getTime() >= Date.now() - 8 * 86_400_000), `${greetings.length} greetings`);
     assert.equal(summary.tasks.worked, tasks.filter((task) => task.state === "done").length);
     const companyDays = await CompletionDay.find({ _id: { $in: [...new Set(tasks.map((task) => completionDayId("all", "all", task.dueDay)))] } }).lean();
     const sum = (counter: string) => companyDays.reduce((total, day) => total + Number((day.figures as Record<string, number>)[counter] ?? 0), 0);
