@@ -114,6 +114,20 @@ describe("the sidebar's task list at 400 px (guide guideA)", function () {
     suite.assertCleanRun();
   });
 
+  it("should count a quick reply sent into the chat as contacting the customer: the chat's task is done", async () => {
+    const page = await suite.newPage("sidebar", { wecomUserId: "guideA" });
+    await page.goto(`${suite.server.url}/sidebar/?entry=single_chat_tools&contact=wmA`);
+    await byTest(page, "customer-task").waitFor();
+    await byTest(page, "tab-quick-replies").click();
+    await byTest(page, "quick-reply-send").first().click();
+    await waitForStandInCall(page, "sendChatMessage");
+    await byTest(page, "customer-tasks").waitFor({ state: "detached" });
+    const stored = await Task.findById(ids.birthday).lean();
+    assert.deepEqual([stored?.state, stored?.result], ["done", "sent"]);
+    assert.equal((await Task.findById(ids.silent).lean())?.state, "open", "another customer's task stays open");
+    suite.assertCleanRun();
+  });
+
   it("should open the task list from the morning message's link with nothing to do, and say so", async () => {
     await Task.deleteMany({ userId: "guideA" });
     const page = await suite.newPage("sidebar", { wecomUserId: "guideA" });

@@ -35,18 +35,22 @@ function currentEntry(): Entry {
   return ENTRIES.includes(entry) ? entry : "normal";
 }
 
-// Inside the sandbox page's fake chat window (docs/sandbox.md) a send also lands in the sandbox's
-// transcript, so the customer's fake phone shows it. The guide is whoever this page is logged in
-// as. A failure here never fails the send: the transcript is only a mirror.
-async function mirrorToSandbox(message: ChatMessage): Promise<void> {
-  const externalUserId = param("contact");
-  let insideSandbox = false;
+/** True inside a frame of the sandbox page (docs/sandbox.md). */
+function insideSandbox(): boolean {
   try {
-    insideSandbox = window.parent !== window && window.parent.location.pathname.startsWith("/sandbox/");
+    return window.parent !== window && window.parent.location.pathname.startsWith("/sandbox/");
   } catch {
     // a cross-origin parent is not the sandbox page
+    return false;
   }
-  if (!insideSandbox || !externalUserId) {
+}
+
+// Inside the sandbox page's fake chat window a send also lands in the sandbox's transcript, so the
+// customer's fake phone shows it. The guide is whoever this page is logged in as. A failure here
+// never fails the send: the transcript is only a mirror.
+async function mirrorToSandbox(message: ChatMessage): Promise<void> {
+  const externalUserId = param("contact");
+  if (!insideSandbox() || !externalUserId) {
     return;
   }
   const text =
@@ -103,6 +107,10 @@ export function createStandInBridge(): WeComBridge {
     // asked moves its own query to the chat (the context is read from the query at call time).
     async openCustomerChat(externalUserId: string) {
       record("openEnterpriseChat", [{ externalUserIds: [externalUserId] }]);
+      // The sandbox page plays WeCom's window: it switches its chat (and phone) to that customer.
+      if (insideSandbox()) {
+        window.parent.postMessage({ scrm: "openChat", externalUserId }, location.origin);
+      }
     },
   };
 }

@@ -41,6 +41,8 @@ export const sidebarApi = {
     return { data: answer.data, total: answer.pagination?.total ?? answer.data.tasks.length };
   },
   customerTasks: (externalUserId: string) => api.get<PresentedTask[]>(`${customerPath(externalUserId)}/tasks`),
+  /** After anything was sent into the customer's chat: the guide's open tasks for them are done. */
+  customerMessageSent: (externalUserId: string) => api.post<PresentedTask[]>(`${customerPath(externalUserId)}/sent`, {}),
   taskDone: (taskId: string, result: "contacted" | "noReply" | "notNeeded") => api.post<PresentedTask>(`/api/sidebar/tasks/${encodeURIComponent(taskId)}/done`, { result }),
   taskSent: (taskId: string) => api.post<PresentedTask>(`/api/sidebar/tasks/${encodeURIComponent(taskId)}/sent`, {}),
 };
