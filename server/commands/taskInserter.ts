@@ -30,10 +30,10 @@ export interface TaskSetting {
 }
 
 /**
- * Insert tasks once per key (unordered, duplicates skipped), then count each as due and note it
- * open on its customer. Tasks an earlier run inserted are read back and counted and noted again
- * with what was stored: both are keyed, so this changes nothing, except after a crash between
- * an insert and its count, which it repairs.
+ * Insert tasks once per key (unordered, duplicates skipped), then count each as due, note it open
+ * on its customer and mark it counted. Tasks an earlier run inserted are read back; one still
+ * unmarked (a crash between its insert and its count) is counted and noted now, with what was
+ * stored: both are keyed, so a count that did happen before the crash is not repeated.
  *
  * @param drafts the tasks.
  * @param setting the rules, the programme and the clock.
@@ -70,6 +70,7 @@ export default async function taskInserter(drafts: TaskDraft[], setting: TaskSet
       doneOnTime: null,
       closedReason: "",
       createdAt: setting.now,
+      counted: false,
       remindCount: 0,
       lastRemindedAt: null,
     };
@@ -78,8 +79,12 @@ export default async function taskInserter(drafts: TaskDraft[], setting: TaskSet
   const fresh = docs.filter((_, position) => !taken.has(position));
   const takenIds = [...new Set(docs.filter((_, position) => taken.has(position)).map((doc) => doc._id))];
   const stored = takenIds.length > 0 ? await Task.find({ _id: { $in: takenIds } }).lean<TaskAttrs[]>() : [];
-  const all = [...fresh, ...stored];
-  await countTasksDue(all);
-  await indexOpenTasks(all.filter((task) => task.state === "open"));
+  // A task an earlier run inserted but did not get to count (it died in between) is counted now.
+  const uncounted = [...fresh, ...stored.filter((task) => !task.counted)];
+  await countTasksDue(uncounted);
+  await indexOpenTasks(uncounted.filter((task) => task.state === "open"));
+  if (uncounted.length > 0) {
+    await Task.updateMany({ _id: { $in: uncounted.map((task) => task._id) } }, { $set: { counted: true } });
+  }
   return { inserted: fresh.length, existing: stored.length };
 }

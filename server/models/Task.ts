@@ -36,6 +36,8 @@ const taskSchema = new mongoose.Schema(
     /** Why it closed itself (Chinese): 已复购, 权益已核销, 客户已删除… */
     closedReason: { type: String, default: "" },
     createdAt: { type: Date, required: true },
+    /** Counted as due and noted open (taskInserter): a rerun recounts only a task a crash left false. */
+    counted: { type: Boolean, default: false },
     remindCount: { type: Number, default: 0 },
     lastRemindedAt: { type: Date, default: null },
   },

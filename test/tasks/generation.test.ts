@@ -84,8 +84,13 @@ describe("daily task generation (GenerateTasksJob)", () => {
   it("should repair a count a crash left undone after the insert", async () => {
     await seedWorld();
     await taskGenerator({ now: NOW });
+    // As a process that died after the inserts leaves it: tasks not counted, nothing noted.
+    await Task.updateMany({}, { $set: { counted: false } });
     await CompletionDay.deleteMany({});
+    await OpenTaskIndex.deleteMany({});
     await taskGenerator({ now: NOW });
+    assert.equal(await Task.countDocuments({ counted: true }), 4);
+    assert.equal((await OpenTaskIndex.findById("wm_mei").lean())?.taskIds.length, 2);
     assert.equal((await guideDay("ga1", "2026-03-12"))?.tasksDue, 1);
     assert.equal((await guideDay("ga2", "2026-03-12"))?.due_repurchaseDue, 1);
   });
