@@ -32,6 +32,12 @@ const completionDaySchema = new mongoose.Schema(
   { collection: "completion_days", versionKey: false, minimize: false },
 );
 
+// Every write is conditional on the version read: `{ _id, version }` as a unique key is what lets
+// the embedded database answer that filter by index instead of scanning the collection (production
+// MongoDB would use _id alone). The sweep reads a day's documents of one level.
+completionDaySchema.index({ _id: 1, version: 1 }, { unique: true });
+completionDaySchema.index({ day: 1, level: 1 });
+
 export type CompletionDayAttrs = InferSchemaType<typeof completionDaySchema> & { _id: string };
 export const CompletionDay = mongoose.model("CompletionDay", completionDaySchema);
 
