@@ -68,9 +68,6 @@ export function zeroFigures(): CompletionFigures {
   return Object.fromEntries(COMPLETION_COUNTERS.map((counter) => [counter, 0])) as CompletionFigures;
 }
 
-/** The `$setOnInsert` zeros for the counters an update does not `$inc` (the driver knows no schema defaults). */
-const zerosExcept = (inc: Record<string, number>) => Object.fromEntries(COMPLETION_COUNTERS.filter((counter) => !(`figures.${counter}` in inc)).map((counter) => [`figures.${counter}`, 0]));
-
 function figureIncrements(inc: Partial<Record<string, number>>): Record<string, number> {
   const update: Record<string, number> = {};
   for (const [counter, value] of Object.entries(inc)) {
@@ -99,9 +96,11 @@ function parentOf(child: CompletionDayState): { level: CompletionLevel; ownerId:
 
 /**
  * Take newer snapshots of children (all of one parent and day) into their parent, moving the
- * parent's figures by the differences, in one update conditional on the snapshots read: a
- * concurrent move of a sibling makes it fail and it is tried again from a fresh read; a child whose
- * stored snapshot is as new or newer is left alone (someone newer propagated it).
+ * parent's figures by the differences, in one update conditional on the parent's version read
+ * (`{ _id, version }`, a unique key the embedded database answers by index): a concurrent move of
+ * a sibling makes it fail and it is tried again from a fresh read; a child whose stored snapshot is
+ * as new or newer is left alone (someone newer propagated it). A parent not stored yet is inserted
+ * whole; a concurrent insert makes that fail the same way.
  *
  * @param children day documents of one parent.
  * @returns the parent after the update, or null when nothing was newer (or there is no parent).
@@ -115,50 +114,54 @@ async function takeSnapshots(children: CompletionDayState[]): Promise<Completion
   const _id = completionDayId(parent.level, parent.ownerId, first.day);
   const keys = children.map((child) => childKey(child.level, child.ownerId));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const stored = await CompletionDay.collection.findOne<{ children?: Record<string, ChildSnapshot> }>({ _id } as Document, { projection: Object.fromEntries(keys.map((key) => [`children.${key}`, 1])) });
-    const filter: Document = { _id };
-    const set: Document = {};
-    const diff: Record<string, number> = {};
+    const stored = await CompletionDay.collection.findOne<{ version: number; children?: Record<string, ChildSnapshot> }>({ _id } as Document, { projection: { version: 1, ...Object.fromEntries(keys.map((key) => [`children.${key}`, 1])) } });
+    const set: Record<string, ChildSnapshot> = {};
+    const diff = zeroFigures();
     children.forEach((child, index) => {
       const key = keys[index] as string;
       const snapshot = stored?.children?.[key];
       if (snapshot && snapshot.version >= child.version) {
         return;
       }
-      if (snapshot) {
-        filter[`children.${key}.version`] = snapshot.version;
-      } else {
-        filter[`children.${key}`] = { $exists: false };
-      }
-      set[`children.${key}`] = { figures: child.figures, version: child.version };
+      set[key] = { figures: child.figures, version: child.version };
       for (const counter of COMPLETION_COUNTERS) {
-        const change = (child.figures[counter] ?? 0) - (snapshot?.figures[counter] ?? 0);
-        if (change !== 0) {
-          diff[`figures.${counter}`] = (diff[`figures.${counter}`] ?? 0) + change;
-        }
+        diff[counter] += (child.figures[counter] ?? 0) - (snapshot?.figures[counter] ?? 0);
       }
     });
     if (Object.keys(set).length === 0) {
       return null;
     }
-    const inc = Object.fromEntries(Object.entries(diff).filter(([, value]) => value !== 0));
-    try {
-      const updated = await CompletionDay.collection.findOneAndUpdate(
-        filter,
-        { $set: set, $inc: { ...inc, version: 1 }, $setOnInsert: { level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, keys: [], ...zerosExcept(inc) } },
-        { upsert: true, returnDocument: "after", projection: STATE_PROJECTION },
-      );
-      if (updated) {
-        return updated as unknown as CompletionDayState;
+    if (!stored) {
+      const fresh = { _id, level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, figures: diff, version: 1, keys: [], children: set };
+      if (await insertOnce(fresh)) {
+        return stateOf(fresh);
       }
-    } catch (error) {
-      // The parent exists and a snapshot moved since it was read: read again.
-      if (!isDuplicateKeyError(error)) {
-        throw error;
-      }
+      continue;
+    }
+    const inc = Object.fromEntries(COMPLETION_COUNTERS.filter((counter) => diff[counter] !== 0).map((counter) => [`figures.${counter}`, diff[counter]]));
+    const updated = await CompletionDay.collection.findOneAndUpdate(
+      { _id, version: stored.version } as Document,
+      { $set: Object.fromEntries(Object.entries(set).map(([key, snapshot]) => [`children.${key}`, snapshot])), $inc: { ...inc, version: 1 } },
+      { returnDocument: "after", projection: STATE_PROJECTION },
+    );
+    if (updated) {
+      return updated as unknown as CompletionDayState;
     }
   }
   throw new Error(`completion rollup ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
+}
+
+/** Insert a day document; false when another process inserted it first. */
+async function insertOnce(doc: Document): Promise<boolean> {
+  try {
+    await CompletionDay.collection.insertOne(doc);
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      return false;
+    }
+    throw error;
+  }
 }
 
 /** Carry a changed day document up to the company, level by level. */
@@ -167,6 +170,49 @@ async function propagate(changed: CompletionDayState): Promise<void> {
   while (child) {
     child = await takeSnapshots([child]);
   }
+}
+
+/**
+ * Count facts of one guide's day (the same guide and day) whose keys the day does not hold yet,
+ * in one update conditional on the version read (or an insert of the new day), tried again from a
+ * fresh read when a concurrent move got there first.
+ *
+ * @param facts facts of one guide and day, each key once.
+ * @returns the day after, and how many of the facts it counted now.
+ */
+async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ day: CompletionDayState; counted: number }> {
+  const [first] = facts as [CompletionFact];
+  const _id = completionDayId("guide", first.userId, first.day);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const stored = await CompletionDay.collection.findOne<CompletionDayState & { keys: string[] }>({ _id } as Document, { projection: { children: 0 } });
+    const held = new Set(stored?.keys ?? []);
+    const fresh = facts.filter((fact) => !held.has(fact.key));
+    const inc = zeroFigures();
+    for (const fact of fresh) {
+      for (const [field, value] of Object.entries(figureIncrements(fact.inc))) {
+        inc[field.slice("figures.".length) as keyof CompletionFigures] += value;
+      }
+    }
+    if (!stored) {
+      const day = { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures: inc, version: fresh.length, keys: fresh.map((fact) => fact.key), children: {} };
+      if (await insertOnce(day)) {
+        return { day: stateOf(day), counted: fresh.length };
+      }
+      continue;
+    }
+    if (fresh.length === 0) {
+      return { day: stateOf(stored), counted: 0 };
+    }
+    const moved = await CompletionDay.collection.findOneAndUpdate(
+      { _id, version: stored.version } as Document,
+      { $inc: { ...Object.fromEntries(COMPLETION_COUNTERS.filter((counter) => inc[counter] !== 0).map((counter) => [`figures.${counter}`, inc[counter]])), version: fresh.length }, $push: { keys: { $each: fresh.map((fact) => fact.key) } } } as Document,
+      { returnDocument: "after", projection: STATE_PROJECTION },
+    );
+    if (moved) {
+      return { day: moved as unknown as CompletionDayState, counted: fresh.length };
+    }
+  }
+  throw new Error(`completion rollup ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
 }
 
 /**
@@ -179,27 +225,10 @@ async function propagate(changed: CompletionDayState): Promise<void> {
  * @returns true when this call counted the fact, false when its key was counted before.
  */
 export async function countCompletion(fact: CompletionFact): Promise<boolean> {
-  const _id = completionDayId("guide", fact.userId, fact.day);
-  const inc = figureIncrements(fact.inc);
-  let counted = true;
-  let guide: CompletionDayState | null = null;
-  try {
-    guide = (await CompletionDay.collection.findOneAndUpdate(
-      { _id, keys: { $ne: fact.key } } as Document,
-      { $inc: { ...inc, version: 1 }, $push: { keys: fact.key }, $setOnInsert: { level: "guide", ownerId: fact.userId, day: fact.day, storeId: fact.storeId, regionId: fact.regionId, children: {}, ...zerosExcept(inc) } } as Document,
-      { upsert: true, returnDocument: "after", projection: STATE_PROJECTION },
-    )) as unknown as CompletionDayState | null;
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) {
-      throw error;
-    }
-    counted = false;
-  }
-  guide ??= (await CompletionDay.collection.findOne({ _id } as Document, { projection: STATE_PROJECTION })) as unknown as CompletionDayState | null;
-  if (guide) {
-    await propagate(guide);
-  }
-  return counted;
+  figureIncrements(fact.inc);
+  const { day, counted } = await countIntoGuideDay([fact]);
+  await propagate(day);
+  return counted > 0;
 }
 
 /**
@@ -259,11 +288,10 @@ export async function repropagateDay(day: string): Promise<number> {
 }
 
 /**
- * Count many facts at once (seeding, imports, the bench): a guide's day not stored yet is
- * inserted whole, and so is each parent above it, so the documents are the ones countCompletion
- * writes for the same facts, by keyed inserts instead of conditional updates (which the embedded
- * database answers by scanning). A guide's day stored already takes its facts in one keyed update,
- * or one by one when one of them was counted before.
+ * Count many facts at once (seeding, imports, the daily task job): a guide's day not stored yet is
+ * inserted whole (in batches), and so is each parent above it, so the documents are the ones
+ * countCompletion writes for the same facts; a day stored already takes the facts it does not hold
+ * in one versioned update. Each level is then carried up once per parent.
  *
  * @param facts facts of any guides and days.
  * @returns how many facts were counted.
@@ -301,17 +329,10 @@ export async function countCompletionMany(facts: CompletionFact[]): Promise<numb
         level.push(stateOf(day));
         continue;
       }
-      // Stored already: all the facts in one keyed update when none was counted before, else one by one.
-      const inc = Object.fromEntries(Object.entries(day.figures).filter(([, value]) => value !== 0).map(([counter, value]) => [`figures.${counter}`, value]));
-      const moved = (await CompletionDay.collection.findOneAndUpdate({ _id: day._id, keys: { $nin: day.keys } } as Document, { $inc: { ...inc, version: day.keys.length }, $push: { keys: { $each: day.keys } } } as Document, { returnDocument: "after", projection: STATE_PROJECTION })) as unknown as CompletionDayState | null;
-      if (moved) {
-        counted += day.keys.length;
-        level.push(moved);
-        continue;
-      }
-      for (const fact of groups[start + index]?.[1] ?? []) {
-        counted += (await countCompletion(fact)) ? 1 : 0;
-      }
+      // Stored already: the facts it does not hold yet, in one update.
+      const moved = await countIntoGuideDay(groups[start + index]?.[1] ?? []);
+      counted += moved.counted;
+      level.push(moved.day);
     }
   }
   while (level.length > 0) {
