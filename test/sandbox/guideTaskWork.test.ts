@@ -117,4 +117,13 @@ describe("sandbox guides work their tasks (guideTaskWork)", function () {
     assert.deepEqual(lines.map((line) => line.at.getTime()).sort(), sent.map((task) => task.doneAt!.getTime()).sort());
     assert.ok(lines.every((line) => line.text.length > 0 && line.from === "zhangxiaomei"));
   });
+
+  it("should tell the sandbox page each guide's habit: a diligent store's guide above a lax one's, none for an unknown member", async () => {
+    const habit = async (userid: string) => ((await (await fetch(`${sandbox.server.url}/sandbox/api/guide-tasks?userid=${userid}`)).json()) as { data: { taskHabit: number | null } }).data.taskHabit;
+    const diligent = await habit("zhangxiaomei");
+    const lax = await habit("heli");
+    assert.ok(diligent !== null && diligent >= 0.8 && diligent <= 0.96, `张晓梅 ${diligent}`);
+    assert.ok(lax !== null && lax >= 0.34 && lax <= 0.5, `何丽 ${lax}`);
+    assert.equal(await habit("nobody"), null);
+  });
 });

@@ -22,11 +22,22 @@ export interface TaskWorkCounts {
   left: number;
 }
 
+const STORE_DILIGENCE = new Map(STORES.map((store) => [store.id, store.taskDiligence]));
+const diligenceOf = (user: { userid: string; main_department: number }) => sandboxGuideDiligence(user.userid, STORE_DILIGENCE.get(user.main_department) ?? null);
+
 /** The sandbox's active members and how diligent each is. */
 async function diligenceByGuide(): Promise<Map<string, number>> {
   const users = await SandboxUser.find({ status: 1 }, { userid: 1, main_department: 1 }).lean();
-  const byStore = new Map(STORES.map((store) => [store.id, store.taskDiligence]));
-  return new Map(users.map((user) => [user.userid, sandboxGuideDiligence(user.userid, byStore.get(user.main_department) ?? null)]));
+  return new Map(users.map((user) => [user.userid, diligenceOf(user)]));
+}
+
+/**
+ * @param userid a sandbox member.
+ * @returns the share of their tasks they do (for the sandbox page), or null for no such active member.
+ */
+export async function guideDiligence(userid: string): Promise<number | null> {
+  const user = await SandboxUser.findOne({ _id: userid, status: 1 }, { userid: 1, main_department: 1 }).lean();
+  return user ? diligenceOf(user) : null;
 }
 
 /** The suggested message lands in the chat window, once (the task moved now, so this runs once). */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { AppError, ConflictError } from "../../errors.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { SandboxAppMessage, SandboxMassMessage, SandboxMoment } from "../models/index.ts";
+import { guideDiligence } from "./guideTaskWork.ts";
 
 const unix = (at: Date) => Math.floor(at.getTime() / 1000);
 const userid = z.string().trim().min(1, "请选择导购").max(64, "导购 ID 过长");
@@ -19,6 +20,8 @@ export interface SandboxGuideTasks {
   moments: { jobid: string; text: string; attachments: number; createdAt: string; publishAt: string | null }[];
   massMessages: { msgid: string; text: string; chatType: string; recipients: number; attachments: number; createdAt: string; sendAt: string | null }[];
   appMessages: { msgid: string; msgtype: string; title: string; description: string; url: string; at: string }[];
+  /** The share of their sidebar tasks the guide's habit does (guideTaskWork.ts); null for no such member. */
+  taskHabit: number | null;
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -32,10 +35,11 @@ const planned = (seconds: number, now: number) => (seconds > now ? iso(seconds) 
  */
 export async function guideTasks(guide: string, now: Date): Promise<SandboxGuideTasks> {
   const at = unix(now);
-  const [moments, massMessages, appMessages] = await Promise.all([
+  const [moments, massMessages, appMessages, taskHabit] = await Promise.all([
     SandboxMoment.find({ cancel_time: 0, publish_list: { $elemMatch: { userid: guide, $or: [{ publish_time: 0 }, { publish_time: { $gt: at } }] } } }).sort({ create_time: -1 }).limit(50).lean(),
     SandboxMassMessage.find({ sender: guide, cancelled: { $ne: true }, $or: [{ send_time: 0 }, { send_time: { $gt: at } }, { send_time: null }] }).sort({ create_time: -1 }).limit(50).lean(),
     SandboxAppMessage.find({ touser: guide }).sort({ at: -1 }).limit(20).lean(),
+    guideDiligence(guide),
   ]);
   return {
     moments: moments.map((moment) => ({
@@ -55,6 +59,7 @@ export async function guideTasks(guide: string, now: Date): Promise<SandboxGuide
       sendAt: planned((message as { send_time?: number | null }).send_time ?? 0, at),
     })),
     appMessages: appMessages.map((message) => ({ msgid: message.msgid, msgtype: message.msgtype, title: message.title, description: message.description, url: message.url, at: message.at.toISOString() })),
+    taskHabit,
   };
 }
 

@@ -108,6 +108,8 @@ export interface SandboxGuideTasks {
   moments: { jobid: string; text: string; attachments: number; createdAt: string; publishAt: string | null }[];
   massMessages: { msgid: string; text: string; chatType: string; recipients: number; attachments: number; createdAt: string; sendAt: string | null }[];
   appMessages: { msgid: string; msgtype: string; title: string; description: string; url: string; at: string }[];
+  /** The share of their sidebar tasks the guide's habit does; null for no such member. */
+  taskHabit: number | null;
 }
 
 /** A group can hold at most this many members (WeCom's limit). */
