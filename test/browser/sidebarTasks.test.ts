@@ -95,6 +95,10 @@ describe("the sidebar's task list at 400 px (guide guideA)", function () {
 
     // Both in 已完成, with how each was done.
     await byTest(page, "task-entry").click();
+    await byTest(page, "tasks-back").locator(".van-nav-bar__left").click();
+    await byTest(page, "customer-name").waitFor();
+    assert.equal(new URL(page.url()).pathname, "/sidebar/", "返回 goes back to the chat");
+    await byTest(page, "task-entry").click();
     await byTest(page, "tasks-tab-done").click();
     await page.locator('[data-test="task-card"][data-state="done"]').nth(1).waitFor();
     await reads(page, "tasks-tab-done", /^已完成\s*2$/);
@@ -134,6 +138,7 @@ describe("the sidebar's task list at 400 px (guide guideA)", function () {
     await page.goto(`${suite.server.url}/sidebar/tasks`);
     await byTest(page, "tasks-empty").waitFor();
     assert.equal(await byTest(page, "tasks-empty").innerText(), "今天的任务都完成了");
+    assert.equal(await page.locator(".van-nav-bar__left").count(), 0, "no chat to go back to");
     suite.assertCleanRun();
   });
 });
