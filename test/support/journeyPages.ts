@@ -4,7 +4,10 @@
 // page when a step fails.
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { chromiumPath, ROOT } from "./browser.ts";
+import { buildFrontend } from "../../scripts/build-frontend.mjs";
+import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
+import { chromiumPath, FRONTEND_DIR, ROOT } from "./browser.ts";
+import { resetDatabase } from "./hooks.ts";
 
 export class JourneyPages {
   /** Page errors and blocked off-site requests, in order; a journey ends by asserting it is empty. */
@@ -63,4 +66,42 @@ export class JourneyPages {
     await Promise.all(this.contexts.map((context) => context.close().catch(() => undefined)));
     await this.browser?.close();
   }
+}
+
+/**
+ * A sandbox journey's hooks: the front end built, a fresh database, the app in sandbox mode
+ * serving it, Chromium; all closed after; every page shot when a step fails.
+ *
+ * @param name names the failure screenshots.
+ * @returns the pages and the running sandbox (once `before` has run).
+ */
+export function useSandboxJourney(name: string): { pages: JourneyPages; sandbox: () => SandboxServer } {
+  const pages = new JourneyPages(name);
+  let sandbox: SandboxServer | null = null;
+  before(async function () {
+    this.timeout(300_000);
+    buildFrontend({ quiet: true });
+    await resetDatabase();
+    sandbox = await startSandboxServer({ frontendDir: FRONTEND_DIR });
+    await pages.launch();
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await pages.close();
+    await sandbox?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") {
+      await pages.reportFailure();
+    }
+  });
+  return {
+    pages,
+    sandbox: () => {
+      if (!sandbox) {
+        throw new Error("useSandboxJourney: the sandbox starts in before()");
+      }
+      return sandbox;
+    },
+  };
 }
