@@ -28,6 +28,7 @@ import {
   type RunPlan,
 } from "./orderBatchPlan.ts";
 import { groupsOfCustomers } from "./memberLinkRefresher.ts";
+import { settleTasksOnImportedOrders } from "./taskCloser.ts";
 import orderRecorder, { orderIdOf, UNKNOWN_MEMBER, type OrderInput, type OrderOutcome } from "./orderRecorder.ts";
 
 // Measured on the embedded database: `{_id: {$in}}` uses the unique index, but its cost grows
@@ -116,6 +117,15 @@ async function importRun(inputs: OrderInput[], program: Program, now: Date): Pro
   const tallies = replayCredits(plan, states, counted, program, now);
   const links = await customerLinks(plan.attachments, states);
   await writeMembers({ tallies, states, links, attachments: plan.attachments, now, program });
+  await settleTasksOnImportedOrders(
+    [...tallies].map(([memberId, tally]) => ({
+      memberId,
+      externalUserIds: states.get(memberId)?.externalUserIds ?? [],
+      lastPaidAt: tally.times.reduce<Date | null>((latest, time) => (!latest || time > latest ? time : latest), null),
+      upgraded: tally.levelChanges.length > 0,
+    })),
+    now,
+  );
   return plan.rows.map((row) => outcomeOf(row, plan, states));
 }
 

@@ -1,10 +1,12 @@
 import { claimOfTask } from "../domain/taskOccasions.ts";
 import type { TaskKind } from "../domain/tasks.ts";
 import { Member } from "../models/Member.ts";
+import { OpenTaskIndex } from "../models/OpenTaskIndex.ts";
 import { Task, type TaskAttrs } from "../models/Task.ts";
 import { openTasksOf, unindexTask } from "./openTasks.ts";
 import { completeTask, completeTasksByAction } from "./taskCompleter.ts";
 import { countTaskClosed } from "./taskCounts.ts";
+import { levelUpTask } from "./taskEvents.ts";
 
 // Tasks whose reason went away close themselves (closed, with the reason in the guide's words),
 // and take their due back from the day's completion: the guide is not judged on them.
@@ -50,6 +52,30 @@ export async function closeTasksOnPurchase(props: { memberId: string; paidAt: Da
     }
   }
   return closed;
+}
+
+/**
+ * The bulk order import's part of what orderRecorder does per order: members lifted by the run get
+ * their level-up task, and members with open tasks have them closed by their newest purchase. Open
+ * tasks are looked up 100 customers a query, so members without any cost no more than that.
+ *
+ * @param members each member of the run with its customers, its newest paid time and whether it was lifted.
+ * @param now the clock.
+ */
+export async function settleTasksOnImportedOrders(members: { memberId: string; externalUserIds: string[]; lastPaidAt: Date | null; upgraded: boolean }[], now: Date): Promise<void> {
+  for (const member of members.filter((candidate) => candidate.upgraded)) {
+    await levelUpTask({ memberId: member.memberId, now });
+  }
+  const buyers = members.filter((member) => member.lastPaidAt && member.externalUserIds.length > 0);
+  const customers = buyers.flatMap((member) => member.externalUserIds);
+  const withTasks = new Set<string>();
+  for (let start = 0; start < customers.length; start += 100) {
+    const found = await OpenTaskIndex.find({ _id: { $in: customers.slice(start, start + 100) }, "taskIds.0": { $exists: true } }, { _id: 1 }).lean();
+    found.forEach((index) => withTasks.add(index._id));
+  }
+  for (const member of buyers.filter((buyer) => buyer.externalUserIds.some((id) => withTasks.has(id)))) {
+    await closeTasksOnPurchase({ memberId: member.memberId, paidAt: member.lastPaidAt as Date, at: now });
+  }
 }
 
 /**

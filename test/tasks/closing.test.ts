@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { benefitRedeemer } from "../../server/commands/benefitClaimer.ts";
 import followStatusUpdater from "../../server/commands/followStatusUpdater.ts";
+import orderBatchImporter from "../../server/commands/orderBatchImporter.ts";
 import orderRecorder from "../../server/commands/orderRecorder.ts";
 import { currentProgram } from "../../server/commands/programStore.ts";
 import { completeTask } from "../../server/commands/taskCompleter.ts";
@@ -48,6 +49,20 @@ describe("tasks closing themselves and done by the guide's action", () => {
     assert.deepEqual((await OpenTaskIndex.findById("wm_lin").lean())?.taskIds, []);
     // 小美's tasks have nothing to do with 小林's purchase.
     assert.equal((await task(ids.birthday))?.state, "open");
+  });
+
+  it("should close it when the order comes through the bulk import, and give a lifted member a level-up task", async () => {
+    const ids = await seed();
+    const { program } = await currentProgram();
+    const paidAt = china("2026-03-10", "11:00");
+    const rows = [
+      { channel: "tmall", orderNo: "T1", amount: 19_900, paidAt, status: "paid" as const, refundedAmount: 0, member: { externalUserId: "wm_lin" }, items: [] },
+      // 小美 has 4,620 growth: ¥400 lifts her to 金卡.
+      { channel: "tmall", orderNo: "T2", amount: 40_000, paidAt, status: "paid" as const, refundedAmount: 0, member: { externalUserId: "wm_mei" }, items: [] },
+    ];
+    await orderBatchImporter(rows, program, paidAt);
+    assert.deepEqual([(await task(ids.silent))?.state, (await task(ids.silent))?.closedReason], ["closed", "客户已复购"]);
+    assert.equal((await task(`levelUp:${ids.mei}:gold:2026-03-10`))?.userId, "ga1");
   });
 
   it("should mark the expiring benefit done (redeemed) when its own guide redeems it, and close it when someone else does", async () => {
