@@ -8,6 +8,21 @@ import memberLinkRefresher, { memberIdOfCustomer } from "./memberLinkRefresher.t
 import type { TransferPair } from "./customerTransferSender.ts";
 
 /**
+ * Mark departed guides' customers as being transferred (the list shows them so, not pickable) or
+ * back to waiting after a transfer that did not succeed. On-job transfers have no such row.
+ *
+ * @param pair the kind and the handover guide.
+ * @param externalUserIds the customers.
+ * @param transferring the mark.
+ */
+export async function markUnassigned(pair: Pick<TransferPair, "kind" | "handoverUserId">, externalUserIds: string[], transferring: boolean): Promise<void> {
+  if (pair.kind !== "resigned" || externalUserIds.length === 0) {
+    return;
+  }
+  await UnassignedCustomer.updateMany({ _id: { $in: externalUserIds.map((id) => `${pair.handoverUserId}:${id}`) } }, { $set: { transferring } });
+}
+
+/**
  * After WeCom says a transfer is done: the handover guide's follow ends as transferred, the
  * takeover guide's is active, the customer's open tasks go to the takeover guide (same ids, so
  * nothing is created twice), the member's guide link is recomputed from the follows, and the

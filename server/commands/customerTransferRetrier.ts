@@ -23,8 +23,7 @@ export default async function customerTransferRetrier({ wecom, actor, id, takeov
   if (!transferRetryable(transfer)) {
     throw ValidationError(`id: ${transfer.state === "done" || transfer.state === "waiting" || transfer.state === "requested" ? "该转接没有失败，无需重试" : `该转接不能重试：${transfer.reason}`}`);
   }
-  const newer = await CustomerTransfer.exists({ subject: "customer", targetId: transfer.targetId, handoverUserId: transfer.handoverUserId, requestedAt: { $gt: transfer.requestedAt } });
-  if (newer) {
+  if (transfer.supersededAt) {
     throw ValidationError("id: 该客户已有更新的转接记录，请重试最新的一条");
   }
   return await customerTransferStarter({

@@ -1,6 +1,7 @@
 import { WeComApiError } from "../errors.ts";
 import { CustomerTransfer, type CustomerTransferAttrs, type TransferKind } from "../models/CustomerTransfer.ts";
 import type { WeComClient } from "../wecom/client.ts";
+import { markUnassigned } from "./customerTransferMover.ts";
 import { ALREADY_TRANSFERRING_ERRCODES, TAKEOVER_FULL_ERRCODE, transferRefusalReason } from "../domain/transferOutcomes.ts";
 
 /** WeCom's most customers per transfer call (wecom-reference §4.11). */
@@ -33,7 +34,10 @@ async function settle(record: CustomerTransferAttrs, errcode: number, resent: bo
   const set = accepted
     ? { state: "waiting", errcode: 0, reason: "" }
     : { state: errcode === TAKEOVER_FULL_ERRCODE ? "takeover_full" : "failed", errcode, reason: transferRefusalReason(errcode), finishedAt: now };
-  await CustomerTransfer.updateOne({ _id: record._id, state: "requested" }, { $set: set });
+  const { modifiedCount } = await CustomerTransfer.updateOne({ _id: record._id, state: "requested" }, { $set: set });
+  if (!accepted && modifiedCount > 0) {
+    await markUnassigned(record as CustomerTransferAttrs & TransferPair, [record.targetId], false);
+  }
   return accepted;
 }
 

@@ -8,6 +8,7 @@ import type { Actor } from "../security/authorization.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import { guidePlaces } from "./campaignCompletion.ts";
 import { inTransferScope, storeTakeoverGuides, takeoverGuides, takeoverProblem, type TakeoverGuide } from "./customerTransferCandidates.ts";
+import { markUnassigned } from "./customerTransferMover.ts";
 import { sendRequestedTransfers, type TransferPair } from "./customerTransferSender.ts";
 import { scheduleTransferSync } from "./customerTransferSync.ts";
 import { transferNames } from "./customerTransferNames.ts";
@@ -161,7 +162,11 @@ export default async function customerTransferStarter(props: Props): Promise<{ i
       // The same request twice at once (a double click): the first one's record stands.
       continue;
     }
+    await CustomerTransfer.updateMany({ subject: "customer", handoverUserId: item.handoverUserId, targetId: item.externalUserId, _id: { $ne: _id }, supersededAt: null }, { $set: { supersededAt: now } });
     refused += overLimit ? 1 : 0;
+    if (!overLimit) {
+      await markUnassigned(pair, [item.externalUserId], true);
+    }
     ids.push(_id);
     pairs.set(`${pair.handoverUserId}:${pair.takeoverUserId}`, pair);
   }

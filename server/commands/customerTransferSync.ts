@@ -1,6 +1,6 @@
 import { CustomerTransfer } from "../models/CustomerTransfer.ts";
 import type { WeComClient } from "../wecom/client.ts";
-import customerTransferMover from "./customerTransferMover.ts";
+import customerTransferMover, { markUnassigned } from "./customerTransferMover.ts";
 import { sendRequestedTransfers, type TransferPair } from "./customerTransferSender.ts";
 import { setOneOffJob } from "./oneOffJobs.ts";
 
@@ -59,6 +59,9 @@ export default async function customerTransferSync({ wecom, pair, now }: { wecom
           { $set: { state: outcome.state, reason: outcome.reason, finishedAt: now, ...(outcome.state === "done" ? { takeoverTime: takeoverTime ?? now } : {}) } },
         );
         finished += modifiedCount;
+        if (modifiedCount > 0 && outcome.state !== "done") {
+          await markUnassigned(pair, [customer.external_userid], false);
+        }
       }
       cursor = page.next_cursor ?? "";
     } while (cursor);

@@ -45,6 +45,8 @@ const customerTransferSchema = new mongoose.Schema(
     calledAt: { type: Date, default: null },
     takeoverTime: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
+    /** A later attempt for the same customer and guide exists: this one is history, not to be retried. */
+    supersededAt: { type: Date, default: null },
     /** Set once the follows and the member's guide link were moved after done. */
     movedAt: { type: Date, default: null },
   },

@@ -16,6 +16,8 @@ const unassignedCustomerSchema = new mongoose.Schema(
     /** The departed guide's store (main department), for the filter and managers' scope. */
     storeId: { type: String, default: null },
     syncedAt: { type: Date, required: true },
+    /** A transfer of this customer is on its way (set at the start, cleared when it ends without success). */
+    transferring: { type: Boolean, default: false },
   },
   { collection: "unassigned_customers", versionKey: false },
 );

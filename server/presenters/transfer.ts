@@ -15,6 +15,8 @@ export interface PresentedUnassigned {
   storeId: string | null;
   storeName: string;
   dimissionTime: string | null;
+  /** A transfer is on its way: not to be picked again until it ends. */
+  transferring: boolean;
 }
 
 /** A departed guide with what is left to hand over. */
@@ -67,6 +69,7 @@ export function presentUnassigned(row: UnassignedCustomerAttrs, names: TransferN
     storeId: row.storeId ?? null,
     storeName: names.store(row.storeId ?? null),
     dimissionTime: row.dimissionTime?.toISOString() ?? null,
+    transferring: row.transferring ?? false,
   };
 }
 
@@ -93,7 +96,7 @@ export function presentTransfer(transfer: CustomerTransferAttrs, names: Transfer
     stateLabel: TRANSFER_STATE_LABELS[transfer.state] ?? transfer.state,
     reason: transfer.reason ?? "",
     attempt: transfer.attempt ?? 1,
-    retryable: transferRetryable(transfer),
+    retryable: !transfer.supersededAt && transferRetryable(transfer),
     requestedByName: transfer.requestedBy === "api" ? "接口" : names.employee(transfer.requestedBy ?? ""),
     requestedAt: transfer.requestedAt.toISOString(),
     takeoverTime: transfer.takeoverTime?.toISOString() ?? null,

@@ -131,6 +131,8 @@ describe("transfers console API (离职继承)", () => {
     assert.equal((await xuhui.send("POST", `/api/console/transfers/${encodeURIComponent(String(full.id))}/retry`, {})).status, 404);
     const retried = await jingan.send("POST", `/api/console/transfers/${encodeURIComponent(String(full.id))}/retry`, { takeoverUserId: "ga2" });
     assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    const history = await jingan.get("/api/console/transfers?state=takeover_full");
+    assert.deepEqual(rows(history.body).map((row) => [row.targetName, row.retryable]), [["客户wmB", false]], "the first attempt is history once retried");
     const waiting = await jingan.get("/api/console/transfers?state=waiting");
     assert.deepEqual(rows(waiting.body).map((row) => [row.targetName, row.takeoverName, row.attempt]).sort(), [["客户wmB", "李娜", 1], ["客户wmC", "李娜", 1]]);
     const left = await jingan.get("/api/console/transfers/departed");

@@ -210,6 +210,8 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
         ["greeting:wm001:gone1", "gone1", "open"],
       ], "the done customer's open task moved with its id; a done task and a waiting customer's task stay");
       assert.equal(await UnassignedCustomer.exists({ _id: "gone1:wm000" }), null);
+      const marks = await UnassignedCustomer.find().sort({ _id: 1 }).lean();
+      assert.deepEqual(marks.map((row) => [row.externalUserId, row.transferring]), [["wm001", true], ["wm002", false], ["wm003", false]], "the waiting one stays marked; the refused and full ones may be picked again");
       assert.equal((await DepartedGuide.findById("gone1").lean())?.customers, 3);
       const next = await agendaJobs().findOne({ name: "SyncCustomerTransferJob", "data.takeoverUserId": "ga1" });
       assert.equal((next?.nextRunAt as Date).toISOString(), new Date(LATER.getTime() + 3_600_000).toISOString(), "a waiting customer: polled again in an hour");

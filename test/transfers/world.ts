@@ -116,7 +116,7 @@ export function nockTransferResults(path: string, customers: string[], statusOf:
       const slice = cursor === "" ? customers.slice(0, half) : customers.slice(half);
       const listed = slice.flatMap((id) => {
         const status = statusOf(id);
-        return status === undefined ? [] : [{ external_userid: id, status, takeover_time: status === 1 ? 1_780_000_000 : 0 }];
+        return status === undefined ? [] : [{ external_userid: id, status, takeover_time: status === 1 ? Math.floor(Date.now() / 1000) : 0 }];
       });
       return { errcode: 0, errmsg: "ok", customer: listed, next_cursor: cursor === "" && customers.length > half ? "second" : "" };
     })

@@ -1,0 +1,165 @@
+// The console's 离职继承 for a store manager in a browser at 1440 and 400 px, WeCom behind nock:
+// 同步待分配 brings the departed guide and their customers, one customer goes to a picked guide
+// and the rest 按门店导购轮流分配, 查询结果 shows each outcome (已接替, 客户拒绝, 等待接替,
+// 接替成员已满 with the reason), a refused customer is retried with another guide, the guide's
+// group is handed over. Screenshots go to docs/screenshots/transfers-*.png.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { Customer } from "../../server/models/Customer.ts";
+import { Employee } from "../../server/models/Employee.ts";
+import { Follow } from "../../server/models/Follow.ts";
+import { aGroup } from "../support/factories.ts";
+import { byTest, useBrowser } from "../support/browser.ts";
+import { nockToken, wecomApi } from "../support/wecomNock.ts";
+import { nockContactUsers, nockTransferCalls, nockTransferResults, nockUnassigned, seedDirectory } from "../transfers/world.ts";
+
+const DOCS_SHOTS = path.resolve(import.meta.dirname, "..", "..", "docs", "screenshots");
+const CUSTOMERS: [string, string][] = [
+  ["wmA", "周雨晴"],
+  ["wmB", "吴建国"],
+  ["wmC", "郑美玲"],
+  ["wmD", "冯晓东"],
+  ["wmE", "陈思远"],
+];
+const DIMISSION = Math.floor(Date.now() / 1000) - 2 * 86_400;
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(DOCS_SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(DOCS_SHOTS, name), fullPage: true });
+}
+
+/** Screenshots without the toasts of the steps before. */
+async function toastsGone(page: Page): Promise<void> {
+  await page.locator(".el-message").first().waitFor({ state: "detached", timeout: 15_000 });
+  await page.locator(".el-overlay:visible").first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => undefined);
+}
+
+async function confirmBox(page: Page): Promise<void> {
+  await page.locator(".el-message-box").getByRole("button", { name: "确认转接" }).click();
+}
+
+async function chooseOption(page: Page, select: ReturnType<typeof byTest>, name: string): Promise<void> {
+  await select.click();
+  await page.locator(".el-select-dropdown__item:visible", { hasText: name }).first().click();
+}
+
+/** The outcome rows as 客户:状态:原因. */
+async function outcomes(page: Page): Promise<string[]> {
+  const rows = byTest(page, "outcomes-table").locator(".el-table__body-wrapper tbody tr");
+  const texts: string[] = [];
+  for (let index = 0; index < (await rows.count()); index += 1) {
+    const cells = rows.nth(index).locator("td");
+    texts.push(`${(await cells.nth(0).innerText()).trim()}:${(await cells.nth(3).innerText()).trim()}:${(await cells.nth(4).innerText()).trim()}`);
+  }
+  return texts.sort();
+}
+
+describe("the console's 离职继承 for a store manager in a browser", function () {
+  this.timeout(240_000);
+  const suite = useBrowser();
+
+  beforeEach(async () => {
+    await seedDirectory();
+    await Employee.create({ userId: "mgr101", name: "刘店长", role: "manager", scopeStoreIds: ["101"], departmentIds: [101], mainDepartmentId: 101 });
+    await Customer.create(CUSTOMERS.map(([externalUserId, name]) => ({ externalUserId, name })));
+    await Follow.create(CUSTOMERS.map(([externalUserId]) => ({ externalUserId, userId: "gone1", status: "active" as const, addedAt: new Date() })));
+    await aGroup("chat-j", "gone1", ["wmA", "wmB"], "静安老客福利群");
+    nockToken();
+    nockContactUsers();
+    nockUnassigned(CUSTOMERS.map(([externalUserId]) => ({ handover_userid: "gone1", external_userid: externalUserId, dimission_time: DIMISSION })), 1000);
+  });
+
+  it("should sync the departed guide, hand their customers over by pick and in turn, show each outcome with its reason, retry a refusal and move the group", async () => {
+    const calls = nockTransferCalls("/cgi-bin/externalcontact/resigned/transfer_customer", (id) => (id === "wmE" ? 40099 : 0));
+    const page = await suite.newPage("console", { wecomUserId: "mgr101" });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${suite.server.url}/console/`);
+    await byTest(page, "login-qr").click();
+    await byTest(page, "nav-transfers").click();
+    await byTest(page, "state-empty").first().waitFor();
+
+    await byTest(page, "transfers-sync").click();
+    await byTest(page, "departed-guide").first().waitFor();
+    assert.match((await byTest(page, "departed-guide").first().innerText()).replace(/\s+/g, " "), /林离职 静安店 · .* 离职 5 位客户待交接 1 个客户群/);
+    await byTest(page, "unassigned-table").locator("tbody tr").nth(4).waitFor();
+    await toastsGone(page);
+    await shot(page, "transfers-unassigned-1440.png");
+
+    // 周雨晴 to 王小美 by hand (the picker lists only 李娜 and 王小美: 周杰 is disabled, 吴新 has no customer contact).
+    const first = byTest(page, "unassigned-table").locator("tbody tr", { hasText: "周雨晴" });
+    await first.locator("[data-test=row-takeover]").click();
+    await page.locator(".el-select-dropdown__item:visible", { hasText: "王小美" }).waitFor();
+    const offered = await page.locator(".el-select-dropdown__item:visible").allInnerTexts();
+    assert.deepEqual(offered.map((text) => text.split(/\s/)[0]), ["李娜", "王小美"]);
+    await page.locator(".el-select-dropdown__item:visible", { hasText: "王小美" }).click();
+    await first.locator(".el-checkbox").click();
+    await byTest(page, "transfer-picked").click();
+    await confirmBox(page);
+    await byTest(page, "outcomes-table").locator("tbody tr").first().waitFor();
+    assert.deepEqual(calls.map((call) => [call.takeover_userid, call.external_userid]), [["ga1", ["wmA"]]]);
+
+    // The other four in turn (周雨晴 is on her way: shown, not pickable).
+    await page.getByRole("tab", { name: "待分配客户" }).click();
+    await byTest(page, "row-transferring").waitFor();
+    await byTest(page, "unassigned-table").locator("thead .el-checkbox").click();
+    await byTest(page, "transfer-round-robin").click();
+    await confirmBox(page);
+    await page.locator(".el-message", { hasText: "已提交 3 位客户，1 位被企业微信拒绝" }).waitFor();
+
+    // WeCom's results: 周雨晴 done, 吴建国 refused, 郑美玲 still waiting, 冯晓东 done.
+    nockTransferResults("/cgi-bin/externalcontact/resigned/transfer_result", ["wmA", "wmB", "wmC", "wmD"], (id) => ({ wmA: 1, wmB: 3, wmC: 2, wmD: 1 })[id]);
+    await byTest(page, "transfers-refresh").click();
+    await page.locator(".el-message", { hasText: "已查询" }).waitFor();
+    await byTest(page, "outcomes-table").locator("tbody tr", { hasText: "客户拒绝" }).waitFor();
+    assert.deepEqual(await outcomes(page), [
+      "冯晓东:已接替:—",
+      "吴建国:客户拒绝:客户拒绝了转接",
+      "周雨晴:已接替:—",
+      "郑美玲:等待接替:—",
+      "陈思远:接替成员已满:接替导购的客户数已达上限",
+    ]);
+    await toastsGone(page);
+    await shot(page, "transfers-outcomes-1440.png");
+
+    // 吴建国 again, to 李娜 this time.
+    await byTest(page, "outcomes-table").locator("tbody tr", { hasText: "吴建国" }).locator("[data-test=outcome-retry]").click();
+    await chooseOption(page, byTest(page, "retry-takeover"), "李娜");
+    await byTest(page, "retry-submit").click();
+    await page.locator(".el-message", { hasText: "已重新提交转接" }).waitFor();
+    await byTest(page, "outcomes-table").locator("tbody tr", { hasText: "第 2 次" }).waitFor();
+    assert.ok(calls.some((call) => call.takeover_userid === "ga2" && call.external_userid.includes("wmB")));
+
+    // The group goes to 李娜.
+    const groupCalls: unknown[] = [];
+    wecomApi()
+      .post("/cgi-bin/externalcontact/groupchat/transfer", (body) => {
+        groupCalls.push(body);
+        return true;
+      })
+      .query(true)
+      .reply(200, { errcode: 0, errmsg: "ok", failed_chat_list: [] });
+    await page.getByRole("tab", { name: "待分配客户" }).click();
+    await byTest(page, "departed-groups").click();
+    await byTest(page, "group-option").first().waitFor();
+    await chooseOption(page, byTest(page, "group-takeover"), "李娜");
+    await byTest(page, "group-transfer-submit").click();
+    await page.locator(".el-message", { hasText: "已转接 1 个客户群" }).waitFor();
+    assert.deepEqual(groupCalls, [{ chat_id_list: ["chat-j"], new_owner: "ga2" }]);
+
+    // 周雨晴 and 冯晓东 are with their new guides; 吴建国 is on his way again.
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.getByRole("tab", { name: "待分配客户" }).click();
+    await byTest(page, "unassigned-card").filter({ hasText: "周雨晴" }).waitFor({ state: "detached" });
+    assert.deepEqual((await byTest(page, "unassigned-card").locator(".card__name").allInnerTexts()).map((text) => text.trim()), ["吴建国", "郑美玲", "陈思远"]);
+    await byTest(page, "unassigned-card").filter({ hasText: "转接中" }).filter({ hasText: "吴建国" }).waitFor();
+    await toastsGone(page);
+    await shot(page, "transfers-unassigned-400.png");
+    await page.getByRole("tab", { name: "转接结果" }).click();
+    await byTest(page, "outcome-card").first().waitFor();
+    assert.equal(await byTest(page, "outcome-card").filter({ hasText: "客户拒绝" }).locator("[data-test=outcome-retry]").count(), 0, "the refused attempt is history once retried");
+    await shot(page, "transfers-outcomes-400.png");
+    suite.assertCleanRun();
+  });
+});
