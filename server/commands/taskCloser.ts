@@ -5,7 +5,7 @@ import { OpenTaskIndex } from "../models/OpenTaskIndex.ts";
 import { Task, type TaskAttrs } from "../models/Task.ts";
 import { openTasksOf, unindexTask } from "./openTasks.ts";
 import { completeTask, completeTasksByAction } from "./taskCompleter.ts";
-import { countTaskClosed } from "./taskCounts.ts";
+import { countTaskClosed, countTaskDue } from "./taskCounts.ts";
 import { levelUpTask } from "./taskEvents.ts";
 
 // Tasks whose reason went away close themselves (closed, with the reason in the guide's words),
@@ -23,6 +23,10 @@ export async function closeTask(task: Pick<TaskAttrs, "_id">, reason: string): P
   const closed = await Task.findOneAndUpdate({ _id: task._id, state: "open" }, { $set: { state: "closed", closedReason: reason } }, { returnDocument: "after" }).lean<TaskAttrs>();
   const after = closed ?? (await Task.findById(task._id).lean<TaskAttrs>());
   if (after?.state === "closed") {
+    // A task whose due count a crash cut off is counted first, so taking it back never goes below 0.
+    if (!after.counted) {
+      await countTaskDue(after);
+    }
     await countTaskClosed(after);
     await unindexTask(after);
   }

@@ -2,7 +2,7 @@ import type { TaskResult } from "../domain/tasks.ts";
 import { AuthorizationError, NotFoundError } from "../errors.ts";
 import { Task, type TaskAttrs } from "../models/Task.ts";
 import { openTasksOf, unindexTask } from "./openTasks.ts";
-import { countTaskDone } from "./taskCounts.ts";
+import { countTaskDone, countTaskDue } from "./taskCounts.ts";
 
 interface CompleteProps {
   taskId: string;
@@ -36,6 +36,10 @@ export async function completeTask({ taskId, userId, result, at }: CompleteProps
   ).lean<TaskAttrs>();
   const after = done ?? (await Task.findById(taskId).lean<TaskAttrs>()) ?? task;
   if (after.state === "done") {
+    // Due before done: a task whose due count a crash cut off is counted now (keyed: once).
+    if (!after.counted) {
+      await countTaskDue(after);
+    }
     await countTaskDone(after);
     await unindexTask(after);
   }
