@@ -22,6 +22,17 @@ async function shot(page: Page, name: string): Promise<void> {
 describe("the console's 任务规则 in a browser", function () {
   this.timeout(180_000);
   const suite = useBrowser();
+  /** Log in with WeCom as the employee at 1440 px and open 任务 from the menu. */
+  async function openRules(wecomUserId: string): Promise<Page> {
+    const page = await suite.newPage("console", { wecomUserId });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${suite.server.url}/console/`);
+    await byTest(page, "login-qr").click();
+    await byTest(page, "nav-tasks").click();
+    await byTest(page, "rule-silent").waitFor();
+    return page;
+  }
+
   beforeEach(async () => {
     nockToken();
     await Employee.create([
@@ -31,12 +42,7 @@ describe("the console's 任务规则 in a browser", function () {
   });
 
   it("should refuse an unknown variable at its field, insert a chip with a live preview, and save a version", async () => {
-    const page = await suite.newPage("console", { wecomUserId: "opA" });
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${suite.server.url}/console/`);
-    await byTest(page, "login-qr").click();
-    await byTest(page, "nav-tasks").click();
-    await byTest(page, "rule-silent").waitFor();
+    const page = await openRules("opA");
     assert.equal(await page.locator('[data-test^="rule-"][data-test$="-enabled"]').count(), 6);
     assert.match((await byTest(page, "preview-repurchaseDue").textContent()) ?? "", /再消费¥380就能升级金卡会员/);
 
@@ -76,12 +82,7 @@ describe("the console's 任务规则 in a browser", function () {
   });
 
   it("should let a store manager read the rules without saving", async () => {
-    const page = await suite.newPage("console", { wecomUserId: "mgrA" });
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${suite.server.url}/console/`);
-    await byTest(page, "login-qr").click();
-    await byTest(page, "nav-tasks").click();
-    await byTest(page, "rule-birthday").waitFor();
+    const page = await openRules("mgrA");
     assert.equal(await byTest(page, "task-rules-save").count(), 0);
     assert.equal(await byTest(page, "field-birthday-template").locator("textarea").isDisabled(), true);
     suite.assertCleanRun();
