@@ -8,6 +8,8 @@ export interface SandboxGuide {
   position?: string;
   storeId: string;
   storeName: string;
+  /** WeCom's member status: 1 active, 5 left (离职). */
+  status?: number;
 }
 
 export interface SandboxContactWay {
@@ -138,6 +140,8 @@ export const sandboxApi = {
   sendMassMessage: (msgid: string, userid: string) => api.post<{ sent: boolean }>(`/sandbox/api/guide-tasks/mass/${encodeURIComponent(msgid)}/send`, { userid }),
   /** An employee texts the app; the answer is the app's passive reply, or null (server/sandbox/actions/appText.ts). */
   textApp: (userid: string, text: string) => api.post<{ reply: string | null }>("/sandbox/api/app-text", { userid, text }),
+  /** 离职: the guide leaves the corp; their customers and groups wait for 离职继承 (server/sandbox/actions/resignGuide.ts). */
+  resignGuide: (userid: string) => api.post<{ customers: number; groups: number }>(`/sandbox/api/guides/${encodeURIComponent(userid)}/resign`),
   me: () => api.get<{ userId: string; name: string }>("/api/auth/me"),
   logout: () => api.post<unknown>("/api/auth/logout"),
 };
