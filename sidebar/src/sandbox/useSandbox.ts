@@ -32,7 +32,7 @@ function createSandbox() {
   }
 
   const { messages, transcriptLoaded, transcriptError, fetchTranscript } = transcript;
-  return { ...selection, messages, transcriptLoaded, transcriptError, fetchTranscript, feedback, busy, demo, start, stopPolling, startDemo, seed, ...actions };
+  return { ...selection, messages, transcriptLoaded, transcriptError, fetchTranscript, feedback, say, busy, demo, start, stopPolling, startDemo, seed, ...actions };
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;
