@@ -111,10 +111,11 @@ export async function storesOfRegion(regionId: string): Promise<string[]> {
 
 /**
  * @param storeId a store.
- * @returns the guides whose main department it is (who have left stay in the figures, not here).
+ * @returns the guides whose main department it is (who have left stay in the figures, not here;
+ *   a manager shows only when they counted something themselves).
  */
 export async function guidesOfStore(storeId: string): Promise<string[]> {
-  const guides = await Employee.find({ mainDepartmentId: Number(storeId), deleted: { $ne: true } }, { userId: 1 }).lean();
+  const guides = await Employee.find({ mainDepartmentId: Number(storeId), role: "guide", deleted: { $ne: true } }, { userId: 1 }).lean();
   return guides.map((guide) => guide.userId);
 }
 

@@ -1,4 +1,4 @@
-import type { CompletionFigures, TaskKind } from "../domain/tasks.ts";
+import { TASK_KIND_LABELS, TASK_KINDS, type CompletionFigures, type TaskKind } from "../domain/tasks.ts";
 import type { PresentedTask } from "./task.ts";
 
 /** The levels a manager drills through: 全公司 → 区域 → 门店 → 导购. */
@@ -52,6 +52,8 @@ export interface PresentedCompletionView {
   from: string;
   to: string;
   kind: TaskKind | null;
+  /** The kinds a view may be cut to, with their names (the filter's options). */
+  kinds: { value: TaskKind; label: string }[];
   /** From the company down to this view, for the breadcrumb. */
   path: { level: CompletionViewLevel; id: string | null; name: string }[];
   /** True when a manager sees only their own stores of the company. */
@@ -85,6 +87,9 @@ export interface PresentedCompletionReminders {
   skipped: { userId: string; name: string; reason: string }[];
   message: string;
 }
+
+/** The kind filter's options. */
+export const completionKinds = (): PresentedCompletionView["kinds"] => TASK_KINDS.map((kind) => ({ value: kind, label: TASK_KIND_LABELS[kind] }));
 
 const rate = (part: number, whole: number): Rate => (whole > 0 ? part / whole : null);
 

@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
 import remindTaskGuides from "../../commands/completionReminder.ts";
+import { guidesOfStore, storeOfGuide } from "../../commands/completionViews.ts";
 import kpiCalculator from "../../commands/kpiCalculator.ts";
 import { currentProgram } from "../../commands/programStore.ts";
 import taskNames from "../../commands/taskNames.ts";
@@ -9,7 +10,6 @@ import { AuthorizationError } from "../../errors.ts";
 import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { CampaignGuide, type CampaignGuideAttrs, type CampaignKind } from "../../models/CampaignGuide.ts";
-import { Employee } from "../../models/Employee.ts";
 import { Task, type TaskAttrs } from "../../models/Task.ts";
 import type { PresentedCompletionReminders, PresentedUndone } from "../../presenters/completion.ts";
 import { presentKpis } from "../../presenters/kpis.ts";
@@ -113,16 +113,19 @@ export function completionRouter(options: { wecom: WeComClient; agentId?: string
     const { body } = inputOf(ctx, CompletionRemindSchema);
     const actor = actorOf(ctx);
     assertCan(actor, "write", "completion");
-    if (body.storeId) {
-      assertStoreInScope(actor, body.storeId);
+    let userIds: string[];
+    if (body.userIds) {
+      // Each picked guide must exist and, for a manager, sit in one of their stores.
+      userIds = [...new Set(body.userIds)];
+      const stores = await Promise.all(userIds.map((userId) => storeOfGuide(userId)));
+      if (stores.some((store) => store === undefined || (actor.role === "manager" && (store === null || !actor.scopeStoreIds.includes(store))))) {
+        throw AuthorizationError("userIds: 有导购不存在或不在您的管辖范围");
+      }
+    } else {
+      assertStoreInScope(actor, body.storeId ?? null);
+      userIds = await guidesOfStore(body.storeId ?? "");
     }
-    const guides = await Employee.find({ ...(body.userIds ? { userId: { $in: body.userIds } } : { mainDepartmentId: Number(body.storeId) }) }, { userId: 1, mainDepartmentId: 1, departmentIds: 1 }).lean();
-    const storeOf = (guide: (typeof guides)[number]) => String(guide.mainDepartmentId ?? guide.departmentIds[0] ?? "");
-    const picked = guides.filter((guide) => !body.storeId || storeOf(guide) === body.storeId);
-    if (body.userIds && (picked.length !== new Set(body.userIds).size || (actor.role === "manager" && picked.some((guide) => !actor.scopeStoreIds.includes(storeOf(guide)))))) {
-      throw AuthorizationError("userIds: 有导购不存在或不在您的管辖范围");
-    }
-    const outcome = await remindTaskGuides({ wecom: options.wecom, agentId: options.agentId, userIds: picked.map((guide) => guide.userId), url: `${siteOrigin(ctx, options.publicUrl)}/sidebar/tasks`, now: options.now() });
+    const outcome = await remindTaskGuides({ wecom: options.wecom, agentId: options.agentId, userIds, url: `${siteOrigin(ctx, options.publicUrl)}/sidebar/tasks`, now: options.now() });
     const names = await guideNames(outcome.skipped.map((skip) => skip.userId));
     const result: PresentedCompletionReminders = {
       reminded: outcome.reminded.length,

@@ -8,6 +8,7 @@ import { TASK_KIND_LABELS, type CompletionFigures, type TaskKind } from "../../d
 import { AppError, AuthorizationError } from "../../errors.ts";
 import type { CompletionLevel } from "../../models/CompletionDay.ts";
 import {
+  completionKinds,
   presentCompletionFigures,
   rankCompletionRows,
   type CompletionViewLevel,
@@ -61,6 +62,7 @@ function view(level: CompletionViewLevel, id: string | null, path: Crumb[], quer
     from: query.from,
     to: query.to,
     kind,
+    kinds: completionKinds(),
     path,
     cut,
     total: presentCompletionFigures(read.total, kind),
