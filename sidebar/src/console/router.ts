@@ -5,6 +5,7 @@ import ConsoleLayout from "./layout/ConsoleLayout.vue";
 import { canOpen, landingPath } from "./layout/nav";
 import { botRoutes } from "./pages/bot/routes";
 import { channelCodeRoutes } from "./pages/channelCodes/routes";
+import { completionRoutes } from "./pages/completion/routes";
 import { customerRoutes } from "./pages/customers/routes";
 import { drawRoutes } from "./pages/draws/routes";
 import { funnelRoutes } from "./pages/funnels/routes";
@@ -36,6 +37,7 @@ const routes: RouteRecordRaw[] = [
       ...massMessageRoutes,
       ...transferRoutes,
       ...taskRoutes,
+      ...completionRoutes,
       // 现金奖励发放 (docs/wechatpay.md): in the draws area; the draw pages link here and embed it per draw.
       { path: "draws/cash-transfers", name: "cashTransfers", component: () => import("./pages/draws/CashTransfers.vue"), meta: { title: "现金奖励发放" } },
       { path: "org", name: "org", component: () => import("./pages/org/OrgPage.vue") },
