@@ -33,7 +33,8 @@ export const NAV_AREAS: NavArea[] = [
   { name: "moments", path: "/moments", title: "朋友圈", roles: ["admin", "operator", "manager"] },
   { name: "massMessages", path: "/mass-messages", title: "群发", roles: ["admin", "operator", "manager"] },
   { name: "tasks", path: "/tasks", title: "任务", roles: ["admin", "operator", "manager"] },
-  { name: "reports", path: "/reports", title: "报表", roles: ["admin", "manager"] },
+  // Headquarters compares regions and stores; managers their own stores' guides (the server cuts every view).
+  { name: "completion", path: "/completion", title: "完成率", roles: ["admin", "operator", "manager"] },
   // When a guide leaves, the store's manager hands their customers and groups to colleagues.
   { name: "transfers", path: "/transfers", title: "离职继承", roles: ["admin", "manager"] },
   { name: "quickReplies", path: "/quick-replies", title: "话术库", roles: ["admin", "operator"] },
