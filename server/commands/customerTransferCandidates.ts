@@ -47,8 +47,8 @@ export async function takeoverGuides(wecom: WeComClient, userIds: string[]): Pro
 }
 
 /**
- * The guides of a store who can take customers over: active, with customer contact, the store
- * as their main department; sorted by name so a round-robin is the same on every run.
+ * The guides of a store who can take customers over: guides (not its managers), active, with
+ * customer contact, the store as their main department; sorted by name so a round-robin is the same on every run.
  *
  * @param wecom the client.
  * @param storeId the store (department id as a string).
@@ -56,7 +56,8 @@ export async function takeoverGuides(wecom: WeComClient, userIds: string[]): Pro
  * @returns the guides.
  */
 export async function storeTakeoverGuides(wecom: WeComClient, storeId: string, except: string[] = []): Promise<TakeoverGuide[]> {
-  const inStore = await Employee.find({ departmentIds: Number(storeId), wecomStatus: 1, deleted: false, userId: { $nin: except } }, { userId: 1 }).lean();
+  // Guides only: a region manager working from the store is not in its rotation.
+  const inStore = await Employee.find({ departmentIds: Number(storeId), role: "guide", wecomStatus: 1, deleted: false, userId: { $nin: except } }, { userId: 1 }).lean();
   const guides = await takeoverGuides(wecom, inStore.map((employee) => employee.userId));
   return [...guides.values()].filter((guide) => guide.active && guide.hasContact && guide.storeId === storeId).sort((a, b) => a.name.localeCompare(b.name, "zh-CN") || a.userId.localeCompare(b.userId));
 }
