@@ -87,10 +87,11 @@ export async function settleTasksOnImportedOrders(members: { memberId: string; e
  * redeemed it, and closes otherwise (a colleague or the store did it); the redeeming guide's other
  * open tasks for the member are done too (they met the customer).
  *
- * @param props the claim's code, the member, who redeemed it (null: the API or a store) and when.
+ * @param props the claim's code, the member, who redeemed it (null: the API or a store) and when;
+ *   `othersToo: false` settles only the claim's own task (the daily job's repair after a crash).
  * @returns the tasks done and closed.
  */
-export async function settleTasksOnRedemption(props: { claimId: string; memberId: string; userId: string | null; at: Date }): Promise<{ done: string[]; closed: string[] }> {
+export async function settleTasksOnRedemption(props: { claimId: string; memberId: string; userId: string | null; at: Date; othersToo?: boolean }): Promise<{ done: string[]; closed: string[] }> {
   const customers = await customersOf(props.memberId);
   const open = await openTasksOf(customers);
   const done: string[] = [];
@@ -104,7 +105,7 @@ export async function settleTasksOnRedemption(props: { claimId: string; memberId
       closed.push(task._id);
     }
   }
-  if (props.userId) {
+  if (props.userId && props.othersToo !== false) {
     for (const externalUserId of customers) {
       const moved = await completeTasksByAction({ externalUserId, userId: props.userId, action: "redeemed", at: props.at });
       done.push(...moved.map((task) => task._id));

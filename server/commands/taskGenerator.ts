@@ -8,6 +8,7 @@ import { Member } from "../models/Member.ts";
 import { chooseGuide } from "./massMessageAudience.ts";
 import { currentProgram } from "./programStore.ts";
 import taskInserter, { type TaskDraft } from "./taskInserter.ts";
+import { settleTasksOnRedemption } from "./taskCloser.ts";
 import { currentTaskRules } from "./taskRuleStore.ts";
 
 const DAY = 86_400_000;
@@ -33,6 +34,8 @@ export interface GenerationResult {
   inserted: number;
   /** Found made by an earlier run (counted again by key: nothing moves). */
   existing: number;
+  /** Expiring-benefit tasks a redemption should have settled (a crash in between), settled now. */
+  settled: number;
 }
 
 interface Run {
@@ -114,6 +117,19 @@ async function scanClaims(run: Run): Promise<void> {
 }
 
 /**
+ * The redemptions of the last two days settle their expiring-benefit tasks again: a redemption
+ * cannot be replayed, so a process that died between it and its task would leave the task open.
+ * A task settled before is no longer open, and nothing happens to it.
+ */
+async function repairRedemptions(run: Run): Promise<void> {
+  const since = new Date(run.now.getTime() - 2 * DAY);
+  for await (const claim of BenefitClaim.find({ status: "redeemed", redeemedAt: { $gte: since } }, { memberId: 1, redeemedAt: 1, redeemedByUserId: 1 }).lean().cursor({ batchSize: 1000 })) {
+    const { done, closed } = await settleTasksOnRedemption({ claimId: claim._id, memberId: String(claim.memberId), userId: claim.redeemedByUserId ?? null, at: claim.redeemedAt ?? run.now, othersToo: false });
+    run.result.settled += done.length + closed.length;
+  }
+}
+
+/**
  * The daily generation (GenerateTasksJob, 06:00 China time): every kind that is on and found by
  * reading the members' data (birthday, silent, repurchase due, benefit expiring) makes one task per
  * member and occasion for the guide of the member's active follow. Members are streamed, never
@@ -124,12 +140,13 @@ async function scanClaims(run: Run): Promise<void> {
  */
 export default async function taskGenerator(props: { now: Date }): Promise<GenerationResult> {
   const [{ rules }, { program }] = await Promise.all([currentTaskRules(), currentProgram()]);
-  const run: Run = { rules, program, now: props.now, result: { members: 0, claims: 0, inserted: 0, existing: 0 } };
+  const run: Run = { rules, program, now: props.now, result: { members: 0, claims: 0, inserted: 0, existing: 0, settled: 0 } };
   if (rules.birthday.enabled || rules.silent.enabled || rules.repurchaseDue.enabled) {
     await scanMembers(run);
   }
   if (rules.benefitExpiring.enabled) {
     await scanClaims(run);
   }
+  await repairRedemptions(run);
   return run.result;
 }

@@ -82,6 +82,18 @@ describe("tasks closing themselves and done by the guide's action", () => {
     assert.deepEqual([closed?.state, closed?.closedReason], ["closed", "权益已核销"]);
   });
 
+  it("should settle the task of a redemption whose process died before settling it, on the next daily run", async () => {
+    const ids = await seed();
+    // As a process that died right after the redemption's own update leaves it.
+    await BenefitClaim.updateOne({ _id: "CPN1" }, { $set: { status: "redeemed", redeemedAt: china("2026-03-10", "14:00"), redeemedByUserId: "ga1" } });
+    const run = await taskGenerator({ now: new Date("2026-03-10T22:00:00Z") });
+    assert.equal(run.settled, 1);
+    const done = await task(ids.benefit);
+    assert.deepEqual([done?.state, done?.result, done?.doneAt?.toISOString()], ["done", "redeemed", china("2026-03-10", "14:00").toISOString()]);
+    assert.equal((await task(ids.birthday))?.state, "open", "the repair settles the claim's own task only");
+    assert.equal((await taskGenerator({ now: new Date("2026-03-10T22:00:00Z") })).settled, 0);
+  });
+
   it("should close the open tasks of a follow the customer deleted", async () => {
     const ids = await seed();
     await followStatusUpdater({ externalUserId: "wm_mei", userId: "ga1", status: "deleted_by_customer", at: china("2026-03-10", "09:00") });

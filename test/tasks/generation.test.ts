@@ -45,7 +45,7 @@ describe("daily task generation (GenerateTasksJob)", () => {
   it("should make one task per member and occasion, for the right guide, with the template filled", async () => {
     const world = await seedWorld();
     const result = await taskGenerator({ now: NOW });
-    assert.deepEqual(result, { members: 3, claims: 1, inserted: 4, existing: 0 });
+    assert.deepEqual(result, { members: 3, claims: 1, inserted: 4, existing: 0, settled: 0 });
     const made = await tasks();
     assert.deepEqual(
       made.map((task) => [task._id, task.userId, task.externalUserId, task.dueAt.toISOString(), task.dueDay, task.storeId, task.regionId]),
