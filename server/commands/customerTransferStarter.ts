@@ -83,7 +83,7 @@ async function plan({ wecom, actor, kind, items }: Props): Promise<(TransferItem
       continue;
     }
     if (!holding.has(key)) {
-      errors.push(`${at}.externalUserId: ${kind === "resigned" ? `客户「${customer}」不在待分配列表中` : `客户「${customer}」不是原导购的客户`}`);
+      errors.push(`${at}.externalUserId: ${kind === "resigned" ? `客户「${customer}」不在待分配列表中（刚被拒绝的客户请先点「同步待分配」）` : `客户「${customer}」不是原导购的客户`}`);
       continue;
     }
     if (inFlight.has(key)) {

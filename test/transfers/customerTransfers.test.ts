@@ -138,7 +138,7 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
       assert.equal(await attempt(admin, { externalUserId: first!, handoverUserId: "gone1", takeoverUserId: "gone1" }), "items.0.takeoverUserId: 接替导购不能是原导购");
       assert.equal(await attempt(admin, { externalUserId: first!, handoverUserId: "gone1", takeoverUserId: "nobody" }), "items.0.takeoverUserId: 接替导购不存在");
       assert.equal(await attempt(xuhuiManager, { externalUserId: first!, handoverUserId: "gone1", takeoverUserId: "gb1" }), "items.0.externalUserId: 客户「客户wm000」不属于您管理的门店");
-      assert.equal(await attempt(admin, { externalUserId: "wmStranger", handoverUserId: "gone1", takeoverUserId: "ga1" }), "items.0.externalUserId: 客户「wmStranger」不在待分配列表中");
+      assert.equal(await attempt(admin, { externalUserId: "wmStranger", handoverUserId: "gone1", takeoverUserId: "ga1" }), "items.0.externalUserId: 客户「wmStranger」不在待分配列表中（刚被拒绝的客户请先点「同步待分配」）");
       assert.equal(await CustomerTransfer.countDocuments(), 0);
       assert.equal(calls.length, 0);
     });
