@@ -5,7 +5,7 @@ import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts"
 import { CompletionDay, completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
-import { parseChildKey, zeroFigures, type ChildSnapshot } from "./completionRollup.ts";
+import { parseChildKey, unpackFigures, zeroFigures, type ChildSnapshot } from "./completionRollup.ts";
 
 /** The longest period a view reads (a quarter): 92 documents per level. */
 export const MAX_PERIOD_DAYS = 92;
@@ -53,7 +53,7 @@ export async function readCompletion(level: CompletionLevel, ownerIds: string[],
   for (const doc of docs as unknown as { day: string; figures: Partial<CompletionFigures>; children?: Record<string, ChildSnapshot> }[]) {
     byDay.set(doc.day, add(byDay.get(doc.day) ?? zeroFigures(), doc.figures));
     for (const [key, child] of Object.entries(doc.children ?? {})) {
-      children.set(key, add(children.get(key) ?? zeroFigures(), child.figures));
+      children.set(key, add(children.get(key) ?? zeroFigures(), unpackFigures(child.f)));
     }
   }
   const trend = days.map((day) => ({ day, figures: byDay.get(day) ?? zeroFigures() }));

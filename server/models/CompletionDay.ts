@@ -26,7 +26,7 @@ const completionDaySchema = new mongoose.Schema(
     version: { type: Number, default: 0 },
     /** Facts counted into a guide's day (guide level only). */
     keys: { type: [String], default: [] },
-    /** Above the guide level: child id → { figures, version }. */
+    /** Above the guide level: child key → { f: figures packed (completionRollup.packFigures), v: version }. */
     children: { type: mongoose.Schema.Types.Mixed, default: {} },
   },
   { collection: "completion_days", versionKey: false, minimize: false },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Db } from "mongodb";
 import mongoose from "mongoose";
-import { childKey, countCompletion, countCompletionMany, parseChildKey, repropagateDay, zeroFigures, type CompletionFact } from "../../server/commands/completionRollup.ts";
+import { childKey, countCompletion, countCompletionMany, parseChildKey, repropagateDay, packFigures, unpackFigures, zeroFigures, type ChildSnapshot, type CompletionFact } from "../../server/commands/completionRollup.ts";
 import { COMPLETION_COUNTERS, type CompletionCounter } from "../../server/domain/tasks.ts";
 import { startScheduler } from "../../server/jobs/scheduler.ts";
 import { CompletionDay, completionDayId } from "../../server/models/CompletionDay.ts";
@@ -91,7 +91,7 @@ async function stored(): Promise<Map<string, Record<string, number>>> {
   const docs = await CompletionDay.find().lean();
   const byId = new Map(docs.map((doc) => [doc._id, doc]));
   for (const doc of docs.filter((entry) => entry.level !== "guide")) {
-    const children = Object.entries(doc.children as Record<string, { figures: Record<string, number>; version: number }>);
+    const children = Object.entries(doc.children as Record<string, ChildSnapshot>).map(([key, child]) => [key, { figures: unpackFigures(child.f), version: child.v }] as const);
     for (const counter of COMPLETION_COUNTERS) {
       const sum = children.reduce((total, [, child]) => total + (child.figures[counter] ?? 0), 0);
       assert.equal((doc.figures as Record<string, number>)[counter], sum, `${doc._id} ${counter} is not the sum of its children`);
@@ -157,7 +157,7 @@ describe("completion rollups", () => {
     }
     // And one store's new snapshot reached the store but not its region.
     const store = completionDayId("store", "102", DAY);
-    await CompletionDay.collection.updateOne({ _id: store } as never, { $inc: { "figures.adds": 5, version: 1 }, $set: { [`children.${childKey("guide", "ghost")}`]: { figures: { ...zeroFigures(), adds: 5 }, version: 1 } } });
+    await CompletionDay.collection.updateOne({ _id: store } as never, { $inc: { "figures.adds": 5, version: 1 }, $set: { [`children.${childKey("guide", "ghost")}`]: { f: packFigures({ adds: 5 }), v: 1 } } });
     await CompletionDay.collection.insertOne({ _id: completionDayId("guide", "ghost", DAY), level: "guide", ownerId: "ghost", day: DAY, storeId: "102", regionId: "10", figures: { ...zeroFigures(), adds: 5 }, version: 1, keys: ["ghost"], children: {} } as never);
     const expected = recount([...facts, ...lost, { userId: "ghost", storeId: "102", regionId: "10", day: DAY, key: "ghost", inc: { adds: 5 } }]);
     assert.notDeepEqual(await CompletionDay.findById(completionDayId("all", "all", DAY)).lean().then((doc) => doc?.figures), expected.get(completionDayId("all", "all", DAY)));
@@ -187,7 +187,7 @@ describe("completion rollups", () => {
       new Map(
         docs.map((doc) => [
           doc._id,
-          { figures: doc.figures, keys: [...doc.keys].sort(), children: Object.fromEntries(Object.entries(doc.children as Record<string, { figures: unknown }>).map(([key, child]) => [key, child.figures])), storeId: doc.storeId, regionId: doc.regionId },
+          { figures: doc.figures, keys: [...doc.keys].sort(), children: Object.fromEntries(Object.entries(doc.children as Record<string, ChildSnapshot>).map(([key, child]) => [key, child.f])), storeId: doc.storeId, regionId: doc.regionId },
         ]),
       );
     assert.deepEqual(shape(many), shape(one));
