@@ -1,5 +1,4 @@
-import { chinaDate } from "../domain/chinaTime.ts";
-import { SILENT_CATCH_UP_DAYS, type Occasion } from "../domain/taskOccasions.ts";
+import { levelUpOccasion, SILENT_CATCH_UP_DAYS, type Occasion } from "../domain/taskOccasions.ts";
 import { Customer } from "../models/Customer.ts";
 import { Member } from "../models/Member.ts";
 import { MemberIdentity } from "../models/MemberIdentity.ts";
@@ -41,8 +40,9 @@ export async function greetingTask(props: { externalUserId: string; userId: stri
 
 /**
  * A member reached a higher level: a congratulation task for the member's guide, due N hours after,
- * once per member, level and day. Called after every upgrade check, so a process that died between
- * the level change and the task makes it on the member's next order (while still within the hours).
+ * once per member, level and day. Called after every upgrade check; a process that died between
+ * the level change and the task makes it on the member's next order or in the daily job's scan
+ * (while still within the hours).
  *
  * @param props the member and the clock.
  * @returns true when a task was made now.
@@ -50,21 +50,17 @@ export async function greetingTask(props: { externalUserId: string; userId: stri
 export async function levelUpTask(props: { memberId: string; now: Date }): Promise<boolean> {
   const member = await Member.findById(props.memberId, { name: 1, levelCode: 1, growth: 1, externalUserIds: 1, guideUserIds: 1, homeStoreId: 1, levelChanges: { $slice: -1 } }).lean();
   const change = member?.levelChanges?.[0];
-  if (!member || !change?.at || change.reason !== "upgrade" || (member.guideUserIds ?? []).length === 0) {
+  // Most orders lift nobody: decided from the member alone before the rules are read.
+  if (!member || change?.reason !== "upgrade" || (member.guideUserIds ?? []).length === 0) {
     return false;
   }
   const [{ rules }, { program }] = await Promise.all([currentTaskRules(), currentProgram()]);
-  const dueAt = new Date(change.at.getTime() + rules.levelUp.withinHours * HOUR);
-  if (!rules.levelUp.enabled || dueAt.getTime() < props.now.getTime()) {
-    return false;
-  }
-  const guide = await chooseGuide(member, "last_contact", new Map());
-  if (!guide?.userId) {
+  const occasion = levelUpOccasion(member, rules, program, props.now);
+  const guide = occasion ? await chooseGuide(member, "last_contact", new Map()) : null;
+  if (!occasion || !guide?.userId) {
     return false;
   }
   const customer = await Customer.findOne({ externalUserId: guide.recipient }, { name: 1 }).lean();
-  const levelName = program.levels.find((level) => level.code === change.to)?.name ?? change.to ?? "";
-  const occasion: Occasion = { kind: "levelUp", id: `levelUp:${props.memberId}:${change.to}:${chinaDate(change.at)}`, dueAt, title: `升级为${levelName}`, subject: {} };
   const { inserted } = await taskInserter(
     [{ occasion, userId: guide.userId, externalUserId: guide.recipient, memberId: props.memberId, customerName: customer?.name || member.name || "", levelCode: member.levelCode, growth: member.growth ?? 0 }],
     { rules, program, now: props.now },

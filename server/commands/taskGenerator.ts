@@ -13,12 +13,13 @@ import { currentTaskRules } from "./taskRuleStore.ts";
 
 const DAY = 86_400_000;
 const BATCH = 500;
-const MEMBER_FIELDS = { name: 1, birthday: 1, levelCode: 1, growth: 1, "metrics.lastPurchaseAt": 1, "metrics.purchaseTimes": 1, externalUserIds: 1, guideUserIds: 1, homeStoreId: 1 } as const;
+const MEMBER_FIELDS = { name: 1, birthday: 1, levelCode: 1, growth: 1, levelChanges: { $slice: -1 }, "metrics.lastPurchaseAt": 1, "metrics.purchaseTimes": 1, externalUserIds: 1, guideUserIds: 1, homeStoreId: 1 } as const;
 
 interface MemberRow {
   _id: Types.ObjectId;
   name?: string | null;
   birthday?: string | null;
+  levelChanges?: { from?: string | null; to?: string | null; at?: Date | null; reason?: string | null }[] | null;
   levelCode: string;
   growth?: number | null;
   metrics?: { lastPurchaseAt?: Date | null; purchaseTimes?: Date[] | null } | null;
@@ -141,7 +142,7 @@ async function repairRedemptions(run: Run): Promise<void> {
 export default async function taskGenerator(props: { now: Date }): Promise<GenerationResult> {
   const [{ rules }, { program }] = await Promise.all([currentTaskRules(), currentProgram()]);
   const run: Run = { rules, program, now: props.now, result: { members: 0, claims: 0, inserted: 0, existing: 0, settled: 0 } };
-  if (rules.birthday.enabled || rules.silent.enabled || rules.repurchaseDue.enabled) {
+  if (rules.birthday.enabled || rules.silent.enabled || rules.repurchaseDue.enabled || rules.levelUp.enabled) {
     await scanMembers(run);
   }
   if (rules.benefitExpiring.enabled) {

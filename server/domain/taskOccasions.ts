@@ -30,6 +30,8 @@ export interface Occasion {
 export interface OccasionMember {
   _id: unknown;
   birthday?: string | null;
+  /** The latest level change only (a `$slice: -1` projection is enough). */
+  levelChanges?: { from?: string | null; to?: string | null; at?: Date | null; reason?: string | null }[] | null;
   metrics?: { lastPurchaseAt?: Date | null; purchaseTimes?: Date[] | null } | null;
 }
 
@@ -97,8 +99,31 @@ function repurchaseDue(member: OccasionMember, rules: TaskRules, program: Progra
 }
 
 /**
+ * The member's latest upgrade, while its congratulation is not yet past due: made by the order's
+ * handler as it happens, and again by the daily scan should that handler have died in between.
+ *
+ * @param member the member with its latest level change.
+ * @param rules the rules in force.
+ * @param program the programme (the level's name).
+ * @param now the clock.
+ * @returns the occasion, or null.
+ */
+export function levelUpOccasion(member: OccasionMember, rules: TaskRules, program: Program, now: Date): Occasion | null {
+  const change = member.levelChanges?.at(-1);
+  if (!rules.levelUp.enabled || !change?.at || !change.to || change.reason !== "upgrade") {
+    return null;
+  }
+  const dueAt = new Date(change.at.getTime() + rules.levelUp.withinHours * 3_600_000);
+  if (dueAt.getTime() < now.getTime()) {
+    return null;
+  }
+  const levelName = program.levels.find((level) => level.code === change.to)?.name ?? change.to;
+  return { kind: "levelUp", id: `levelUp:${String(member._id)}:${change.to}:${chinaDate(change.at)}`, dueAt, title: `升级为${levelName}`, subject: {} };
+}
+
+/**
  * The member's occasions of the kinds found by reading the member (birthday, silent, repurchase
- * due) that are on.
+ * due, a level-up the event missed) that are on.
  *
  * @param member the member.
  * @param rules the rules in force.
@@ -111,6 +136,7 @@ export function memberOccasions(member: OccasionMember, rules: TaskRules, progra
     rules.birthday.enabled ? birthday(member, rules, now) : null,
     rules.silent.enabled ? silent(member, rules, program, now) : null,
     rules.repurchaseDue.enabled ? repurchaseDue(member, rules, program, now) : null,
+    levelUpOccasion(member, rules, program, now),
   ];
   return found.filter((occasion): occasion is Occasion => occasion !== null);
 }

@@ -7,6 +7,7 @@ import { DEFAULT_TASK_RULES } from "../../server/domain/taskRules.ts";
 import { startScheduler, type Scheduler } from "../../server/jobs/scheduler.ts";
 import { BenefitClaim } from "../../server/models/BenefitClaim.ts";
 import { CompletionDay, completionDayId } from "../../server/models/CompletionDay.ts";
+import { Member } from "../../server/models/Member.ts";
 import { OpenTaskIndex } from "../../server/models/OpenTaskIndex.ts";
 import { Task, type TaskAttrs } from "../../server/models/Task.ts";
 import { resetDatabase } from "../support/hooks.ts";
@@ -93,6 +94,19 @@ describe("daily task generation (GenerateTasksJob)", () => {
     assert.equal((await OpenTaskIndex.findById("wm_mei").lean())?.taskIds.length, 2);
     assert.equal((await guideDay("ga1", "2026-03-12"))?.tasksDue, 1);
     assert.equal((await guideDay("ga2", "2026-03-12"))?.due_repurchaseDue, 1);
+  });
+
+  it("should make the level-up task an order's handler died before making, while it is not past due", async () => {
+    const { mei } = await seedMeiAndLin();
+    // 小美 was lifted to 金卡 last night at 20:00; the task was never made.
+    await Member.updateOne({ _id: mei }, { $set: { levelCode: "gold" }, $push: { levelChanges: { from: "silver", to: "gold", at: china("2026-03-09", "20:00"), reason: "upgrade" } } });
+    await taskGenerator({ now: NOW });
+    const made = await Task.findById(`levelUp:${mei}:gold:2026-03-09`).lean<TaskAttrs>();
+    assert.deepEqual([made?.userId, made?.title, made?.dueAt.toISOString()], ["ga1", "升级为金卡会员", china("2026-03-10", "20:00").toISOString()]);
+    // Two days on, its congratulation is past due: nothing is made for an old upgrade.
+    await Task.deleteMany({});
+    await taskGenerator({ now: new Date("2026-03-11T22:00:00Z") });
+    assert.equal(await Task.countDocuments({ kind: "levelUp" }), 0);
   });
 
   it("should make no task of a kind that is off", async () => {
