@@ -66,6 +66,10 @@ describe("the console's 任务规则 in a browser", function () {
     await window.fill("7");
     await window.blur();
     await byTest(page, "rule-greeting-enabled").click();
+    // The refusal's toast and the chip's tooltip go before the shot.
+    await page.mouse.move(0, 0);
+    await page.locator(".el-message").first().waitFor({ state: "detached", timeout: 15_000 });
+    await page.locator(".el-popper:visible").first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => undefined);
     await shot(page, "task-rules-1440.png");
     await byTest(page, "task-rules-save").click();
     await page.getByText("第 1 版").first().waitFor();
