@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SANDBOX_AGENT_SECRET, SANDBOX_CONTACT_SECRET, SANDBOX_CORP_ID } from "../../server/sandbox/config.ts";
 import { SandboxMassMessage } from "../../server/sandbox/models/index.ts";
-import { WeComApiError } from "../../server/errors.ts";
+import type { WeComApiError } from "../../server/errors.ts";
 import { WeComClient } from "../../server/wecom/client.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { startSandboxServer, type SandboxServer } from "../sandbox/sandboxServer.ts";
