@@ -1,10 +1,10 @@
 import { CustomerTransfer } from "../models/CustomerTransfer.ts";
 import { DepartedGuide } from "../models/DepartedGuide.ts";
-import { Task } from "../models/Task.ts";
 import { UnassignedCustomer } from "../models/UnassignedCustomer.ts";
 import { guidePlaces } from "./campaignCompletion.ts";
 import followStatusUpdater from "./followStatusUpdater.ts";
 import memberLinkRefresher, { memberIdOfCustomer } from "./memberLinkRefresher.ts";
+import taskTransferer from "./taskTransferer.ts";
 import type { TransferPair } from "./customerTransferSender.ts";
 
 /**
@@ -42,10 +42,7 @@ export default async function customerTransferMover({ pair, now }: { pair: Trans
     const at = transfer.takeoverTime ?? now;
     await followStatusUpdater({ externalUserId: transfer.targetId, userId: pair.handoverUserId, status: "transferred", at, byTransfer: true });
     await followStatusUpdater({ externalUserId: transfer.targetId, userId: pair.takeoverUserId, status: "active", at });
-    await Task.updateMany(
-      { externalUserId: transfer.targetId, userId: pair.handoverUserId, state: "open" },
-      { $set: { userId: pair.takeoverUserId, storeId: place?.storeId ?? null, regionId: place?.regionId ?? null } },
-    );
+    await taskTransferer({ externalUserId: transfer.targetId, from: pair.handoverUserId, to: pair.takeoverUserId, place: { storeId: place?.storeId ?? null, regionId: place?.regionId ?? null } });
     const memberId = await memberIdOfCustomer(transfer.targetId);
     if (memberId) {
       await memberLinkRefresher(memberId);

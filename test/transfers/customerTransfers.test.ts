@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import mongoose from "mongoose";
 import nock from "nock";
+import { indexOpenTasks } from "../../server/commands/openTasks.ts";
+import { countTasksDue } from "../../server/commands/taskCounts.ts";
+import { CompletionDay } from "../../server/models/CompletionDay.ts";
 import customerTransferGroups from "../../server/commands/customerTransferGroups.ts";
 import customerTransferRetrier from "../../server/commands/customerTransferRetrier.ts";
 import customerTransferStarter from "../../server/commands/customerTransferStarter.ts";
@@ -13,7 +16,7 @@ import { Follow } from "../../server/models/Follow.ts";
 import { Group } from "../../server/models/Group.ts";
 import { Member } from "../../server/models/Member.ts";
 import { MemberIdentity } from "../../server/models/MemberIdentity.ts";
-import { Task } from "../../server/models/Task.ts";
+import { Task, type TaskAttrs } from "../../server/models/Task.ts";
 import { UnassignedCustomer } from "../../server/models/UnassignedCustomer.ts";
 import type { Actor } from "../../server/security/authorization.ts";
 import { aGroup } from "../support/factories.ts";
@@ -184,6 +187,10 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
         { _id: "greeting:wm000:gone1", ...task, kind: "greeting" as const, userId: "gone1", externalUserId: "wm000", state: "done" as const },
         { _id: "greeting:wm001:gone1", ...task, kind: "greeting" as const, userId: "gone1", externalUserId: "wm001" },
       ]);
+      // As the task engine makes them: noted open on their customers, counted due on gone1's day.
+      const made = await Task.find().lean<TaskAttrs[]>();
+      await indexOpenTasks(made.filter((row) => row.state === "open"));
+      await countTasksDue(made);
       nockTransferCalls(RESIGNED);
       await customerTransferStarter({ wecom, actor: admin, kind: "resigned", items: customers.map((id) => ({ externalUserId: id, handoverUserId: "gone1", takeoverUserId: "ga1" })), now: AT });
       const statuses: Record<string, number> = { wm000: 1, wm001: 2, wm002: 3, wm003: 4 };
@@ -209,6 +216,9 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
         ["greeting:wm000:gone1", "gone1", "done"],
         ["greeting:wm001:gone1", "gone1", "open"],
       ], "the done customer's open task moved with its id; a done task and a waiting customer's task stay");
+      const due = async (userId: string) => ((await CompletionDay.findById(`guide:${userId}:2026-06-01`).lean())?.figures as { tasksDue?: number } | undefined)?.tasksDue ?? 0;
+      assert.deepEqual([await due("gone1"), await due("ga1")], [2, 1], "the moved task is due for its new guide, not the one who left");
+      assert.equal(((await CompletionDay.findById("store:101:2026-06-01").lean())?.figures as { tasksDue: number }).tasksDue, 3, "the store's due is unchanged");
       assert.equal(await UnassignedCustomer.exists({ _id: "gone1:wm000" }), null);
       const marks = await UnassignedCustomer.find().sort({ _id: 1 }).lean();
       assert.deepEqual(marks.map((row) => [row.externalUserId, row.transferring]), [["wm001", true], ["wm002", false], ["wm003", false]], "the waiting one stays marked; the refused and full ones may be picked again");
@@ -221,6 +231,7 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
       clock = new Date(LATER.getTime() + 3_600_000);
       assert.deepEqual(await job.perform(pair), { sent: 0, finished: 1, moved: 1, pending: 0 });
       assert.deepEqual(await job.perform(pair), { sent: 0, finished: 0, moved: 0, pending: 0 });
+      assert.deepEqual([await due("gone1"), await due("ga1")], [1, 2], "wm001's task followed her; nothing counted twice");
       assert.equal(await Follow.countDocuments({ userId: "ga1", status: "active" }), 2);
       assert.equal((await DepartedGuide.findById("gone1").lean())?.customers, 2);
     });
