@@ -107,7 +107,7 @@ export async function benefitRedeemer(props: { code: string; userId: string | nu
     { returnDocument: "after", lean: true },
   );
   if (redeemed) {
-    await settleTasksOnRedemption({ claimId: props.code, memberId: String(redeemed.memberId), userId: props.userId, at: props.now });
+    await settleTasksOnRedemption({ claimSlot: redeemed.slot, memberId: String(redeemed.memberId), userId: props.userId, at: props.now });
     return { benefitCode: redeemed.benefitCode, memberId: String(redeemed.memberId) };
   }
   const claim = await BenefitClaim.findById(props.code).lean();

@@ -87,16 +87,16 @@ export async function settleTasksOnImportedOrders(members: { memberId: string; e
  * redeemed it, and closes otherwise (a colleague or the store did it); the redeeming guide's other
  * open tasks for the member are done too (they met the customer).
  *
- * @param props the claim's code, the member, who redeemed it (null: the API or a store) and when;
+ * @param props the claim's slot, the member, who redeemed it (null: the API or a store) and when;
  *   `othersToo: false` settles only the claim's own task (the daily job's repair after a crash).
  * @returns the tasks done and closed.
  */
-export async function settleTasksOnRedemption(props: { claimId: string; memberId: string; userId: string | null; at: Date; othersToo?: boolean }): Promise<{ done: string[]; closed: string[] }> {
+export async function settleTasksOnRedemption(props: { claimSlot: string; memberId: string; userId: string | null; at: Date; othersToo?: boolean }): Promise<{ done: string[]; closed: string[] }> {
   const customers = await customersOf(props.memberId);
   const open = await openTasksOf(customers);
   const done: string[] = [];
   const closed: string[] = [];
-  for (const task of open.filter((candidate) => candidate.kind === "benefitExpiring" && claimOfTask(candidate._id) === props.claimId)) {
+  for (const task of open.filter((candidate) => candidate.kind === "benefitExpiring" && claimOfTask(candidate._id) === props.claimSlot)) {
     if (task.userId === props.userId) {
       if ((await completeTask({ taskId: task._id, userId: task.userId, result: "redeemed", at: props.at })).changed) {
         done.push(task._id);

@@ -95,17 +95,17 @@ async function scanMembers(run: Run): Promise<void> {
 async function scanClaims(run: Run): Promise<void> {
   const until = new Date(run.now.getTime() + run.rules.benefitExpiring.daysAhead * DAY);
   const benefitNames = new Map(run.program.benefits.map((benefit) => [benefit.code, benefit.name]));
-  const flush = async (claims: { _id: string; memberId: Types.ObjectId; benefitCode: string; redeemBy: Date }[]) => {
+  const flush = async (claims: { _id: string; slot: string; memberId: Types.ObjectId; benefitCode: string; redeemBy: Date }[]) => {
     const members = await Member.find({ _id: { $in: [...new Set(claims.map((claim) => String(claim.memberId)))] }, mergedInto: null }, MEMBER_FIELDS).lean<MemberRow[]>();
     const byId = new Map(members.map((member) => [String(member._id), member]));
     const pairs = claims.flatMap((claim): [MemberRow, Occasion][] => {
       const member = byId.get(String(claim.memberId));
-      return member ? [[member, benefitOccasion({ _id: claim._id, redeemBy: claim.redeemBy, benefitName: benefitNames.get(claim.benefitCode) ?? claim.benefitCode }, run.rules)]] : [];
+      return member ? [[member, benefitOccasion({ slot: claim.slot, redeemBy: claim.redeemBy, benefitName: benefitNames.get(claim.benefitCode) ?? claim.benefitCode }, run.rules)]] : [];
     });
     await makeTasks(pairs, run);
   };
-  let batch: { _id: string; memberId: Types.ObjectId; benefitCode: string; redeemBy: Date }[] = [];
-  const cursor = BenefitClaim.find({ status: "claimed", redeemBy: { $gte: run.now, $lte: until } }, { memberId: 1, benefitCode: 1, redeemBy: 1 }).lean().cursor({ batchSize: 1000 });
+  let batch: { _id: string; slot: string; memberId: Types.ObjectId; benefitCode: string; redeemBy: Date }[] = [];
+  const cursor = BenefitClaim.find({ status: "claimed", redeemBy: { $gte: run.now, $lte: until } }, { slot: 1, memberId: 1, benefitCode: 1, redeemBy: 1 }).lean().cursor({ batchSize: 1000 });
   for await (const claim of cursor) {
     run.result.claims += 1;
     batch.push(claim as (typeof batch)[number]);
@@ -124,8 +124,8 @@ async function scanClaims(run: Run): Promise<void> {
  */
 async function repairRedemptions(run: Run): Promise<void> {
   const since = new Date(run.now.getTime() - 2 * DAY);
-  for await (const claim of BenefitClaim.find({ status: "redeemed", redeemedAt: { $gte: since } }, { memberId: 1, redeemedAt: 1, redeemedByUserId: 1 }).lean().cursor({ batchSize: 1000 })) {
-    const { done, closed } = await settleTasksOnRedemption({ claimId: claim._id, memberId: String(claim.memberId), userId: claim.redeemedByUserId ?? null, at: claim.redeemedAt ?? run.now, othersToo: false });
+  for await (const claim of BenefitClaim.find({ status: "redeemed", redeemedAt: { $gte: since } }, { slot: 1, memberId: 1, redeemedAt: 1, redeemedByUserId: 1 }).lean().cursor({ batchSize: 1000 })) {
+    const { done, closed } = await settleTasksOnRedemption({ claimSlot: claim.slot, memberId: String(claim.memberId), userId: claim.redeemedByUserId ?? null, at: claim.redeemedAt ?? run.now, othersToo: false });
     run.result.settled += done.length + closed.length;
   }
 }

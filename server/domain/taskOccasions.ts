@@ -143,18 +143,19 @@ export function memberOccasions(member: OccasionMember, rules: TaskRules, progra
 
 /**
  * A claimed benefit expiring in the window: due on its last day at the due time, or when it
- * expires if that comes first.
+ * expires if that comes first. Keyed by the claim's slot, never its code: the code redeems the
+ * benefit, and task ids are shown to guides.
  *
- * @param claim the claim (its code is the _id) and its benefit's name.
+ * @param claim the claim's slot (`<benefit>:<member>:<period>:<n>`), expiry and its benefit's name.
  * @param rules the rules in force.
  * @returns the occasion.
  */
-export function benefitOccasion(claim: { _id: string; redeemBy: Date; benefitName: string }, rules: TaskRules): Occasion {
+export function benefitOccasion(claim: { slot: string; redeemBy: Date; benefitName: string }, rules: TaskRules): Occasion {
   const day = chinaDate(claim.redeemBy);
   const atTime = chinaTimeOn(day, rules.benefitExpiring.dueTime);
   return {
     kind: "benefitExpiring",
-    id: `benefitExpiring:${claim._id}:${day}`,
+    id: `benefitExpiring:${claim.slot}:${day}`,
     dueAt: atTime.getTime() < claim.redeemBy.getTime() ? atTime : claim.redeemBy,
     title: `${claim.benefitName} ${monthDay(day)}过期`,
     subject: { benefitName: claim.benefitName, expiresAt: claim.redeemBy },
@@ -163,7 +164,7 @@ export function benefitOccasion(claim: { _id: string; redeemBy: Date; benefitNam
 
 /**
  * @param occasionId a task's id.
- * @returns the claim code of a benefitExpiring task, or null.
+ * @returns the claim slot of a benefitExpiring task, or null.
  */
 export function claimOfTask(occasionId: string): string | null {
   const match = /^benefitExpiring:(.+):\d{4}-\d{2}-\d{2}$/.exec(occasionId);

@@ -3,7 +3,7 @@ import { TASK_KINDS, TASK_RESULTS, TASK_STATES } from "../domain/tasks.ts";
 
 /**
  * One thing a guide should do for one customer, `_id` `<kind>:<subject>:<occasion>` (e.g.
- * `birthday:<memberId>:2026`, `benefitExpiring:<claimId>:<expiry day>`, `greeting:<externalUserId>:<userId>`):
+ * `birthday:<memberId>:2026`, `benefitExpiring:<claim slot>:<expiry day>`, `greeting:<externalUserId>:<userId>`):
  * one task per member and occasion, so a rerun of the daily job or a second process inserts
  * nothing new. Moves are conditional updates on `state`; every move is counted into the
  * completion rollups (CompletionDay) by server/commands/completionRollup.ts.

@@ -27,7 +27,7 @@ const figures = async (userId: string, day: string) => ((await CompletionDay.fin
 async function seed() {
   const { mei, lin } = await seedMeiAndLin();
   await taskGenerator({ now: NOW });
-  return { birthday: `birthday:${mei}:2026`, benefit: "benefitExpiring:CPN1:2026-03-11", silent: `silent:${lin}:2025-12-10`, mei, lin };
+  return { birthday: `birthday:${mei}:2026`, benefit: "benefitExpiring:s1:2026-03-11", silent: `silent:${lin}:2025-12-10`, mei, lin };
 }
 
 describe("tasks closing themselves and done by the guide's action", () => {
@@ -78,7 +78,7 @@ describe("tasks closing themselves and done by the guide's action", () => {
     await BenefitClaim.create({ _id: "CPN9", slot: "s9", benefitCode: "silver_coupon", memberId: ids.mei, levelCode: "silver", claimedAt: china("2026-02-10"), redeemBy: china("2026-03-12", "23:59") });
     await taskGenerator({ now: NOW });
     await benefitRedeemer({ code: "CPN9", userId: null, storeId: "101", now: clock });
-    const closed = await task("benefitExpiring:CPN9:2026-03-12");
+    const closed = await task("benefitExpiring:s9:2026-03-12");
     assert.deepEqual([closed?.state, closed?.closedReason], ["closed", "权益已核销"]);
   });
 

@@ -51,7 +51,7 @@ describe("daily task generation (GenerateTasksJob)", () => {
     assert.deepEqual(
       made.map((task) => [task._id, task.userId, task.externalUserId, task.dueAt.toISOString(), task.dueDay, task.storeId, task.regionId]),
       [
-        ["benefitExpiring:CPN1:2026-03-11", "ga1", "wm_mei", china("2026-03-11", "10:00").toISOString(), "2026-03-11", "101", "10"],
+        ["benefitExpiring:s1:2026-03-11", "ga1", "wm_mei", china("2026-03-11", "10:00").toISOString(), "2026-03-11", "101", "10"],
         [`birthday:${world.xiaomei}:2026`, "ga1", "wm_mei", china("2026-03-12", "10:00").toISOString(), "2026-03-12", "101", "10"],
         [`repurchaseDue:${world.xiaozhang}:2026-03-12`, "ga2", "wm_zhang", china("2026-03-12", "11:00").toISOString(), "2026-03-12", "101", "10"],
         [`silent:${world.xiaolin}:2025-12-10`, "gb1", "wm_lin", china("2026-03-10", "15:00").toISOString(), "2026-03-10", "102", "10"],
@@ -67,7 +67,7 @@ describe("daily task generation (GenerateTasksJob)", () => {
     // Counted as due on their due days, and noted open on their customers.
     assert.deepEqual([(await guideDay("ga1", "2026-03-12"))?.tasksDue, (await guideDay("ga1", "2026-03-12"))?.due_birthday], [1, 1]);
     assert.equal((await guideDay("gb1", "2026-03-10"))?.due_silent, 1);
-    assert.deepEqual((await OpenTaskIndex.findById("wm_mei").lean())?.taskIds.sort(), ["benefitExpiring:CPN1:2026-03-11", `birthday:${world.xiaomei}:2026`]);
+    assert.deepEqual((await OpenTaskIndex.findById("wm_mei").lean())?.taskIds.sort(), ["benefitExpiring:s1:2026-03-11", `birthday:${world.xiaomei}:2026`]);
   });
 
   it("should make nothing new when run again or twice at once, and count each task once", async () => {
