@@ -34,8 +34,10 @@ const ROW_LEVELS: Partial<Record<CompletionLevel, PresentedCompletionRow["level"
 
 /** Rows from children's figures (and the directory's children that did nothing, at zero), named. */
 async function rowsOf(children: { level: CompletionLevel; ownerId: string; figures: CompletionFigures }[], kind: TaskKind | null): Promise<PresentedCompletionRow[]> {
-  const departments = await departmentNames(children.filter((child) => child.level !== "guide").map((child) => child.ownerId));
-  const guides = await guideNames(children.filter((child) => child.level === "guide").map((child) => child.ownerId));
+  const [departments, guides] = await Promise.all([
+    departmentNames(children.filter((child) => child.level !== "guide").map((child) => child.ownerId)),
+    guideNames(children.filter((child) => child.level === "guide").map((child) => child.ownerId)),
+  ]);
   const rows = children.flatMap((child): PresentedCompletionRow[] => {
     const level = ROW_LEVELS[child.level];
     if (!level) {
@@ -134,8 +136,7 @@ export function assertStoreInScope(actor: Actor, storeId: string | null): void {
  */
 export async function storeView(actor: Actor, storeId: string, query: CompletionQuery): Promise<PresentedCompletionView> {
   assertStoreInScope(actor, storeId);
-  const path = await storePath(actor, storeId);
-  const [read, guides] = await Promise.all([readCompletion("store", [storeId], daysBetween(query.from, query.to)), guidesOfStore(storeId)]);
+  const [path, read, guides] = await Promise.all([storePath(actor, storeId), readCompletion("store", [storeId], daysBetween(query.from, query.to)), guidesOfStore(storeId)]);
   const rows = await rowsOf(withDirectory(read.children, "guide", guides), query.kind ?? null);
   return view("store", storeId, path, query, read, rows);
 }
@@ -147,9 +148,8 @@ export async function storeView(actor: Actor, storeId: string, query: Completion
  */
 export async function guideView(actor: Actor, userId: string, query: CompletionQuery): Promise<PresentedCompletionView> {
   const storeId = await assertGuideInScope(actor, userId);
-  const path = storeId ? await storePath(actor, storeId) : [COMPANY];
-  const name = (await guideNames([userId])).get(userId) ?? userId;
-  const read = await readCompletion("guide", [userId], daysBetween(query.from, query.to));
+  const [path, names, read] = await Promise.all([storeId ? storePath(actor, storeId) : [COMPANY], guideNames([userId]), readCompletion("guide", [userId], daysBetween(query.from, query.to))]);
+  const name = names.get(userId) ?? userId;
   return view("guide", userId, [...path, { level: "guide", id: userId, name }], query, read, []);
 }
 
