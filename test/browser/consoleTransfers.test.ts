@@ -41,8 +41,14 @@ async function confirmBox(page: Page): Promise<void> {
 }
 
 async function chooseOption(page: Page, select: ReturnType<typeof byTest>, name: string): Promise<void> {
+  // The selects are filterable: type the name, then take the one option left with the keyboard
+  // (a dropdown near the window's bottom keeps moving while it settles, so a click may miss it).
   await select.click();
-  await page.locator(".el-select-dropdown__item:visible", { hasText: name }).first().click();
+  await page.locator(".el-select-dropdown__item", { hasText: name }).filter({ visible: true }).waitFor();
+  await page.keyboard.type(name);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await select.locator(".el-select__selected-item", { hasText: name }).first().waitFor();
 }
 
 /** The outcome rows as 客户:状态:原因. */
@@ -147,6 +153,21 @@ describe("the console's 离职继承 for a store manager in a browser", function
     await byTest(page, "group-transfer-submit").click();
     await page.locator(".el-message", { hasText: "已转接 1 个客户群" }).waitFor();
     assert.deepEqual(groupCalls, [{ chat_id_list: ["chat-j"], new_owner: "ga2" }]);
+
+    // 在职转接: 王小美 hands 周雨晴 (hers now) to 李娜 with a word for the customer.
+    const onjob = nockTransferCalls("/cgi-bin/externalcontact/transfer_customer");
+    await page.getByRole("tab", { name: "在职转接" }).click();
+    await chooseOption(page, byTest(page, "onjob-store"), "静安店");
+    await chooseOption(page, byTest(page, "onjob-handover"), "王小美");
+    await byTest(page, "onjob-customers").locator("tbody tr", { hasText: "周雨晴" }).locator(".el-checkbox").click();
+    await chooseOption(page, byTest(page, "onjob-takeover"), "李娜");
+    await byTest(page, "onjob-message").fill("您好，我是李娜，之后由我为您服务");
+    await toastsGone(page);
+    await shot(page, "transfers-onjob-1440.png");
+    await byTest(page, "onjob-submit").click();
+    await confirmBox(page);
+    await page.locator(".el-message", { hasText: "已提交 1 位客户" }).waitFor();
+    assert.deepEqual(onjob, [{ handover_userid: "ga1", takeover_userid: "ga2", external_userid: ["wmA"], transfer_success_msg: "您好，我是李娜，之后由我为您服务" }]);
 
     // 周雨晴 and 冯晓东 are with their new guides; 吴建国 is on his way again.
     await page.setViewportSize({ width: 400, height: 800 });
