@@ -24,6 +24,8 @@ const completionDaySchema = new mongoose.Schema(
     figures: { type: mongoose.Schema.Types.Mixed, default: {} },
     /** Counts up on every change: the level above takes a snapshot only when it is newer. */
     version: { type: Number, default: 0 },
+    /** A stamp set at insert: a cached copy of a day deleted and made again is told apart by it. */
+    born: { type: String, default: null },
     /** Facts counted into a guide's day (guide level only). */
     keys: { type: [String], default: [] },
     /** Above the guide level: child key → { f: figures packed (completionRollup.packFigures), v: version }. */
