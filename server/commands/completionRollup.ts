@@ -1,6 +1,7 @@
 // The completion rollups: a guide's day moved once per fact, and every level above (store, region,
 // the company) kept exact by children snapshots compared by version. See models/CompletionDay.ts
 // and docs/completion-dashboards.md.
+import { randomUUID } from "node:crypto";
 import type { Document } from "mongodb";
 import { insertNew, isDuplicateKeyError } from "../db/duplicates.ts";
 import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts";
@@ -57,6 +58,9 @@ export function unpackFigures(packed: string): CompletionFigures {
   const values = packed.split(",");
   return Object.fromEntries(COMPLETION_COUNTERS.map((counter, index) => [counter, Number(values[index] ?? 0) || 0])) as CompletionFigures;
 }
+
+/** Set once when a day document is inserted: with the version it tells a cached copy from a document deleted and made again. */
+const bornStamp = () => randomUUID().slice(0, 8);
 
 const STATE_PROJECTION = { keys: 0, children: 0 } as const;
 // Concurrent moves of siblings make a parent's conditional update fail; each failure means another
@@ -154,7 +158,7 @@ async function takeSnapshots(children: CompletionDayState[]): Promise<Completion
       return null;
     }
     if (!stored) {
-      const fresh = { _id, level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, figures: diff, version: 1, keys: [], children: set };
+      const fresh = { _id, level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, figures: diff, version: 1, born: bornStamp(), keys: [], children: set };
       if (await insertOnce(fresh)) {
         return stateOf(fresh);
       }
@@ -216,7 +220,7 @@ async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ da
       }
     }
     if (!stored) {
-      const day = { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures: inc, version: fresh.length, keys: fresh.map((fact) => fact.key), children: {} };
+      const day = { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures: inc, version: fresh.length, born: bornStamp(), keys: fresh.map((fact) => fact.key), children: {} };
       if (await insertOnce(day)) {
         return { day: stateOf(day), counted: fresh.length };
       }
@@ -280,7 +284,7 @@ async function carryLevel(children: CompletionDayState[]): Promise<CompletionDay
       }
     }
     const snapshots = Object.fromEntries(siblings.map((child): [string, ChildSnapshot] => [childKey(child.level, child.ownerId), { f: packFigures(child.figures), v: child.version }]));
-    return { _id, level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, figures, version: 1, keys: [], children: snapshots };
+    return { _id, level: parent.level, ownerId: parent.ownerId, day: first.day, storeId: parent.storeId, regionId: parent.regionId, figures, version: 1, born: bornStamp(), keys: [], children: snapshots };
   });
   const stored = await insertNew(CompletionDay.collection, fresh);
   const updated = await mapLimit(
@@ -338,7 +342,7 @@ export async function countCompletionMany(facts: CompletionFact[]): Promise<numb
         figures[field.slice("figures.".length) as keyof CompletionFigures] += value;
       }
     }
-    return { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures, version: group.length, keys: group.map((fact) => fact.key), children: {} };
+    return { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures, version: group.length, born: bornStamp(), keys: group.map((fact) => fact.key), children: {} };
   });
   let counted = 0;
   let level: CompletionDayState[] = [];

@@ -1,11 +1,11 @@
 // What the completion dashboards read: one rollup document per level and day (by key), summed
 // over the period, with the children each holds. Never the tasks or campaign guides themselves.
-import type { Document } from "mongodb";
 import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts";
-import { CompletionDay, completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
+import { completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
-import { parseChildKey, unpackFigures, zeroFigures, type ChildSnapshot } from "./completionRollup.ts";
+import { readDays } from "./completionDayCache.ts";
+import { parseChildKey, zeroFigures } from "./completionRollup.ts";
 
 /** The longest period a view reads (a quarter): 92 documents per level. */
 export const MAX_PERIOD_DAYS = 92;
@@ -47,13 +47,12 @@ export function sumFigures(list: (Partial<CompletionFigures> | undefined)[]): Co
  */
 export async function readCompletion(level: CompletionLevel, ownerIds: string[], days: string[]): Promise<CompletionRead> {
   const ids = ownerIds.flatMap((ownerId) => days.map((day) => completionDayId(level, ownerId, day)));
-  const docs = ids.length > 0 ? await CompletionDay.collection.find({ _id: { $in: ids } } as Document, { projection: { keys: 0 } }).toArray() : [];
   const byDay = new Map<string, CompletionFigures>();
   const children = new Map<string, CompletionFigures>();
-  for (const doc of docs as unknown as { day: string; figures: Partial<CompletionFigures>; children?: Record<string, ChildSnapshot> }[]) {
+  for (const doc of await readDays(ids)) {
     byDay.set(doc.day, add(byDay.get(doc.day) ?? zeroFigures(), doc.figures));
-    for (const [key, child] of Object.entries(doc.children ?? {})) {
-      children.set(key, add(children.get(key) ?? zeroFigures(), unpackFigures(child.f)));
+    for (const [key, figures] of doc.children) {
+      children.set(key, add(children.get(key) ?? zeroFigures(), figures));
     }
   }
   const trend = days.map((day) => ({ day, figures: byDay.get(day) ?? zeroFigures() }));
@@ -71,9 +70,8 @@ export async function readCompletion(level: CompletionLevel, ownerIds: string[],
  */
 export async function readEach(level: CompletionLevel, ownerIds: string[], days: string[]): Promise<Map<string, CompletionFigures>> {
   const ids = ownerIds.flatMap((ownerId) => days.map((day) => completionDayId(level, ownerId, day)));
-  const docs = ids.length > 0 ? await CompletionDay.collection.find({ _id: { $in: ids } } as Document, { projection: { ownerId: 1, figures: 1 } }).toArray() : [];
   const each = new Map(ownerIds.map((ownerId) => [ownerId, zeroFigures()]));
-  for (const doc of docs as unknown as { ownerId: string; figures: Partial<CompletionFigures> }[]) {
+  for (const doc of await readDays(ids)) {
     add(each.get(doc.ownerId) ?? zeroFigures(), doc.figures);
   }
   return each;
