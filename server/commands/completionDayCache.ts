@@ -6,7 +6,7 @@
 import type { Document } from "mongodb";
 import type { CompletionFigures } from "../domain/tasks.ts";
 import { CompletionDay } from "../models/CompletionDay.ts";
-import { unpackFigures, type ChildSnapshot } from "./completionRollup.ts";
+import { unpackFigures, type ChildSnapshot } from "../domain/completionSnapshots.ts";
 
 /** A day document, decoded. */
 export interface CachedDay {

@@ -7,6 +7,7 @@ import { insertNew, isDuplicateKeyError } from "../db/duplicates.ts";
 import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts";
 import { CompletionDay, completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
 import { mapLimit } from "../utils/async.ts";
+import { childKey, packFigures, unpackFigures, zeroFigures, type ChildSnapshot } from "../domain/completionSnapshots.ts";
 
 /** One thing that happened for a guide on a day, counted once per key. */
 export interface CompletionFact {
@@ -32,33 +33,6 @@ export interface CompletionDayState {
   version: number;
 }
 
-/**
- * A child as its parent holds it: its version and its figures as numbers in COMPLETION_COUNTERS
- * order joined by commas. Compact on purpose: a region's day holds every store's, and a view over
- * a quarter reads 92 of them (named counters made that 5× the bytes and the time).
- */
-export interface ChildSnapshot {
-  f: string;
-  v: number;
-}
-
-/**
- * @param figures a day's counters.
- * @returns them as a snapshot's `f`.
- */
-export function packFigures(figures: Partial<CompletionFigures>): string {
-  return COMPLETION_COUNTERS.map((counter) => figures[counter] ?? 0).join(",");
-}
-
-/**
- * @param packed a snapshot's `f` (a counter added since reads as 0).
- * @returns the counters.
- */
-export function unpackFigures(packed: string): CompletionFigures {
-  const values = packed.split(",");
-  return Object.fromEntries(COMPLETION_COUNTERS.map((counter, index) => [counter, Number(values[index] ?? 0) || 0])) as CompletionFigures;
-}
-
 /** Set once when a day document is inserted: with the version it tells a cached copy from a document deleted and made again. */
 const bornStamp = () => randomUUID().slice(0, 8);
 
@@ -66,32 +40,6 @@ const STATE_PROJECTION = { keys: 0, children: 0 } as const;
 // Concurrent moves of siblings make a parent's conditional update fail; each failure means another
 // move went through, so this only bounds a bug, never normal contention.
 const MAX_ATTEMPTS = 1000;
-
-/**
- * A child's key inside its parent's `children`: level and id, with "." (and the escape itself)
- * encoded, since WeCom userids may hold dots and a dotted path would split on them.
- *
- * @param level the child's level.
- * @param ownerId the child's userId or department id.
- * @returns e.g. `guide:zhang%2Esan`, `store:101`.
- */
-export function childKey(level: CompletionLevel, ownerId: string): string {
-  return `${level}:${ownerId.replaceAll("%", "%25").replaceAll(".", "%2E")}`;
-}
-
-/**
- * @param key a key from childKey.
- * @returns the child's level and id.
- */
-export function parseChildKey(key: string): { level: CompletionLevel; ownerId: string } {
-  const at = key.indexOf(":");
-  return { level: key.slice(0, at) as CompletionLevel, ownerId: key.slice(at + 1).replaceAll("%2E", ".").replaceAll("%25", "%") };
-}
-
-/** A figures object with every counter at 0. */
-export function zeroFigures(): CompletionFigures {
-  return Object.fromEntries(COMPLETION_COUNTERS.map((counter) => [counter, 0])) as CompletionFigures;
-}
 
 function figureIncrements(inc: Partial<Record<string, number>>): Record<string, number> {
   const update: Record<string, number> = {};

@@ -5,7 +5,7 @@ import { completionDayId, type CompletionLevel } from "../models/CompletionDay.t
 import { Department } from "../models/Department.ts";
 import { Employee } from "../models/Employee.ts";
 import { readDays } from "./completionDayCache.ts";
-import { parseChildKey, zeroFigures } from "./completionRollup.ts";
+import { parseChildKey, zeroFigures } from "../domain/completionSnapshots.ts";
 
 /** The longest period a view reads (a quarter): 92 documents per level. */
 export const MAX_PERIOD_DAYS = 92;
@@ -59,7 +59,10 @@ export async function readCompletion(level: CompletionLevel, ownerIds: string[],
   return {
     total: sumFigures(trend.map((point) => point.figures)),
     trend,
-    children: [...children.entries()].map(([key, figures]) => ({ ...parseChildKey(key), figures })),
+    children: [...children.entries()].map(([key, figures]) => {
+      const { level, ownerId } = parseChildKey(key);
+      return { level: level as CompletionLevel, ownerId, figures };
+    }),
   };
 }
 

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import type { Db } from "mongodb";
 import mongoose from "mongoose";
-import { childKey, countCompletion, countCompletionMany, parseChildKey, repropagateDay, packFigures, unpackFigures, zeroFigures, type ChildSnapshot, type CompletionFact } from "../../server/commands/completionRollup.ts";
+import { countCompletion, countCompletionMany, repropagateDay, type CompletionFact } from "../../server/commands/completionRollup.ts";
+import { childKey, packFigures, parseChildKey, unpackFigures, zeroFigures, type ChildSnapshot } from "../../server/domain/completionSnapshots.ts";
 import { COMPLETION_COUNTERS, type CompletionCounter } from "../../server/domain/tasks.ts";
 import { startScheduler } from "../../server/jobs/scheduler.ts";
-import { CompletionDay, completionDayId } from "../../server/models/CompletionDay.ts";
+import { CompletionDay, completionDayId, type CompletionLevel } from "../../server/models/CompletionDay.ts";
 import { resetDatabase } from "../support/hooks.ts";
 import { testWeComClient } from "../support/server.ts";
 
@@ -98,7 +99,7 @@ async function stored(): Promise<Map<string, Record<string, number>>> {
     }
     for (const [key, child] of children) {
       const { level, ownerId } = parseChildKey(key);
-      const source = byId.get(completionDayId(level, ownerId, doc.day));
+      const source = byId.get(completionDayId(level as CompletionLevel, ownerId, doc.day));
       assert.ok(source, `${doc._id} holds ${key} that does not exist`);
       assert.equal(child.version, source.version, `${doc._id}'s snapshot of ${key} is not the latest`);
     }

@@ -1,6 +1,6 @@
 // The completion dashboard's views (全公司 → 区域 → 门店 → 导购) built from the rollups, cut to
 // what the actor may see, and their workbook.
-import { zeroFigures } from "../../commands/completionRollup.ts";
+import { zeroFigures } from "../../domain/completionSnapshots.ts";
 import { guidesOfStore, readCompletion, readEach, storeOfGuide, storePlace, storesOfRegion } from "../../commands/completionViews.ts";
 import statsWorkbook, { PERCENT_FORMAT, statsFileName } from "../../commands/statsWorkbook.ts";
 import { daysBetween } from "../../domain/statFigures.ts";
