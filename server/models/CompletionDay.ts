@@ -28,7 +28,7 @@ const completionDaySchema = new mongoose.Schema(
     born: { type: String, default: null },
     /** Facts counted into a guide's day (guide level only). */
     keys: { type: [String], default: [] },
-    /** Above the guide level: child key → { f: figures packed (completionRollup.packFigures), v: version }. */
+    /** Above the guide level: child key → { f: figures packed (domain/completionSnapshots.ts), v: version }. */
     children: { type: mongoose.Schema.Types.Mixed, default: {} },
   },
   { collection: "completion_days", versionKey: false, minimize: false },
