@@ -28,6 +28,8 @@ import {
   type RunPlan,
 } from "./orderBatchPlan.ts";
 import { groupsOfCustomers } from "./memberLinkRefresher.ts";
+import memberRecruitCounter from "./memberRecruitCounter.ts";
+import { mapLimit } from "../utils/async.ts";
 import { settleTasksOnImportedOrders } from "./taskCloser.ts";
 import orderRecorder, { orderIdOf, UNKNOWN_MEMBER, type OrderInput, type OrderOutcome } from "./orderRecorder.ts";
 
@@ -117,6 +119,10 @@ async function importRun(inputs: OrderInput[], program: Program, now: Date): Pro
   const tallies = replayCredits(plan, states, counted, program, now);
   const links = await customerLinks(plan.attachments, states);
   await writeMembers({ tallies, states, links, attachments: plan.attachments, now, program });
+  // A member linked to a customer here is a recruit of that customer's guide, as orderRecorder's
+  // one-at-a-time link credits it (memberMatcher): the same state either way.
+  const linked = [...links].filter(([, link]) => link.guideUserIds.length > 0).map(([memberId]) => new mongoose.Types.ObjectId(memberId));
+  await mapLimit(linked, 8, (memberId) => memberRecruitCounter({ memberId, now }));
   await settleTasksOnImportedOrders(
     [...tallies].map(([memberId, tally]) => ({
       memberId,

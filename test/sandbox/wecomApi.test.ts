@@ -133,7 +133,7 @@ describe("sandbox WeCom API stand-in", () => {
     });
 
     it("should answer 48001 for a path it does not implement and 40058 for GET on a POST API", async () => {
-      assert.equal(await errcodeOf(wecom.get("/cgi-bin/externalcontact/get_unassigned_list")), 48001);
+      assert.equal(await errcodeOf(wecom.get("/cgi-bin/kf/account/list")), 48001);
       assert.equal(await errcodeOf(wecom.get("/cgi-bin/externalcontact/mark_tag")), 40058);
       assert.equal((await fetch(`${standIn.url}/elsewhere`)).status, 404);
     });
