@@ -29,7 +29,7 @@ export function roleHint(role: Role): string {
     case "operator":
       return `可打开${pages}，配置会员体系、标签、人群和话术等运营功能。`;
     case "manager":
-      return `可打开${pages}，只看所管理门店的数据，不能修改。需至少选择一个门店。`;
+      return `可打开${pages}，只看所管理门店的数据；可催办门店导购、为离职导购分配客户，其余不能修改。需至少选择一个门店。`;
     default:
       return "只使用企业微信聊天侧边栏，不进入管理后台。";
   }
