@@ -33,7 +33,10 @@ export default async function memberRecruitCounter(props: { memberId: Types.Obje
     if (!first) {
       return false;
     }
-    const claimed = await Member.findOneAndUpdate({ _id: props.memberId, recruitedBy: null }, { $set: { recruitedBy: { userId: first.userId, at: props.now, counted: false } } }, { returnDocument: "after", lean: true, projection: { recruitedBy: 1 } });
+    // Recruited when both were true (a member, following the guide), not when this link ran: a
+    // link made late (an import, the demo's back-dated members) counts on the day it happened.
+    const at = new Date(Math.min(props.now.getTime(), Math.max(member.joinedAt.getTime(), first.addedAt?.getTime() ?? 0)));
+    const claimed = await Member.findOneAndUpdate({ _id: props.memberId, recruitedBy: null }, { $set: { recruitedBy: { userId: first.userId, at, counted: false } } }, { returnDocument: "after", lean: true, projection: { recruitedBy: 1 } });
     // Claimed by a concurrent link: that one counts.
     recruit = claimed?.recruitedBy ?? null;
     if (!claimed) {

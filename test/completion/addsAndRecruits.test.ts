@@ -3,6 +3,7 @@ import customerMemberLinker from "../../server/commands/customerMemberLinker.ts"
 import guideAddCounter from "../../server/commands/guideAddCounter.ts";
 import memberRecruitCounter from "../../server/commands/memberRecruitCounter.ts";
 import { CompletionDay, completionDayId } from "../../server/models/CompletionDay.ts";
+import { Follow } from "../../server/models/Follow.ts";
 import { Member } from "../../server/models/Member.ts";
 import type { EventProcessor } from "../../server/workers/eventProcessor.ts";
 import { aRegionWithStores } from "../campaigns/directory.ts";
@@ -60,6 +61,18 @@ describe("adds and recruits in the completion days", () => {
     assert.equal((await figures("guide", "g1", "2026-12-02")).membersRecruited, 1);
     assert.equal((await figures("store", "102", "2026-12-02")).membersRecruited, 1);
     assert.equal((await figures("all", "all", "2026-12-02")).membersRecruited, 1);
+  });
+
+  it("counts a recruit linked days late on the day it happened (a member, following the guide), not on the day of the link", async () => {
+    const { memberNo } = await aMemberWithOrders({ unionid: "oUnionLate" }, [{ yuan: 199, paidAt: "2026-12-01T09:00:00+08:00" }]);
+    await aCustomerWithFollow("wmLate", "g2");
+    await Follow.updateOne({ externalUserId: "wmLate" }, { $set: { addedAt: new Date("2026-12-01T11:00:00+08:00") } });
+    const joinedAt = (await Member.findOne({ memberNo }).lean())?.joinedAt;
+    assert.ok(joinedAt && joinedAt < new Date("2026-12-01T11:00:00+08:00"), "joined before the follow");
+    await customerMemberLinker({ externalUserId: "wmLate", unionid: "oUnionLate", now: new Date("2026-12-04T10:00:00+08:00") });
+    assert.deepEqual((await Member.findOne({ memberNo }).lean())?.recruitedBy?.at, new Date("2026-12-01T11:00:00+08:00"));
+    assert.equal((await figures("guide", "g2", "2026-12-01")).membersRecruited, 1);
+    assert.equal(await CompletionDay.countDocuments({ day: "2026-12-04" }), 0, "nothing on the day of the link");
   });
 
   it("does not credit a member who joined more than a week before the link", async () => {
