@@ -38,10 +38,14 @@ describe("the sidebar's task list at 400 px (guide guideA)", function () {
     // wmC (路人甲) becomes guideA's customer too, silent for months.
     await Follow.create({ externalUserId: "wmC", userId: "guideA", addWay: 1, addedAt: new Date(Date.now() - 200 * 86_400_000), status: "active" });
     const hours = (count: number) => new Date(Date.now() + count * 3_600_000);
+    // Due later today on the guide's clock (China time, as the browser runs), so the card reads
+    // "今天 HH:MM 前" at whatever hour the suite runs; 23:59 unless that is under 2 minutes away.
+    const CHINA = 8 * 3_600_000;
+    const laterToday = new Date(Math.max(Math.floor((Date.now() + CHINA) / 86_400_000 + 1) * 86_400_000 - CHINA - 60_000, Date.now() + 60_000));
     ids = {
-      birthday: await aTask({ kind: "birthday", userId: "guideA", externalUserId: "wmA", memberId: String((await Member.findOne({ memberNo: "M10000001" }).lean())?._id), dueAt: hours(6), title: "今天生日", suggestion: BIRTHDAY_WISH }),
+      birthday: await aTask({ kind: "birthday", userId: "guideA", externalUserId: "wmA", memberId: String((await Member.findOne({ memberNo: "M10000001" }).lean())?._id), dueAt: laterToday, title: "今天生日", suggestion: BIRTHDAY_WISH }),
       silent: await aTask({ kind: "silent", userId: "guideA", externalUserId: "wmC", dueAt: hours(-18), title: "120 天没有购买", suggestion: "好久不见～新品到店了，有空来试试？" }),
-      theirs: await aTask({ kind: "birthday", userId: "guideB", externalUserId: "wmB", dueAt: hours(6), title: "今天生日" }),
+      theirs: await aTask({ kind: "birthday", userId: "guideB", externalUserId: "wmB", dueAt: laterToday, title: "今天生日" }),
     };
   });
 
