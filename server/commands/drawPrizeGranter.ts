@@ -50,7 +50,7 @@ export async function grantWin(win: StoredWin, drawName: string, now: Date): Pro
     { returnDocument: "after", lean: true },
   );
   if (updated) {
-    await audit({ drawId: win.drawId, kind: "grant", actor: "system", winId: win._id, detail: { kind: win.kind, status: outcome.status, points: win.points ?? null, benefitId: win.benefitId ?? null }, at: now });
+    await audit({ drawId: win.drawId, kind: "grant", actor: "system", winId: win._id, detail: { kind: win.kind, status: outcome.status, failReason: outcome.failReason, points: win.points ?? null, benefitId: win.benefitId ?? null }, at: now });
   }
   return { win: (updated ?? (await DrawWin.findById(win._id).lean()) ?? win) as StoredWin, cash: null };
 }
@@ -89,7 +89,7 @@ async function requestPayout(win: StoredWin, drawName: string, now: Date): Promi
     now,
   });
   if (cash) {
-    await audit({ drawId: win.drawId, kind: "payout", actor: "system", winId: win._id, detail: { amountFen: win.amountFen, state: cash.state }, at: now });
+    await audit({ drawId: win.drawId, kind: "payout", actor: "system", winId: win._id, detail: { amountFen: win.amountFen, state: cash.state, failReason: cash.failReason ?? null }, at: now });
   }
   return cash;
 }

@@ -3,6 +3,7 @@
 // no mongoose (eslint.config.js holds it to that).
 import type { Program } from "../domain/program.ts";
 import type { CampaignGuideState, CampaignKind } from "../models/CampaignGuide.ts";
+import type { DrawAuditKind } from "../models/DrawAudit.ts";
 import type { Role } from "../models/Employee.ts";
 import type { FollowStatus } from "../models/Follow.ts";
 import type { QuickReplyKind } from "../models/QuickReply.ts";
@@ -155,6 +156,17 @@ export const FULFILMENT_LABELS = {
   failed: "发放失败",
   cash: "现金转账",
 } as const;
+/** A draw's audit lines (server/models/DrawAudit.ts DRAW_AUDIT_KINDS), as the 审计日志 tab names them. */
+export const DRAW_AUDIT_KIND_LABELS = {
+  draw: "抽奖",
+  win: "中奖",
+  stock: "库存",
+  payout: "现金转账",
+  fulfilment: "发货",
+  grant: "发放",
+  edit: "创建",
+  status: "状态",
+} as const satisfies Record<DrawAuditKind, string>;
 
 /** The group bot's states (控制台 → 群机器人). */
 export const BOT_STATE_LABELS = {

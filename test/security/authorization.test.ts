@@ -172,6 +172,8 @@ const ROUTE_POLICY: Record<string, string> = {
   "POST /api/console/draws/:id/status": "AO--",
   "GET /api/console/draws/:id/stats": "AOM-",
   "GET /api/console/draws/:id/winners": "AOM-",
+  // Managers read the lines about their stores' customers only (cut like the winners).
+  "GET /api/console/draws/:id/audit": "AOM-",
   "GET /api/console/draws/:id/winners/export": "AO--",
   "PUT /api/console/draws/:id/winners/:winId/fulfilment": "AO--",
   "GET /api/console/moments": "AOM-",

@@ -4,6 +4,7 @@ import type { Context, Next } from "koa";
 import type { Logger } from "pino";
 import { createRouter } from "../router.ts";
 import { createDraw, deleteDraw, setDrawStatus, updateDraw } from "../../commands/drawEditor.ts";
+import { drawAuditPage } from "../../commands/drawAuditReader.ts";
 import { changeFulfilment } from "../../commands/drawFulfilment.ts";
 import { drawStats, drawStocks, winnerNames, winnersPage } from "../../commands/drawReports.ts";
 import drawWinnersExporter from "../../commands/drawWinnersExporter.ts";
@@ -14,8 +15,10 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { LuckyDraw, type StoredDraw } from "../../models/LuckyDraw.ts";
 import { presentDraw, presentWinner, type DrawStats } from "../../presenters/draw.ts";
+import { presentDrawAudit } from "../../presenters/drawAudit.ts";
 import { drawWinnerScope } from "../../security/authorization.ts";
-import { DrawCreateSchema, DrawIdSchema, DrawListSchema, DrawStatusSchema, DrawUpdateSchema, DrawWinnersSchema, FulfilmentSchema } from "./drawsSchema.ts";
+import { chinaDayBound } from "./customerList.ts";
+import { DrawAuditSchema, DrawCreateSchema, DrawIdSchema, DrawListSchema, DrawStatusSchema, DrawUpdateSchema, DrawWinnersSchema, FulfilmentSchema } from "./drawsSchema.ts";
 
 async function drawOf(id: string): Promise<StoredDraw> {
   const draw = (await LuckyDraw.findById(id).lean()) as StoredDraw | null;
@@ -32,7 +35,7 @@ function exportFilename(name: string, now: Date): string {
 }
 
 /**
- * 抽奖活动 in the console: draws, their figures, winners and fulfilment (docs/draws.md). The draw
+ * 抽奖活动 in the console: draws, their figures, winners, fulfilment and audit (docs/draws.md). The draw
  * page itself is server/routes/draw.
  *
  * @param options the clock.
@@ -104,6 +107,18 @@ export function drawsRouter(options: { now: () => Date }): Router {
       data: page.wins.map((win) => presentWinner(win, page.names.get(win._id) ?? "微信用户", page.cash.get(win._id) ?? null)),
       pagination: { page: query.page, pageSize: query.pageSize, total: page.total },
     };
+  });
+
+  // Managers read the lines about the customers whose wins they see (drawWinnerScope); the lines
+  // carry no openid, phone or address, only the participant key's hash.
+  router.get("/draws/:id/audit", validate(DrawAuditSchema), async (ctx) => {
+    const { params, query } = inputOf(ctx, DrawAuditSchema);
+    const draw = await drawOf(params.id);
+    const scope = await drawWinnerScope(actorOf(ctx));
+    const range = { from: query.from ? chinaDayBound(query.from) : null, to: query.to ? chinaDayBound(query.to, true) : null };
+    const page = await drawAuditPage({ drawId: draw._id, kind: query.kind, ...range, winId: query.winId, externalUserIds: scope }, query.page, query.pageSize);
+    const names = { prizes: new Map(draw.prizes.map((prize) => [prize.id, { name: prize.name, kind: prize.kind }])), employees: page.employees };
+    ctx.body = { data: page.lines.map((line) => presentDrawAudit(line, names)), pagination: { page: query.page, pageSize: query.pageSize, total: page.total } };
   });
 
   // Addresses and full phones: only for those who ship the prizes (docs/draws.md), checked

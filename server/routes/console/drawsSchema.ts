@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { CASH_MAX_FEN } from "../../commands/cashPayout.ts";
 import { DRAW_STYLES, FULFILMENT_STATUSES, PRIZE_KINDS } from "../../domain/drawShapes.ts";
+import { DRAW_AUDIT_KINDS } from "../../models/DrawAudit.ts";
+import { DRAW_AUDIT_KIND_LABELS } from "../../presenters/labels.ts";
+import { statsDay } from "./statsRangeSchema.ts";
 
 // Messages are Chinese; the validate middleware prefixes the field ("prizes.0.weight: …").
 const objectId = (what: string) => z.string({ error: `请选择${what}` }).regex(/^[0-9a-f]{24}$/, `${what}无效`);
@@ -121,9 +124,26 @@ export const DrawWinnersSchema = z.object({
   }),
 });
 
+const winId = z.string({ error: "中奖记录无效" }).regex(/^[0-9a-f]{24}$/, "中奖记录无效");
+
+/** `GET /draws/:id/audit`: China days (from and to inclusive), a kind, one win's lines. */
+export const DrawAuditSchema = z.object({
+  params: idParams,
+  query: z
+    .object({
+      kind: z.enum(DRAW_AUDIT_KINDS, { error: `记录类型应为${Object.values(DRAW_AUDIT_KIND_LABELS).join("、")}之一` }).optional(),
+      from: statsDay.optional(),
+      to: statsDay.optional(),
+      winId: winId.optional(),
+      page,
+      pageSize,
+    })
+    .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ["to"], message: "结束日期不能早于开始日期" }),
+});
+
 /** `PUT /draws/:id/winners/:winId/fulfilment`: ship with a tracking number, or mark signed. */
 export const FulfilmentSchema = z.object({
-  params: z.object({ id: objectId("抽奖活动"), winId: z.string().regex(/^[0-9a-f]{24}$/, "中奖记录无效") }),
+  params: z.object({ id: objectId("抽奖活动"), winId }),
   body: z.discriminatedUnion(
     "status",
     [
