@@ -10,11 +10,17 @@ import { openTaskSummaries } from "./guideTaskSummary.ts";
 /** A guide is reminded of their tasks at most this often a day. */
 export const REMINDERS_PER_DAY = 2;
 
+/** Why a guide was not reminded: the route sums these into one line for a region's hundreds. */
+export type ReminderSkipCode = "no_open_tasks" | "daily_limit" | "unknown_to_wecom";
+
 /** What a 催办 did: who got the message, who did not and why (Chinese). */
 export interface TaskReminderOutcome {
   reminded: string[];
-  skipped: { userId: string; reason: string }[];
+  skipped: { userId: string; code: ReminderSkipCode; reason: string }[];
 }
+
+/** Claims in flight at once: a region's hundreds of guides in a few round trips, not hundreds. */
+const CLAIMS_AT_ONCE = 50;
 
 /** Take one of the guide's reminders of the day; false when the day's are used up. */
 async function claim(userId: string, day: string, now: Date): Promise<boolean> {
@@ -29,6 +35,20 @@ async function claim(userId: string, day: string, now: Date): Promise<boolean> {
   }
   const taken = await CompletionReminder.updateOne({ _id, count: { $lt: REMINDERS_PER_DAY } }, { $inc: { count: 1 }, $set: { lastAt: now } });
   return taken.modifiedCount === 1;
+}
+
+/**
+ * What a 催办 would do now, without claiming anything: the confirm dialog's numbers.
+ *
+ * @param now the clock (the China day and what is open).
+ * @param userIds the guides in scope.
+ * @returns those with open tasks and, of them, those whose reminders of the day are used up.
+ */
+export async function reminderPreview(now: Date, userIds: string[]): Promise<{ open: string[]; limitReached: string[] }> {
+  const open = (await openTaskSummaries(now, [...new Set(userIds)])).map((summary) => summary.userId);
+  const day = chinaDate(now);
+  const used = await CompletionReminder.find({ _id: { $in: open.map((userId) => completionReminderId(userId, day)) }, count: { $gte: REMINDERS_PER_DAY } }, { userId: 1 }).lean();
+  return { open, limitReached: used.map((reminder) => reminder.userId) };
 }
 
 async function release(userIds: string[], day: string): Promise<void> {
@@ -49,13 +69,25 @@ export default async function remindTaskGuides(props: { wecom: WeComClient; agen
   const summaries = new Map((await openTaskSummaries(props.now, [...new Set(props.userIds)])).map((summary) => [summary.userId, summary]));
   const outcome: TaskReminderOutcome = { reminded: [], skipped: [] };
   const claimed: string[] = [];
-  for (const userId of [...new Set(props.userIds)]) {
-    if (!summaries.has(userId)) {
-      outcome.skipped.push({ userId, reason: "没有未完成的任务" });
-    } else if (await claim(userId, day, props.now)) {
-      claimed.push(userId);
+  const open: string[] = [];
+  for (const userId of new Set(props.userIds)) {
+    if (summaries.has(userId)) {
+      open.push(userId);
     } else {
-      outcome.skipped.push({ userId, reason: `今天已催办 ${REMINDERS_PER_DAY} 次，明天再试` });
+      outcome.skipped.push({ userId, code: "no_open_tasks", reason: "没有未完成的任务" });
+    }
+  }
+  // Each claim is atomic on the guide's own day document, so claiming many guides at once
+  // cannot let any one of them past the daily limit.
+  for (let start = 0; start < open.length; start += CLAIMS_AT_ONCE) {
+    const chunk = open.slice(start, start + CLAIMS_AT_ONCE);
+    const taken = await Promise.all(chunk.map((userId) => claim(userId, day, props.now)));
+    for (const [index, userId] of chunk.entries()) {
+      if (taken[index]) {
+        claimed.push(userId);
+      } else {
+        outcome.skipped.push({ userId, code: "daily_limit", reason: `今天已催办 ${REMINDERS_PER_DAY} 次，明天再试` });
+      }
     }
   }
   if (claimed.length === 0) {
@@ -76,6 +108,6 @@ export default async function remindTaskGuides(props: { wecom: WeComClient; agen
   }
   await release(sent.invalid, day);
   outcome.reminded.push(...sent.sent);
-  outcome.skipped.push(...sent.invalid.map((userId) => ({ userId, reason: "企业微信找不到该导购（可能已离职或不在应用可见范围）" })));
+  outcome.skipped.push(...sent.invalid.map((userId) => ({ userId, code: "unknown_to_wecom" as const, reason: "企业微信找不到该导购（可能已离职或不在应用可见范围）" })));
   return outcome;
 }

@@ -81,11 +81,25 @@ export interface PresentedUndone {
   campaigns: PresentedUndoneCampaign[];
 }
 
-/** What a 催办 did. */
+/** What a 催办 did: `message` sums the skipped by reason (a region's hundreds in one line). */
 export interface PresentedCompletionReminders {
   reminded: number;
-  skipped: { userId: string; name: string; reason: string }[];
+  skipped: { userId: string; name: string; code: "no_open_tasks" | "daily_limit" | "unknown_to_wecom"; reason: string }[];
   message: string;
+}
+
+/** What a 催办 of a store, region or the company would do now: the confirm dialog's numbers. */
+export interface PresentedCompletionRemindPreview {
+  /** Guides in scope and the stores they work in. */
+  guides: number;
+  stores: number;
+  /** Guides a 催办 would message now (open tasks, reminders of the day left) and their stores. */
+  toRemind: number;
+  toRemindStores: number;
+  noOpenTasks: number;
+  limitReached: number;
+  /** A manager's region: only their stores of it. */
+  cut: boolean;
 }
 
 /** The kind filter's options. */

@@ -1,7 +1,8 @@
 // The console's 完成率 in a browser: headquarters compares the regions at 1440 px, drills down to a
 // region, a store (with its membership KPIs) and a guide's undone tasks, and is refused a period
-// longer than 92 days at the field; a store manager at 400 px lands on their store and reminds its
-// guides (催办). Screenshots go to docs/screenshots/completion-*.png.
+// longer than 92 days at the field, reminds (催办) a whole region after a confirm that counts whom it
+// reaches and looks at the company's 催办 at 400 px; a store manager at 400 px lands on their store
+// and reminds its guides. Screenshots go to docs/screenshots/completion-*.png.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -36,7 +37,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(DOCS_SHOTS, name), fullPage: true });
 }
 
-/** Two weeks of each guide's days through the rollups, and open tasks (one overdue) for 李娜 and 周杰. */
+/** Two weeks of each guide's days through the rollups, and open tasks (one overdue) for 李娜, 周杰 and 陈晨. */
 async function seed(now: number): Promise<void> {
   await Department.create([
     { departmentId: 1, name: "某某美妆", parentId: 0 },
@@ -63,25 +64,28 @@ async function seed(now: number): Promise<void> {
       await countCompletion({ ...place, key: `customers:${day}`, inc: { greetingsDue: 1, greetingsOnTime: diligence > 0.6 ? 1 : 0, adds: (index + back) % 3, membersRecruited: (index + back) % 5 === 0 ? 1 : 0 } });
     }
   }
-  const task = (userId: string, key: string, dueAt: number, title: string) =>
-    Task.create({ _id: `birthday:${key}:2026`, kind: "birthday", userId, storeId: "101", regionId: "10", externalUserId: `wm${key}`, title, dueAt: new Date(dueAt), dueDay: chinaDay(dueAt), createdAt: new Date(now) });
+  const task = (userId: string, key: string, dueAt: number, title: string, storeId = "101") =>
+    Task.create({ _id: `birthday:${key}:2026`, kind: "birthday", userId, storeId, regionId: "10", externalUserId: `wm${key}`, title, dueAt: new Date(dueAt), dueDay: chinaDay(dueAt), createdAt: new Date(now) });
   await Customer.create([
     { externalUserId: "wmm1", name: "林女士" },
     { externalUserId: "wmm2", name: "何先生" },
     { externalUserId: "wmm3", name: "郑小姐" },
+    { externalUserId: "wmm4", name: "冯先生" },
   ]);
   await task("ga2", "m1", now - 2 * DAY, "生日 12月3日，祝福还没发");
   await task("ga2", "m2", now + 6 * 3_600_000, "生日 今天");
   await task("ga3", "m3", now + 6 * 3_600_000, "生日 今天");
+  await task("gb1", "m4", now + 6 * 3_600_000, "生日 今天", "102");
 }
 
 describe("the console's 完成率 in a browser", function () {
   this.timeout(240_000);
   const suite = useBrowser();
 
-  it("should let headquarters compare regions, drill down to a guide's undone tasks and refuse a period over 92 days; a manager lands on their store and reminds its guides", async () => {
+  it("should let headquarters compare regions, remind a region, drill down to a guide's undone tasks and refuse a period over 92 days; a manager lands on their store and reminds its guides", async () => {
     const now = Date.now();
     await seed(now);
+    const sent = nockAppMessages();
     const hq = await suite.newPage("console", { wecomUserId: "hq" });
     await hq.setViewportSize({ width: 1440, height: 900 });
     await hq.goto(`${suite.server.url}/console/`);
@@ -97,6 +101,35 @@ describe("the console's 完成率 in a browser", function () {
     await byTest(hq, "completion-row-name").filter({ hasText: "华东区" }).click();
     await byTest(hq, "completion-path").getByText("华东区").waitFor();
     assert.deepEqual((await byTest(hq, "completion-row-name").allTextContents()).sort(), ["上海徐汇店", "上海静安店"]);
+
+    // 催办 the region: the confirm counts whom it reaches (open tasks in both stores), the toast says what happened.
+    await byTest(hq, "completion-remind").click();
+    const confirm = hq.locator(".el-message-box");
+    await confirm.getByText("给华东区 2 家门店的 3 位导购发送催办提醒").waitFor();
+    assert.match((await confirm.textContent()) ?? "", /共 5 位导购，其中 2 位没有未完成的任务，不发送。每位导购每天最多催办 2 次。/);
+    await hq.waitForTimeout(600); // the box fades in
+    await shot(hq, "completion-region-remind-1440.png");
+    await confirm.getByRole("button", { name: "发送提醒" }).click();
+    await hq.locator(".el-message--success").getByText("已催办 3 位导购，2 位未催办（2 位没有未完成的任务）").waitFor();
+    assert.deepEqual(sent.map((message) => message.touser.split("|").sort()), [["ga2", "ga3", "gb1"]], "one message to the region's guides with open tasks");
+    await confirm.waitFor({ state: "detached" });
+
+    // The company's 催办 at 400 px: the button fits, the confirm counts the whole company; cancelled, nothing goes.
+    await hq.setViewportSize({ width: 400, height: 860 });
+    await byTest(hq, "completion-path").getByText("全公司").click();
+    await byTest(hq, "completion-row-name").filter({ hasText: "华南区" }).waitFor();
+    const button = await byTest(hq, "completion-remind").boundingBox();
+    assert.ok(button && button.x >= 0 && button.x + button.width <= 400, `the 催办 button fits at 400 px: ${JSON.stringify(button)}`);
+    await byTest(hq, "completion-remind").click();
+    await confirm.getByText("给全公司 2 家门店的 3 位导购发送催办提醒").waitFor();
+    const box = await confirm.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 400, `the confirm fits at 400 px: ${JSON.stringify(box)}`);
+    await confirm.getByRole("button", { name: "取消" }).click();
+    await confirm.waitFor({ state: "detached" });
+    assert.equal(sent.length, 1, "cancelled: nothing sent");
+    await hq.setViewportSize({ width: 1440, height: 900 });
+    await byTest(hq, "completion-row-name").filter({ hasText: "华东区" }).click();
+    await byTest(hq, "completion-path").getByText("华东区").waitFor();
     await byTest(hq, "completion-row-name").filter({ hasText: "上海静安店" }).click();
     await byTest(hq, "completion-kpis").waitFor();
     assert.deepEqual(await byTest(hq, "completion-row-name").allTextContents(), ["王小美", "李娜", "周杰"]);
@@ -119,7 +152,6 @@ describe("the console's 完成率 in a browser", function () {
     await range.nth(1).press("Enter");
     await byTest(hq, "completion-range-error").filter({ hasText: "时间范围不能超过 92 天" }).waitFor();
 
-    const sent = nockAppMessages();
     const manager = await suite.newPage("console", { wecomUserId: "mgr101" });
     await manager.setViewportSize({ width: 400, height: 860 });
     await manager.goto(`${suite.server.url}/console/`);
@@ -136,7 +168,7 @@ describe("the console's 完成率 in a browser", function () {
     await byTest(manager, "completion-remind").click();
     await manager.getByRole("button", { name: "发送提醒" }).click();
     await manager.getByText("已催办 2 位导购，1 位未催办").waitFor();
-    assert.deepEqual(sent[0]?.touser.split("|").sort(), ["ga2", "ga3"]);
+    assert.deepEqual(sent[1]?.touser.split("|").sort(), ["ga2", "ga3"], "李娜 and 周杰 have one reminder left after the region's");
     await manager.locator(".el-message-box").waitFor({ state: "detached" });
     await shot(manager, "completion-remind-400.png");
     suite.assertCleanRun();

@@ -196,8 +196,8 @@ describe("completion dashboards console API (完成率)", () => {
     const first = await manager.send("POST", "/api/console/completion/remind", { storeId: "101" });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     const result = first.body.data as PresentedCompletionReminders;
-    assert.equal(result.message, "已催办 2 位导购，1 位未催办");
-    assert.deepEqual(result.skipped, [{ userId: "ga1", name: "王小美", reason: "没有未完成的任务" }]);
+    assert.equal(result.message, "已催办 2 位导购，1 位未催办（1 位没有未完成的任务）");
+    assert.deepEqual(result.skipped, [{ userId: "ga1", name: "王小美", code: "no_open_tasks", reason: "没有未完成的任务" }]);
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0]!.touser.split("|").sort(), ["ga2", "ga3"]);
     assert.match(sent[0]!.textcard.url, /\/sidebar\/tasks$/);
@@ -217,7 +217,7 @@ describe("completion dashboards console API (完成率)", () => {
     assert.equal((await operator.send("POST", "/api/console/completion/remind", { storeId: "102" })).status, 403);
     const empty = await manager.send("POST", "/api/console/completion/remind", {});
     assert.equal(empty.status, 400);
-    assert.match(String(empty.body.message), /^storeId: 请选择门店或导购/);
+    assert.match(String(empty.body.message), /^storeId: 请选择门店、区域、全公司、导购中的一项/);
     assert.equal(sent.length, 0);
     assert.equal(await CompletionReminder.countDocuments(), 0);
 

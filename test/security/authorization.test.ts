@@ -67,6 +67,11 @@ const MATRIX: Case[] = [
   { what: "syncing the directory", method: "POST", path: "/api/console/directory/sync", body: {}, expect: { admin: "ok", operator: 403, manager: 403, guide: 403 } },
   { what: "the quick-reply library (read)", method: "GET", path: "/api/console/quick-replies", expect: { admin: "ok", operator: "ok", manager: "ok", guide: "ok" } },
   { what: "the quick-reply library (write)", method: "POST", path: "/api/console/quick-reply-folders", body: {}, expect: { admin: "ok", operator: "ok", manager: 403, guide: 403 } },
+  // 催办's reach, asked through its preview (the send itself would go to WeCom): the whole company is
+  // headquarters' alone, another store's guides are not a manager's.
+  { what: "催办 the whole company", method: "GET", path: "/api/console/completion/remind/preview?scope=company", expect: { admin: "ok", operator: 403, manager: 403, guide: 403 } },
+  { what: "催办 the manager's own store", method: "GET", path: "/api/console/completion/remind/preview?storeId=101", expect: { admin: "ok", operator: 403, manager: "ok", guide: 403 } },
+  { what: "催办 another store's guides", method: "POST", path: "/api/console/completion/remind", body: { storeId: "102" }, expect: { admin: "ok", operator: 403, manager: 403, guide: 403 } },
 ];
 
 // Every console and sidebar route (and who-am-I), per role: a letter where the role gets through
@@ -215,6 +220,7 @@ const ROUTE_POLICY: Record<string, string> = {
   "GET /api/console/completion/guides/:userId/undone": "AOM-",
   "GET /api/console/completion/export": "AOM-",
   "POST /api/console/completion/remind": "A-M-",
+  "GET /api/console/completion/remind/preview": "A-M-",
   "GET /api/console/campaigns/moment/:id/completion": "AOM-",
   "GET /api/console/campaigns/moment/:id/guides": "AOM-",
   "GET /api/console/campaigns/moment/:id/guides.xlsx": "AOM-",

@@ -44,12 +44,40 @@ export const CompletionExportSchema = z.object({
   ),
 });
 
-/** 催办: the guides with undone tasks of one store, or the ones picked. */
+/** Whom a 催办 reaches: one store, one region, the whole company (admins) or guides picked. */
+const SELECTORS = ["storeId", "regionId", "scope", "userIds"] as const;
+const SELECTOR_NAMES = { storeId: "门店", regionId: "区域", scope: "全公司", userIds: "导购" } as const;
+const selectorFields = {
+  storeId: departmentId("门店").optional(),
+  regionId: departmentId("区域").optional(),
+  scope: z.literal("company", "应为 company（全公司）").optional(),
+};
+
+// Exactly one selector: a body naming a store and a region would otherwise remind one of them
+// silently, and the person would not know which.
+function exactlyOne(keys: readonly (typeof SELECTORS)[number][]) {
+  return (body: Partial<Record<(typeof SELECTORS)[number], unknown>>, ctx: z.RefinementCtx) => {
+    const given = keys.filter((key) => body[key] !== undefined);
+    const names = keys.map((key) => SELECTOR_NAMES[key]).join("、");
+    if (given.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["storeId"], message: `请选择${names}中的一项` });
+    } else if (given.length > 1) {
+      ctx.addIssue({ code: "custom", path: [given[1] ?? "storeId"], message: `只能选择${names}中的一项，不能同时给 ${given.join(" 和 ")}` });
+    }
+  };
+}
+
+/** 催办: the guides with undone tasks of one store, one region, the company, or the ones picked. */
 export const CompletionRemindSchema = z.object({
   body: z
     .object({
-      storeId: departmentId("门店").optional(),
+      ...selectorFields,
       userIds: z.array(userId).min(1, "至少选择一名导购").max(1000, "一次最多催办 1000 名导购").optional(),
     })
-    .refine((body) => body.storeId !== undefined || body.userIds !== undefined, { message: "请选择门店或导购", path: ["storeId"] }),
+    .superRefine(exactlyOne(SELECTORS)),
+});
+
+/** What a 催办 of a store, region or the company would reach, for the confirm dialog. */
+export const CompletionRemindPreviewSchema = z.object({
+  query: z.object(selectorFields).superRefine(exactlyOne(["storeId", "regionId", "scope"])),
 });
