@@ -1,3 +1,4 @@
+import { DepartedGuide } from "../models/DepartedGuide.ts";
 import { Employee } from "../models/Employee.ts";
 import type { Actor } from "../security/authorization.ts";
 import type { WeComClient } from "../wecom/client.ts";
@@ -60,6 +61,18 @@ export async function storeTakeoverGuides(wecom: WeComClient, storeId: string, e
   const inStore = await Employee.find({ departmentIds: Number(storeId), role: "guide", wecomStatus: 1, deleted: false, userId: { $nin: except } }, { userId: 1 }).lean();
   const guides = await takeoverGuides(wecom, inStore.map((employee) => employee.userId));
   return [...guides.values()].filter((guide) => guide.active && guide.hasContact && guide.storeId === storeId).sort((a, b) => a.name.localeCompare(b.name, "zh-CN") || a.userId.localeCompare(b.userId));
+}
+
+/**
+ * A handover guide's store: a departed guide's as synced (the directory may have forgotten them),
+ * else their main department, so the lists and the moves scope a manager alike.
+ *
+ * @param userId the handover guide.
+ * @returns the store, or null when nothing places the guide.
+ */
+export async function handoverStore(userId: string): Promise<string | null> {
+  const departed = await DepartedGuide.findById(userId, { storeId: 1 }).lean();
+  return departed?.storeId ?? (await guidePlaces([userId])).get(userId)?.storeId ?? null;
 }
 
 /**

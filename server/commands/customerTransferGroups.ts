@@ -5,8 +5,7 @@ import { CustomerTransfer, customerTransferId, type TransferKind } from "../mode
 import { Group } from "../models/Group.ts";
 import type { Actor } from "../security/authorization.ts";
 import type { WeComClient } from "../wecom/client.ts";
-import { guidePlaces } from "./campaignCompletion.ts";
-import { inTransferScope, takeoverGuides, takeoverProblem } from "./customerTransferCandidates.ts";
+import { handoverStore, inTransferScope, takeoverGuides, takeoverProblem } from "./customerTransferCandidates.ts";
 
 const PATHS: Record<TransferKind, string> = {
   resigned: "/cgi-bin/externalcontact/groupchat/transfer",
@@ -26,7 +25,7 @@ interface GroupTransferAnswer {
  * @returns how many groups moved and how many WeCom refused.
  */
 export default async function customerTransferGroups({ wecom, actor, kind, handoverUserId, takeoverUserId, chatIds, now }: { wecom: WeComClient; actor: Actor; kind: TransferKind; handoverUserId: string; takeoverUserId: string; chatIds: string[]; now: Date }): Promise<{ done: number; refused: number }> {
-  const storeId = (await guidePlaces([handoverUserId])).get(handoverUserId)?.storeId ?? null;
+  const storeId = await handoverStore(handoverUserId);
   if (!inTransferScope(actor, storeId)) {
     throw ValidationError("handoverUserId: 该导购不属于您管理的门店");
   }
@@ -64,10 +63,13 @@ export default async function customerTransferGroups({ wecom, actor, kind, hando
       await Group.updateOne({ chatId }, { $set: { ownerId: takeoverUserId } });
     }
   }
-  const done = chatIds.length - failed.size;
-  if (kind === "resigned" && done > 0) {
-    // Recounted rather than decremented: a second request for the same groups cannot count twice.
-    await DepartedGuide.updateOne({ _id: handoverUserId }, { $set: { groups: await Group.countDocuments({ ownerId: handoverUserId, status: "active" }) } });
+  const moved = chatIds.filter((chatId) => !failed.has(chatId));
+  if (kind === "resigned" && moved.length > 0) {
+    // Taken off by id and recounted rather than decremented: a second request for the same groups cannot count twice.
+    const left = await DepartedGuide.findOneAndUpdate({ _id: handoverUserId }, { $pullAll: { groupChatIds: moved } }, { returnDocument: "after", projection: { groupChatIds: 1 } }).lean();
+    if (left) {
+      await DepartedGuide.updateOne({ _id: handoverUserId }, { $set: { groups: left.groupChatIds.length } });
+    }
   }
-  return { done, refused: failed.size };
+  return { done: moved.length, refused: failed.size };
 }

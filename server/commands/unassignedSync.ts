@@ -1,9 +1,9 @@
 import { Customer } from "../models/Customer.ts";
 import { DepartedGuide } from "../models/DepartedGuide.ts";
-import { Group } from "../models/Group.ts";
 import { UnassignedCustomer } from "../models/UnassignedCustomer.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import { guidePlaces } from "./campaignCompletion.ts";
+import resignedGroups from "./resignedGroups.ts";
 
 interface UnassignedPage {
   info?: { handover_userid: string; external_userid: string; dimission_time?: number }[];
@@ -21,15 +21,16 @@ interface Departed {
 }
 
 /**
- * Mirror WeCom's list of departed guides' customers not yet given to anyone. Each row is written
+ * Mirror WeCom's list of departed guides' customers not yet given to anyone, and their customer
+ * groups waiting for a new owner (a guide may leave only groups behind). Each row is written
  * by its key, so a second run (or two processes at once) writes the same rows; rows WeCom no
- * longer lists are removed only after the whole list was read, so a sync cut short by an error
- * removes nothing. Each departed guide's counts are rewritten from the whole list.
+ * longer lists are removed only after both lists were read whole, so a sync cut short by an
+ * error removes nothing. Each departed guide's counts and groups are rewritten from the lists.
  *
  * @param props the WeCom client and the clock.
- * @returns how many rows WeCom listed and how many were removed.
+ * @returns how many customers and groups WeCom listed, how many customers were removed, and how many guides left something.
  */
-export default async function unassignedSync({ wecom, now }: { wecom: WeComClient; now: Date }): Promise<{ listed: number; removed: number; guides: number }> {
+export default async function unassignedSync({ wecom, now }: { wecom: WeComClient; now: Date }): Promise<{ listed: number; groups: number; removed: number; guides: number }> {
   let cursor = "";
   let listed = 0;
   const departed = new Map<string, Departed>();
@@ -72,11 +73,20 @@ export default async function unassignedSync({ wecom, now }: { wecom: WeComClien
       break;
     }
   }
+  const groupsOf = await resignedGroups({ wecom, knownDeparted: departed.keys(), now });
+  // A guide who left only groups is placed as the customers' guides are, so a manager's scope is the same.
+  const groupsOnly = [...groupsOf.keys()].filter((userId) => !departed.has(userId));
+  const places = await guidePlaces(groupsOnly);
+  for (const userId of groupsOnly) {
+    departed.set(userId, { storeId: places.get(userId)?.storeId ?? null, customers: 0, dimissionTime: null });
+  }
+  let groups = 0;
   for (const [userId, guide] of departed) {
-    const groups = await Group.countDocuments({ ownerId: userId, status: "active" });
-    await DepartedGuide.updateOne({ _id: userId }, { $set: { ...guide, groups, syncedAt: now } }, { upsert: true });
+    const groupChatIds = groupsOf.get(userId) ?? [];
+    groups += groupChatIds.length;
+    await DepartedGuide.updateOne({ _id: userId }, { $set: { ...guide, groups: groupChatIds.length, groupChatIds, syncedAt: now } }, { upsert: true });
   }
   const { deletedCount } = await UnassignedCustomer.deleteMany({ syncedAt: { $lt: now } });
   await DepartedGuide.deleteMany({ syncedAt: { $lt: now } });
-  return { listed, removed: deletedCount, guides: departed.size };
+  return { listed, groups, removed: deletedCount, guides: departed.size };
 }

@@ -1,9 +1,9 @@
 import mongoose, { type InferSchemaType } from "mongoose";
 
 /**
- * A departed guide with customers waiting for a takeover guide (离职继承's list of guides), `_id`
- * the guide's userid. The daily unassigned sync writes the counts from WeCom's whole list; a
- * transfer done takes its customer (or group) off the count at once, so the page reads one
+ * A departed guide with customers or customer groups waiting for a new guide (离职继承's list of
+ * guides), `_id` the guide's userid. The daily unassigned sync writes the counts from WeCom's
+ * whole lists; a transfer done takes its customer (or group) off at once, so the page reads one
  * document per guide instead of counting the unassigned customers.
  */
 const departedGuideSchema = new mongoose.Schema(
@@ -12,8 +12,9 @@ const departedGuideSchema = new mongoose.Schema(
     /** The guide's store (main department) when they left, for managers' scope. */
     storeId: { type: String, default: null },
     customers: { type: Number, default: 0 },
-    /** Customer groups the guide still owns. */
+    /** Customer groups WeCom holds for a new owner (groupchat/list 离职待继承): the size of groupChatIds. */
     groups: { type: Number, default: 0 },
+    groupChatIds: { type: [String], default: [] },
     dimissionTime: { type: Date, default: null },
     syncedAt: { type: Date, required: true },
   },

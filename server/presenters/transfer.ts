@@ -27,7 +27,20 @@ export interface PresentedDepartedGuide {
   storeName: string;
   customers: number;
   groups: number;
+  /** The first few of the groups' names, for the card; `groups` counts them all. */
+  groupNames: string[];
   dimissionTime: string | null;
+}
+
+/** A card names this many of a departed guide's groups (the dialog lists them all). */
+const NAMED_GROUPS = 5;
+
+/**
+ * @param guide the stored departed guide.
+ * @returns the groups whose names its card shows.
+ */
+export function namedGroups(guide: DepartedGuideAttrs): string[] {
+  return (guide.groupChatIds ?? []).slice(0, NAMED_GROUPS);
 }
 
 /** One customer's (or group's) transfer and its outcome. */
@@ -116,6 +129,7 @@ export function presentDepartedGuide(guide: DepartedGuideAttrs, names: TransferN
     storeName: names.store(guide.storeId ?? null),
     customers: guide.customers,
     groups: guide.groups,
+    groupNames: namedGroups(guide).map((chatId) => names.group(chatId)),
     dimissionTime: guide.dimissionTime?.toISOString() ?? null,
   };
 }

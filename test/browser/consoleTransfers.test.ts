@@ -2,7 +2,8 @@
 // 同步待分配 brings the departed guide and their customers, one customer goes to a picked guide
 // and the rest 按门店导购轮流分配, 查询结果 shows each outcome (已接替, 客户拒绝, 等待接替,
 // 接替成员已满 with the reason), a refused customer is retried with another guide, the guide's
-// group is handed over. Screenshots go to docs/screenshots/transfers-*.png.
+// group is handed over; a guide who left only groups is listed with their groups' names and the
+// groups go to a new owner. Screenshots go to docs/screenshots/transfers-*.png.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +12,7 @@ import { Customer } from "../../server/models/Customer.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import { aGroup } from "../support/factories.ts";
-import { byTest, useBrowser } from "../support/browser.ts";
+import { byTest, useBrowser, type BrowserSuite } from "../support/browser.ts";
 import { nockToken, wecomApi } from "../support/wecomNock.ts";
 import { nockContactUsers, nockTransferCalls, nockTransferResults, nockUnassigned, seedDirectory } from "../transfers/world.ts";
 
@@ -51,6 +52,30 @@ async function chooseOption(page: Page, select: ReturnType<typeof byTest>, name:
   await select.locator(".el-select__selected-item", { hasText: name }).first().waitFor();
 }
 
+/** The manager's console at 1440 px on 离职继承, nothing synced yet. */
+async function openTransfers(suite: BrowserSuite): Promise<Page> {
+  const page = await suite.newPage("console", { wecomUserId: "mgr101" });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${suite.server.url}/console/`);
+  await byTest(page, "login-qr").click();
+  await byTest(page, "nav-transfers").click();
+  await byTest(page, "state-empty").first().waitFor();
+  return page;
+}
+
+/** WeCom's groupchat/transfer moving every group, once. */
+function nockGroupTransfer(): unknown[] {
+  const calls: unknown[] = [];
+  wecomApi()
+    .post("/cgi-bin/externalcontact/groupchat/transfer", (body) => {
+      calls.push(body);
+      return true;
+    })
+    .query(true)
+    .reply(200, { errcode: 0, errmsg: "ok", failed_chat_list: [] });
+  return calls;
+}
+
 /** The outcome rows as 客户:状态:原因. */
 async function outcomes(page: Page): Promise<string[]> {
   const rows = byTest(page, "outcomes-table").locator(".el-table__body-wrapper tbody tr");
@@ -79,12 +104,7 @@ describe("the console's 离职继承 for a store manager in a browser", function
 
   it("should sync the departed guide, hand their customers over by pick and in turn, show each outcome with its reason, retry a refusal and move the group", async () => {
     const calls = nockTransferCalls("/cgi-bin/externalcontact/resigned/transfer_customer", (id) => (id === "wmE" ? 40099 : 0));
-    const page = await suite.newPage("console", { wecomUserId: "mgr101" });
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${suite.server.url}/console/`);
-    await byTest(page, "login-qr").click();
-    await byTest(page, "nav-transfers").click();
-    await byTest(page, "state-empty").first().waitFor();
+    const page = await openTransfers(suite);
 
     await byTest(page, "transfers-sync").click();
     await byTest(page, "departed-guide").first().waitFor();
@@ -138,14 +158,7 @@ describe("the console's 离职继承 for a store manager in a browser", function
     assert.ok(calls.some((call) => call.takeover_userid === "ga2" && call.external_userid.includes("wmB")));
 
     // The group goes to 李娜.
-    const groupCalls: unknown[] = [];
-    wecomApi()
-      .post("/cgi-bin/externalcontact/groupchat/transfer", (body) => {
-        groupCalls.push(body);
-        return true;
-      })
-      .query(true)
-      .reply(200, { errcode: 0, errmsg: "ok", failed_chat_list: [] });
+    const groupCalls = nockGroupTransfer();
     await page.getByRole("tab", { name: "待分配客户" }).click();
     await byTest(page, "departed-groups").click();
     await byTest(page, "group-option").first().waitFor();
@@ -181,6 +194,40 @@ describe("the console's 离职继承 for a store manager in a browser", function
     await byTest(page, "outcome-card").first().waitFor();
     assert.equal(await byTest(page, "outcome-card").filter({ hasText: "客户拒绝" }).locator("[data-test=outcome-retry]").count(), 0, "the refused attempt is history once retried");
     await shot(page, "transfers-outcomes-400.png");
+    suite.assertCleanRun();
+  });
+
+  it("should list a guide who left only customer groups, with the groups' names, and hand the groups to a new owner", async () => {
+    // 孙离开 left 静安店 with no customers; WeCom holds their two groups as 离职待继承.
+    await Employee.create({ userId: "gone3", name: "孙离开", mainDepartmentId: 101, departmentIds: [101], wecomStatus: 5 });
+    await aGroup("chat-s1", "gone3", ["wmA", "wmB", "wmC"], "静安会员一群");
+    await aGroup("chat-s2", "gone3", ["wmD"], "静安会员二群");
+    const page = await openTransfers(suite);
+    await byTest(page, "transfers-sync").click();
+    await page.locator(".el-message", { hasText: "2 名离职导购，5 位待分配客户，3 个待继承客户群" }).waitFor();
+    const card = byTest(page, "departed-guide").filter({ hasText: "孙离开" });
+    await card.waitFor();
+    assert.match((await card.innerText()).replace(/\s+/g, " "), /孙离开 静安店 · 已离职 0 位客户待交接 2 个客户群 静安会员一群、静安会员二群/);
+    await toastsGone(page);
+    await shot(page, "transfers-groups-only-1440.png");
+
+    // On a phone the card still names the groups and opens them.
+    await page.setViewportSize({ width: 400, height: 800 });
+    await card.locator("[data-test=departed-group-names]").waitFor();
+    assert.equal(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), true, "no sideways scroll at 400 px");
+    const groupCalls = nockGroupTransfer();
+    await card.locator("[data-test=departed-groups]").click();
+    await byTest(page, "group-option").nth(1).waitFor();
+    assert.deepEqual((await byTest(page, "group-option").allInnerTexts()).map((text) => text.trim()), ["静安会员一群（3 位客户）", "静安会员二群（1 位客户）"]);
+    await chooseOption(page, byTest(page, "group-takeover"), "王小美");
+    await byTest(page, "group-transfer-submit").click();
+    await page.locator(".el-message", { hasText: "已转接 2 个客户群" }).waitFor();
+    assert.deepEqual(groupCalls, [{ chat_id_list: ["chat-s1", "chat-s2"], new_owner: "ga1" }]);
+    // The outcomes tab shows each group; back on the list nothing is left to hand over.
+    await byTest(page, "outcome-card").filter({ hasText: "静安会员二群" }).waitFor();
+    await page.getByRole("tab", { name: "待分配客户" }).click();
+    await card.filter({ hasText: "0 个客户群" }).waitFor();
+    assert.equal(await card.locator("[data-test=departed-groups]").count(), 0, "nothing left to hand over");
     suite.assertCleanRun();
   });
 });

@@ -147,8 +147,35 @@ describe("transfers console API (离职继承)", () => {
     assert.equal((await operator.send("POST", "/api/console/transfers/unassigned/sync", {})).status, 403);
     const synced = await jingan.send("POST", "/api/console/transfers/unassigned/sync", {});
     assert.equal(synced.status, 200);
-    assert.deepEqual(synced.body.data, { listed: 1, removed: 3, guides: 1 });
-    assert.deepEqual(rows((await admin.get("/api/console/transfers/departed")).body).map((guide) => guide.name), ["张走了"]);
+    assert.deepEqual(synced.body.data, { listed: 1, groups: 1, removed: 3, guides: 2 });
+    // 林离职's customers were given away in WeCom, but the group still waits for its new owner.
+    assert.deepEqual(rows((await admin.get("/api/console/transfers/departed")).body).map((guide) => [guide.name, guide.customers, guide.groups]), [["张走了", 1, 0], ["林离职", 0, 1]]);
+  });
+
+  it("should list a guide who left only groups to their store's manager, with the groups' names, and let that manager alone move them", async () => {
+    // 陈晨 took 张走了's customer in WeCom; 张走了's two groups still wait.
+    await aGroup("chat-x1", "gone2", ["wmZ"], "徐汇一群");
+    await aGroup("chat-x2", "gone2", [], "徐汇二群");
+    nock.cleanAll();
+    nockToken();
+    nockContactUsers();
+    nockUnassigned(["wmA", "wmB", "wmC"].map((id) => ({ handover_userid: "gone1", external_userid: id, dimission_time: DIMISSION })), 1000, ["chat-j", "chat-x1", "chat-x2"]);
+    clock = new Date(AT.getTime() + 3_600_000);
+    assert.deepEqual((await xuhui.send("POST", "/api/console/transfers/unassigned/sync", {})).body.data, { listed: 3, groups: 3, removed: 1, guides: 2 });
+    const mine = await xuhui.get("/api/console/transfers/departed");
+    assert.deepEqual(rows(mine.body).map((guide) => [guide.name, guide.storeName, guide.customers, guide.groups, guide.groupNames]), [["张走了", "徐汇店", 0, 2, ["徐汇一群", "徐汇二群"]]]);
+    assert.deepEqual(rows((await jingan.get("/api/console/transfers/departed")).body).map((guide) => guide.name), ["林离职"]);
+    assert.equal((await jingan.get("/api/console/transfers/departed?storeId=102")).status, 403);
+    assert.equal((await jingan.get("/api/console/transfers/groups?handoverUserId=gone2")).status, 403);
+    assert.equal((await jingan.send("POST", "/api/console/transfers/groups", { kind: "resigned", handoverUserId: "gone2", takeoverUserId: "ga1", chatIds: ["chat-x1"] })).status, 400);
+
+    const owned = await xuhui.get("/api/console/transfers/groups?handoverUserId=gone2");
+    assert.deepEqual(rows(owned.body).map((group) => group.name), ["徐汇一群", "徐汇二群"]);
+    assert.deepEqual(rows((await xuhui.get("/api/console/transfers/candidates?handoverUserId=gone2")).body).map((guide) => guide.name), ["陈晨", "赵敏"]);
+    wecomApi().post("/cgi-bin/externalcontact/groupchat/transfer").query(true).reply(200, { errcode: 0, errmsg: "ok", failed_chat_list: [] });
+    const moved = await xuhui.send("POST", "/api/console/transfers/groups", { kind: "resigned", handoverUserId: "gone2", takeoverUserId: "gb1", chatIds: ["chat-x1", "chat-x2"] });
+    assert.deepEqual(moved.body.data, { done: 2, refused: 0 });
+    assert.deepEqual(rows((await xuhui.get("/api/console/transfers/departed")).body).map((guide) => [guide.name, guide.groups, guide.groupNames]), [["张走了", 0, []]]);
   });
 
   it("should move a departed guide's group and refuse another manager", async () => {

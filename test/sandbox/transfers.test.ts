@@ -5,6 +5,7 @@ import customerTransferSync from "../../server/commands/customerTransferSync.ts"
 import unassignedSync from "../../server/commands/unassignedSync.ts";
 import { WeComApiError } from "../../server/errors.ts";
 import { CustomerTransfer } from "../../server/models/CustomerTransfer.ts";
+import { DepartedGuide } from "../../server/models/DepartedGuide.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Follow } from "../../server/models/Follow.ts";
 import { Group } from "../../server/models/Group.ts";
@@ -45,7 +46,7 @@ describe("sandbox stand-in: 离职继承 and 在职转接", () => {
   });
 
   it("should list the departed guide's customers, take them in, decide believable outcomes over time and move the follows of the done ones", async () => {
-    assert.deepEqual(await unassignedSync({ wecom, now: clock }), { listed: 40, removed: 0, guides: 1 });
+    assert.deepEqual(await unassignedSync({ wecom, now: clock }), { listed: 40, groups: 0, removed: 0, guides: 1 });
     const started = await customerTransferStarter({ wecom, actor: admin, kind: "resigned", items: CUSTOMERS.map((id) => ({ externalUserId: id, handoverUserId: "gone1", takeoverUserId: null })), now: clock });
     assert.equal(started.accepted, 40);
     // In flight: no longer unassigned in WeCom.
@@ -144,5 +145,8 @@ describe("sandbox page: a guide leaves (离职)", () => {
     const wecom = new WeComClient({ baseUrl: sandbox.wecomApiBase, corpId: SANDBOX_CORP_ID, secrets: { contact: SANDBOX_CONTACT_SECRET, agent: SANDBOX_AGENT_SECRET }, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 2 } });
     const list = await wecom.post<{ info: { external_userid: string }[] }>("/cgi-bin/externalcontact/get_unassigned_list", { cursor: "" });
     assert.deepEqual(list.info.map((row) => row.external_userid), ["wmA", "wmB"]);
+    // The group waits as 离职待继承, so 离职继承 lists it with her (read once from WeCom: we never kept it).
+    assert.deepEqual(await unassignedSync({ wecom, now: new Date() }), { listed: 2, groups: 1, removed: 0, guides: 1 });
+    assert.deepEqual((await DepartedGuide.findById("liting").lean())?.groupChatIds, ["chatL"]);
   });
 });

@@ -69,8 +69,8 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
         { handover_userid: "gone2", external_userid: "wmZ", dimission_time: DIMISSION },
         { handover_userid: "gone1", external_userid: "wmC", dimission_time: DIMISSION },
       ];
-      const cursors = nockUnassigned(rows, 3);
-      assert.deepEqual(await unassignedSync({ wecom, now: AT }), { listed: 4, removed: 0, guides: 2 });
+      const { cursors } = nockUnassigned(rows, 3);
+      assert.deepEqual(await unassignedSync({ wecom, now: AT }), { listed: 4, groups: 1, removed: 0, guides: 2 });
       assert.deepEqual(cursors, ["", "p3"]);
       const stored = await UnassignedCustomer.find().sort({ _id: 1 }).lean();
       assert.deepEqual(stored.map((row) => [row._id, row.customerName, row.storeId]), [
@@ -86,11 +86,11 @@ describe("customer transfers (离职继承 / 在职转接)", () => {
       nock.cleanAll();
       nockToken();
       nockUnassigned([rows[0]!], 1000);
-      assert.deepEqual(await unassignedSync({ wecom, now: LATER }), { listed: 1, removed: 3, guides: 1 });
+      assert.deepEqual(await unassignedSync({ wecom, now: LATER }), { listed: 1, groups: 1, removed: 3, guides: 1 });
       assert.deepEqual((await UnassignedCustomer.find().lean()).map((row) => row._id), ["gone1:wmA"]);
       assert.deepEqual((await DepartedGuide.find().lean()).map((guide) => [guide._id, guide.customers]), [["gone1", 1]]);
       // Twice the same day: the same rows.
-      assert.deepEqual(await unassignedSync({ wecom, now: LATER }), { listed: 1, removed: 0, guides: 1 });
+      assert.deepEqual(await unassignedSync({ wecom, now: LATER }), { listed: 1, groups: 1, removed: 0, guides: 1 });
       assert.equal(await UnassignedCustomer.countDocuments(), 1);
     });
 

@@ -5,6 +5,7 @@ import { Customer } from "../../server/models/Customer.ts";
 import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
 import { Follow } from "../../server/models/Follow.ts";
+import { Group } from "../../server/models/Group.ts";
 import { wecomApi } from "../support/wecomNock.ts";
 
 export const JINGAN = "101";
@@ -50,27 +51,51 @@ export function nockContactUsers(userIds: string[] = WITH_CONTACT): void {
   wecomApi().get("/cgi-bin/externalcontact/get_follow_user_list").query(true).reply(200, { errcode: 0, errmsg: "ok", follow_user: userIds }).persist();
 }
 
+/** What groupchat/list was asked: status_filter, owner_filter, cursor. */
+export type GroupListCall = { status_filter?: number; owner_filter?: { userid_list?: string[] }; cursor?: string; limit?: number };
+
 /**
- * WeCom's get_unassigned_list answered from a list, cut into pages of `pageSize` by next_cursor.
+ * WeCom's get_unassigned_list answered from a list, cut into pages of `pageSize` by next_cursor,
+ * and groupchat/list's 离职待继承 groups (the same page size) from `pendingGroups`, or, without
+ * it, the groups we keep whose owner has left (wecomStatus 5), as WeCom would hold them.
  *
  * @param rows departed guides' customers.
  * @param pageSize rows per page.
- * @returns the cursors asked for.
+ * @param pendingGroups the chat ids WeCom lists with status 1.
+ * @returns get_unassigned_list's cursors asked for, and groupchat/list's calls.
  */
-export function nockUnassigned(rows: { handover_userid: string; external_userid: string; dimission_time: number }[], pageSize: number): string[] {
+export function nockUnassigned(rows: { handover_userid: string; external_userid: string; dimission_time: number }[], pageSize: number, pendingGroups?: string[]): { cursors: string[]; groupCalls: GroupListCall[] } {
   const cursors: string[] = [];
+  const next = (offset: number, total: number) => (offset + pageSize < total ? `p${offset + pageSize}` : "");
+  const offsetOf = (cursor: string | undefined) => (cursor ? Number(cursor.slice(1)) : 0);
   wecomApi()
     .post("/cgi-bin/externalcontact/get_unassigned_list")
     .query(true)
     .reply(200, (_uri, body) => {
       const cursor = String((body as { cursor?: string }).cursor ?? "");
       cursors.push(cursor);
-      const offset = cursor ? Number(cursor.slice(1)) : 0;
-      const next = offset + pageSize < rows.length ? `p${offset + pageSize}` : "";
-      return { errcode: 0, errmsg: "ok", info: rows.slice(offset, offset + pageSize), is_last: next === "", next_cursor: next };
+      const offset = offsetOf(cursor);
+      return { errcode: 0, errmsg: "ok", info: rows.slice(offset, offset + pageSize), is_last: next(offset, rows.length) === "", next_cursor: next(offset, rows.length) };
     })
     .persist();
-  return cursors;
+  const groupCalls: GroupListCall[] = [];
+  wecomApi()
+    .post("/cgi-bin/externalcontact/groupchat/list")
+    .query(true)
+    .reply(200, async (_uri, body) => {
+      const call = body as GroupListCall;
+      groupCalls.push(call);
+      const chatIds = pendingGroups ?? (await departedOwnersGroups());
+      const offset = offsetOf(call.cursor);
+      return { errcode: 0, errmsg: "ok", group_chat_list: chatIds.slice(offset, offset + pageSize).map((chatId) => ({ chat_id: chatId, status: 1 })), next_cursor: next(offset, chatIds.length) };
+    })
+    .persist();
+  return { cursors, groupCalls };
+}
+
+async function departedOwnersGroups(): Promise<string[]> {
+  const gone = (await Employee.find({ wecomStatus: 5 }, { userId: 1 }).lean()).map((employee) => employee.userId);
+  return (await Group.find({ ownerId: { $in: gone }, status: "active" }, { chatId: 1 }).sort({ chatId: 1 }).lean()).map((group) => group.chatId);
 }
 
 type TransferBody = { handover_userid: string; takeover_userid: string; external_userid: string[]; transfer_success_msg?: string };

@@ -1,7 +1,6 @@
 import type Router from "@koa/router";
 import { createRouter } from "../router.ts";
-import { guidePlaces } from "../../commands/campaignCompletion.ts";
-import { inTransferScope, storeTakeoverGuides } from "../../commands/customerTransferCandidates.ts";
+import { handoverStore, inTransferScope, storeTakeoverGuides } from "../../commands/customerTransferCandidates.ts";
 import customerTransferGroups from "../../commands/customerTransferGroups.ts";
 import { transferNames } from "../../commands/customerTransferNames.ts";
 import customerTransferRetrier from "../../commands/customerTransferRetrier.ts";
@@ -16,7 +15,7 @@ import { CustomerTransfer, type CustomerTransferAttrs } from "../../models/Custo
 import { DepartedGuide, type DepartedGuideAttrs } from "../../models/DepartedGuide.ts";
 import { Group } from "../../models/Group.ts";
 import { UnassignedCustomer, type UnassignedCustomerAttrs } from "../../models/UnassignedCustomer.ts";
-import { presentDepartedGuide, presentTransfer, presentUnassigned } from "../../presenters/transfer.ts";
+import { namedGroups, presentDepartedGuide, presentTransfer, presentUnassigned } from "../../presenters/transfer.ts";
 import type { Actor } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
 import { CandidatesSchema, DepartedListSchema, GroupTransferSchema, TransferListSchema, TransferRetrySchema, TransferStartSchema, UnassignedListSchema } from "./transfersSchema.ts";
@@ -30,12 +29,6 @@ function storeFilter(actor: Actor, storeId: string | undefined): Record<string, 
     return storeId ? { storeId } : {};
   }
   return { storeId: storeId ?? { $in: actor.scopeStoreIds } };
-}
-
-/** A departed guide's store as synced (the directory may have forgotten them), else their main department. */
-async function handoverStore(userId: string): Promise<string | null> {
-  const departed = await DepartedGuide.findById(userId, { storeId: 1 }).lean();
-  return departed?.storeId ?? (await guidePlaces([userId])).get(userId)?.storeId ?? null;
 }
 
 /**
@@ -70,7 +63,7 @@ export function transfersRouter({ wecom, now }: { wecom: WeComClient; now: () =>
       DepartedGuide.find(filter).sort({ dimissionTime: -1, _id: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<DepartedGuideAttrs[]>(),
       DepartedGuide.countDocuments(filter),
     ]);
-    const names = await transferNames({ employees: rows.map((row) => row._id), customers: [], groups: [], stores: rows.map((row) => row.storeId ?? null) });
+    const names = await transferNames({ employees: rows.map((row) => row._id), customers: [], groups: rows.flatMap((row) => namedGroups(row)), stores: rows.map((row) => row.storeId ?? null) });
     ctx.body = { data: rows.map((row) => presentDepartedGuide(row, names)), pagination: { page: query.page, pageSize: query.pageSize, total } };
   });
   // The takeover picker: the handover guide's store's guides who are active and have customer contact.

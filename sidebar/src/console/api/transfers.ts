@@ -18,7 +18,7 @@ export const startTransfers = (body: { kind: TransferKind; items: TransferItem[]
 export const transferGroups = (body: { kind: TransferKind; handoverUserId: string; takeoverUserId: string; chatIds: string[] }) => api.post<{ done: number; refused: number }>(consoleUrl("/transfers/groups"), body);
 export const fetchTransfers = (params: PageQuery & TransferOutcomeFilters) => api.paged<PresentedTransfer>(consoleUrl(`/transfers${query(params)}`));
 export const retryTransfer = (id: string, takeoverUserId: string | null) => api.post<{ accepted: number; refused: number }>(consoleUrl(`/transfers/${segment(id)}/retry`), { takeoverUserId });
-/** 同步待分配: WeCom's unassigned list now. */
-export const syncUnassigned = () => api.post<{ listed: number; removed: number; guides: number }>(consoleUrl("/transfers/unassigned/sync"));
+/** 同步待分配: WeCom's unassigned customers and resigned guides' groups now. */
+export const syncUnassigned = () => api.post<{ listed: number; groups: number; removed: number; guides: number }>(consoleUrl("/transfers/unassigned/sync"));
 /** 查询结果: WeCom's transfer results now. */
 export const refreshTransfers = () => api.post<{ pairs: number; finished: number; pending: number }>(consoleUrl("/transfers/refresh"));
