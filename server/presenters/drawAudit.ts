@@ -21,6 +21,8 @@ export interface PresentedDrawAudit {
   winId: string | null;
   /** What happened, e.g. 抽中 保温杯, 保温杯 库存 -1, 转账失败：原因. */
   text: string;
+  /** A grant or payout that failed: the console shows it in red. */
+  failed: boolean;
 }
 
 /** What presenting a line reads from a stored one. */
@@ -183,5 +185,6 @@ export function presentDrawAudit(line: DrawAuditSource, names: DrawAuditNames): 
     participant,
     winId: line.winId ?? null,
     text: detailText(line.kind, detail, names),
+    failed: (line.kind === "grant" && detail.status === "failed") || (line.kind === "payout" && detail.state === "failed"),
   };
 }

@@ -133,6 +133,7 @@ describe("presenting audit lines (presentDrawAudit)", () => {
     assert.equal(line("stock", { prizeId: "red", delta: -1, budgetDeltaFen: -500 }), "现金红包 库存 -1，预算 -¥5.00");
     assert.equal(line("win", { prizeId: "red", kind: "cash", amountFen: 500 }), "中奖 现金红包（¥5.00）");
     assert.equal(line("payout", { amountFen: 500, state: "failed", failReason: "收款人姓名不符" }), "转账失败：收款人姓名不符");
+    assert.equal(presentDrawAudit({ _id: "x", kind: "payout", actor: "system", detail: { state: "failed" }, at: new Date(0) }, names).failed, true);
     assert.equal(line("payout", { amountFen: 500, state: "pending_confirm" }), "发起转账 ¥5.00（待确认）");
     assert.equal(line("grant", { kind: "points", status: "granted", points: 50 }), "已发放 50 积分");
     assert.equal(line("grant", { kind: "benefit", status: "failed", failReason: "权益已领完" }), "发放失败：权益已领完");

@@ -1,5 +1,6 @@
 // 抽奖活动: draws, their figures, winners and fulfilment (docs/draws.md).
 import type { DrawStats, PresentedDraw, PresentedWinner } from "@server/presenters/draw";
+import type { PresentedDrawAudit } from "@server/presenters/drawAudit";
 import { api, query } from "@shared/api";
 import { consoleUrl, segment, type PageQuery } from "./base";
 
@@ -32,6 +33,8 @@ export interface DrawBody {
 }
 
 export type WinnerFilters = { prizeId?: string; status?: string };
+/** The 审计日志 filters: a kind, China days (YYYY-MM-DD, both inclusive), one win's lines. */
+export type DrawAuditFilters = { kind?: PresentedDrawAudit["kind"]; from?: string; to?: string; winId?: string };
 
 export const fetchDraws = (params: PageQuery & { q?: string; status?: string }) => api.paged<PresentedDraw>(consoleUrl(`/draws${query(params)}`));
 export const fetchDraw = (id: string) => api.get<PresentedDraw>(consoleUrl(`/draws/${segment(id)}`));
@@ -46,3 +49,5 @@ export const changeFulfilment = (id: string, winId: string, body: { status: "shi
   api.put<PresentedWinner>(consoleUrl(`/draws/${segment(id)}/winners/${segment(winId)}/fulfilment`), body);
 /** The winners' Excel for fulfilment (admins and operators: it carries addresses and phones). */
 export const winnersExportUrl = (id: string, filters: WinnerFilters) => consoleUrl(`/draws/${segment(id)}/winners/export${query(filters)}`);
+/** The draw's audit log, newest first. */
+export const fetchDrawAudit = (id: string, params: PageQuery & DrawAuditFilters) => api.paged<PresentedDrawAudit>(consoleUrl(`/draws/${segment(id)}/audit${query(params)}`));
