@@ -9,7 +9,8 @@ export interface PresentedMassMessage {
   name: string;
   text: string;
   attachments: { kind: string; fileId: string | null; title: string; url: string; desc: string; picUrl: string; appid: string; page: string }[];
-  audience: { kind: string; segmentId: string | null; segmentName: string | null; tagIds: string[]; ownerIds: string[] };
+  /** ownerNames: the 指定群主 by name, in ownerIds' order (empty = every group). */
+  audience: { kind: string; segmentId: string | null; segmentName: string | null; tagIds: string[]; ownerIds: string[]; ownerNames: string[] };
   guideRule: string;
   guideRuleLabel: string;
   sendAt: string | null;
@@ -30,10 +31,10 @@ type Stored = MassMessageAttrs & { _id: { toString(): string }; createdAt?: Date
 
 /**
  * @param campaign the stored campaign.
- * @param extra the segment's name and the reminders left (computed by the caller).
+ * @param extra the segment's name, the group owners' names and the reminders left (read by the caller).
  * @returns the public shape.
  */
-export function presentMassMessage(campaign: Stored, extra: { segmentName: string | null; remindsLeft: number }): PresentedMassMessage {
+export function presentMassMessage(campaign: Stored, extra: { segmentName: string | null; ownerNames: Map<string, string>; remindsLeft: number }): PresentedMassMessage {
   const progress: Partial<PresentedMassMessage["progress"]> = campaign.progress ?? {};
   const totals: Partial<PresentedMassMessage["totals"]> = campaign.totals ?? {};
   return {
@@ -41,7 +42,7 @@ export function presentMassMessage(campaign: Stored, extra: { segmentName: strin
     name: campaign.name,
     text: campaign.text ?? "",
     attachments: campaign.attachments.map((attachment) => ({ kind: attachment.kind, fileId: attachment.fileId ?? null, title: attachment.title ?? "", url: attachment.url ?? "", desc: attachment.desc ?? "", picUrl: attachment.picUrl ?? "", appid: attachment.appid ?? "", page: attachment.page ?? "" })),
-    audience: { kind: campaign.audience.kind, segmentId: campaign.audience.segmentId ?? null, segmentName: extra.segmentName, tagIds: campaign.audience.tagIds, ownerIds: campaign.audience.ownerIds },
+    audience: { kind: campaign.audience.kind, segmentId: campaign.audience.segmentId ?? null, segmentName: extra.segmentName, tagIds: campaign.audience.tagIds, ownerIds: campaign.audience.ownerIds, ownerNames: campaign.audience.ownerIds.map((userId) => extra.ownerNames.get(userId) ?? `未知导购（${userId}）`) },
     guideRule: campaign.guideRule ?? "last_contact",
     guideRuleLabel: GUIDE_RULE_LABELS[campaign.guideRule ?? "last_contact"] ?? "",
     sendAt: campaign.sendAt?.toISOString() ?? null,

@@ -1,7 +1,9 @@
 // The console's 群发 in a browser at 1440 and 400 px: the list, the composer (a refusal shown at
 // its field, then a message to a segment with its count and the WeChat preview, sent now), and a
 // dispatched message's detail with progress, delivery figures, the WeCom reminder's remaining
-// count, a refused guide and the completion. Screenshots go to docs/screenshots/mass-*.png.
+// count, a refused guide and the completion; then a message to the groups of a chosen owner
+// (指定群主: refused with nobody picked, then the owner's group count). Screenshots go to
+// docs/screenshots/mass-*.png.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -9,9 +11,10 @@ import type { Page } from "playwright-core";
 import { assignCampaignGuides, markCampaignGuideDone, markCampaignGuideFailed, setCampaignGuideFigures } from "../../server/commands/campaignCompletion.ts";
 import { Department } from "../../server/models/Department.ts";
 import { Employee } from "../../server/models/Employee.ts";
+import { Group } from "../../server/models/Group.ts";
 import { MassMessage } from "../../server/models/MassMessage.ts";
 import { Segment } from "../../server/models/Segment.ts";
-import { byTest, useBrowser } from "../support/browser.ts";
+import { byTest, fieldError, useBrowser } from "../support/browser.ts";
 import { nockToken } from "../support/wecomNock.ts";
 import { someMembers } from "../massMessages/support.ts";
 
@@ -115,6 +118,59 @@ describe("the console's 群发 for an operator in a browser", function () {
     await page.goto(`${suite.server.url}/console/#/mass-messages`);
     await byTest(page, "mass-row").first().waitFor();
     await shot(page, "mass-list-400.png");
+    suite.assertCleanRun();
+  });
+
+  it("should send to the groups of a chosen owner: refused with nobody picked, then the owner's group count and name on the detail", async () => {
+    await seed(new Date());
+    await Group.create([
+      { chatId: "chat-a1", name: "静安会员群", ownerId: "guideA" },
+      { chatId: "chat-a2", name: "静安福利群", ownerId: "guideA" },
+      { chatId: "chat-b1", name: "李导购的群", ownerId: "guideB" },
+    ]);
+    const page = await suite.newPage("console", { wecomUserId: "opA" });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${suite.server.url}/console/`);
+    await byTest(page, "login-qr").click();
+    await byTest(page, "nav-massMessages").click();
+    await byTest(page, "mass-new").click();
+    await byTest(page, "mass-name").fill("静安门店群公告");
+    await byTest(page, "mass-text").fill("各位群友，本周六会员日：群内专享满 300 减 50。");
+    await byTest(page, "mass-audience-kind").getByText("客户群").click();
+    await byTest(page, "mass-audience-count").filter({ hasText: "3 个客户群" }).waitFor();
+    await byTest(page, "mass-group-scope").getByText("指定群主").click();
+    await byTest(page, "mass-send").click();
+    await fieldError(page, "mass-owners-item").filter({ hasText: "请选择群主" }).waitFor();
+    assert.equal(await MassMessage.countDocuments(), 1, "nothing stored");
+
+    // Only owners of a group are offered: 王导购 owns none.
+    await byTest(page, "mass-owners").click();
+    await byTest(page, "mass-owners-option").first().waitFor();
+    assert.deepEqual((await page.locator('[data-test="mass-owners-option"]:visible > span:first-child').allTextContents()).sort(), ["张导购", "李导购"].sort());
+    const filter = byTest(page, "mass-owners").locator("input").first();
+    await filter.pressSequentially("张");
+    await page.locator('[data-test="mass-owners-option"]:visible', { hasText: "张导购" }).first().click();
+    await byTest(page, "mass-audience-count").filter({ hasText: "2 个客户群" }).waitFor();
+    // The refusal goes once an owner is picked.
+    await fieldError(page, "mass-owners-item").waitFor({ state: "detached" });
+    // Close the picker's list so the count shows (a label click would open it again).
+    await page.getByText("客户在微信里看到的样子").click();
+    await page.locator('[data-test="mass-owners-option"]:visible').first().waitFor({ state: "hidden" });
+    // The dialog scrolls on its own: bring the owners and their count into the shot.
+    const showCount = () => byTest(page, "mass-audience-count").evaluate((element) => element.scrollIntoView({ block: "center" }));
+    await showCount();
+    await page.waitForTimeout(300);
+    await shot(page, "mass-owners-1440.png");
+    await page.setViewportSize({ width: 400, height: 800 });
+    await showCount();
+    await page.waitForTimeout(300);
+    await shot(page, "mass-owners-400.png");
+
+    await byTest(page, "mass-send").click();
+    await byTest(page, "mass-detail").waitFor();
+    assert.match((await byTest(page, "mass-audience").textContent()) ?? "", /客户群：群主 张导购/);
+    const created = await MassMessage.findOne({ name: "静安门店群公告" }).lean();
+    assert.deepEqual([created?.status, created?.audience.ownerIds], ["scheduled", ["guideA"]]);
     suite.assertCleanRun();
   });
 });

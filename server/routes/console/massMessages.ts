@@ -14,6 +14,7 @@ import { Segment } from "../../models/Segment.ts";
 import { presentDeletion } from "../../presenters/deletion.ts";
 import { presentMassMessage } from "../../presenters/massMessage.ts";
 import type { WeComClient } from "../../wecom/client.ts";
+import { guideNames } from "./campaignsLookup.ts";
 import { MassCreateSchema, MassIdSchema, MassListSchema, MassPreviewSchema, MassUpdateSchema } from "./massMessagesSchema.ts";
 
 // The plan and the reminders' times stay on the server: the list and the detail never need them.
@@ -26,8 +27,9 @@ async function segmentNames(campaigns: StoredMass[]): Promise<Map<string, string
 }
 
 async function presentAll(campaigns: StoredMass[], now: Date) {
-  const names = await segmentNames(campaigns);
-  return campaigns.map((campaign) => presentMassMessage(campaign, { segmentName: names.get(campaign.audience.segmentId ?? "") ?? null, remindsLeft: remindsLeft(campaign.remindedAt, now) }));
+  const ownerIds = campaigns.flatMap((campaign) => campaign.audience.ownerIds);
+  const [names, ownerNames] = await Promise.all([segmentNames(campaigns), ownerIds.length > 0 ? guideNames(ownerIds) : new Map<string, string>()]);
+  return campaigns.map((campaign) => presentMassMessage(campaign, { segmentName: names.get(campaign.audience.segmentId ?? "") ?? null, ownerNames, remindsLeft: remindsLeft(campaign.remindedAt, now) }));
 }
 
 async function stored(id: string): Promise<StoredMass> {

@@ -36,6 +36,9 @@ const Audience = z
     segmentId: id("人群").nullable().default(null),
     tagIds: z.array(id("标签"), { error: "标签应为列表" }).max(100, "标签最多 100 个").default([]),
     ownerIds: z.array(id("群主"), { error: "群主应为列表" }).max(5000, "群主最多 5000 名").default([]),
+    // An empty ownerIds means every group, so only this says the operator meant 指定群主 and
+    // forgot to pick: without it that mistake would reach every group. Omitted: ownerIds decide.
+    groupScope: z.enum(["all", "owners"], { error: "客户群范围应为全部客户群或指定群主" }).optional(),
   })
   .superRefine((audience, ctx) => {
     if (audience.kind === "segment" && !audience.segmentId) {
@@ -44,7 +47,11 @@ const Audience = z
     if (audience.kind === "tags" && audience.tagIds.length === 0) {
       ctx.addIssue({ code: "custom", path: ["tagIds"], message: "请至少选择一个标签" });
     }
-  });
+    if (audience.kind === "groups" && audience.groupScope === "owners" && audience.ownerIds.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["ownerIds"], message: "请选择群主" });
+    }
+  })
+  .transform(({ groupScope, ...audience }) => ({ ...audience, ownerIds: groupScope === "all" ? [] : audience.ownerIds }));
 
 const MassBody = z
   .object({

@@ -5,6 +5,7 @@ import { actorOf } from "../../middlewares/authenticate.ts";
 import { inputOf, validate } from "../../middlewares/validate.ts";
 import { Department } from "../../models/Department.ts";
 import { Employee } from "../../models/Employee.ts";
+import { Group } from "../../models/Group.ts";
 import { presentDirectorySync, presentStore } from "../../presenters/store.ts";
 import { employeeScopeFilter } from "../../security/authorization.ts";
 import type { WeComClient } from "../../wecom/client.ts";
@@ -35,6 +36,9 @@ export function orgRouter(options: { wecom: WeComClient; now: () => Date }): Rou
     }
     if (query.role) {
       conditions.push({ role: query.role });
+    }
+    if (query.groupOwners === "true") {
+      conditions.push({ userId: { $in: await Group.distinct("ownerId", { status: "active" }) } });
     }
     const filter = { $and: conditions };
     const [employees, total] = await Promise.all([

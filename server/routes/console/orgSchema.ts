@@ -6,12 +6,16 @@ import { page, pageSize } from "./fields.ts";
 export const storeId = z.string().trim().regex(/^\d{1,10}$/, "must be a store (department) id");
 const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
-/** `GET /employees?q=&storeId=&role=&page=&pageSize=`; empty filters mean "any". */
+/**
+ * `GET /employees?q=&storeId=&role=&groupOwners=&page=&pageSize=`; empty filters mean "any".
+ * groupOwners=true: only those who own an active customer group (the 群发 owner picker).
+ */
 export const EmployeeListSchema = z.object({
   query: z.object({
     q: z.string().trim().max(40, "is too long").optional(),
     storeId: z.preprocess(blankToUndefined, storeId.optional()),
     role: z.preprocess(blankToUndefined, z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }).optional()),
+    groupOwners: z.preprocess(blankToUndefined, z.enum(["true", "false"], { error: "群主筛选应为 true 或 false" }).optional()),
     page,
     pageSize,
   }),

@@ -8,7 +8,8 @@ export interface MassBody {
   name: string;
   text: string;
   attachments: { kind: "image" | "video" | "link"; fileId?: string; title?: string; url?: string; desc?: string }[];
-  audience: { kind: string; segmentId: string | null; tagIds: string[]; ownerIds: string[] };
+  /** groupScope "owners" with no owner is refused; "all" sends to every group whatever ownerIds say. */
+  audience: { kind: string; segmentId: string | null; tagIds: string[]; ownerIds: string[]; groupScope?: "all" | "owners" };
   guideRule: string;
   sendAt: string | null;
   syncDays: number;

@@ -8,8 +8,8 @@ import { consoleUrl, segment, type PageQuery } from "./base";
 /** Stores (departments), for filters and pickers. */
 export const fetchStores = () => api.get<PresentedStore[]>(consoleUrl("/stores"));
 
-/** Employees, searched by name or account and filtered by store and role. */
-export const fetchEmployees = (params: PageQuery & { q?: string; storeId?: string; role?: Role | "" }) => api.paged<PresentedEmployee>(consoleUrl(`/employees${query(params)}`));
+/** Employees, searched by name or account and filtered by store, role and owning a customer group. */
+export const fetchEmployees = (params: PageQuery & { q?: string; storeId?: string; role?: Role | ""; groupOwners?: "true" }) => api.paged<PresentedEmployee>(consoleUrl(`/employees${query(params)}`));
 
 /** Read the directory from WeCom again. */
 export const syncDirectory = () => api.post<{ departments: number; employees: number }>(consoleUrl("/directory/sync"));
