@@ -106,6 +106,8 @@ describe("guides' tasks journey in the sandbox (sidebar, 完成率, 催办, expo
     await byTest(guide, "guide-select").selectOption(WORKER);
     await guide.locator(`[data-test="recent-customer"][data-external-user-id="${first}"]`).click();
     const sidebar: FrameLocator = guide.frameLocator('[data-test="sidebar-frame"]');
+    // The frame may still show the chat open before the click (the latest add, 钱先生): wait for hers.
+    await sidebar.locator('[data-test="customer-name"]', { hasText: "顾女士" }).waitFor();
     await sidebar.locator('[data-test="customer-task"]').waitFor();
     const suggestion = (await greeting(first))?.suggestion ?? "";
     assert.match(suggestion, /^顾女士您好，我是您的专属导购郑爽/);

@@ -4,6 +4,7 @@ import mongoose from "mongoose";
 import { startScheduler, type Scheduler } from "../../server/jobs/scheduler.ts";
 import { MassMessage } from "../../server/models/MassMessage.ts";
 import { Segment } from "../../server/models/Segment.ts";
+import { waitFor } from "../../server/utils/async.ts";
 import { API_TOKEN, consoleGet, consoleSend, testWeComClient, useTestServer } from "../support/server.ts";
 import { nockToken, wecomApi } from "../support/wecomNock.ts";
 import { someMembers } from "./support.ts";
@@ -69,10 +70,10 @@ describe("mass message console routes", () => {
     wecomApi().post("/cgi-bin/externalcontact/add_msg_template").query(true).times(2).reply(200, (_uri, request) => ({ errcode: 0, errmsg: "ok", msgid: `msg-${String((request as Record<string, unknown>)["sender"])}` }));
     const scheduler: Scheduler = await startScheduler(mongoose.connection.db as Db, { wecom: testWeComClient(), now: () => NOW }, { processEvery: 100 });
     try {
-      await new Promise<void>((resolve, reject) => {
-        scheduler.agenda.on("complete:DispatchMassMessageJob", () => resolve());
-        scheduler.agenda.on("fail:DispatchMassMessageJob", reject);
-      });
+      // The job can finish before a listener on Agenda's events is attached (it is due at once):
+      // wait on what it leaves in the database instead.
+      const settled = await waitFor(async () => ["sent", "failed"].includes((await MassMessage.findById(id, { status: 1 }).lean())?.status ?? ""), { timeoutMs: 15_000, intervalMs: 50 });
+      assert.ok(settled, "the dispatch job ran");
     } finally {
       await scheduler.stop();
     }
