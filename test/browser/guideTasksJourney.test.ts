@@ -33,6 +33,8 @@ const nameOf = (userid: string) => PEOPLE.find((person) => person.userid === use
 
 async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(DOCS_SHOTS, { recursive: true });
+  // ECharts grows its bars and draws its lines for about a second after the data arrives.
+  await page.waitForTimeout(1200);
   await page.screenshot({ path: path.join(DOCS_SHOTS, name) });
 }
 
