@@ -1,12 +1,14 @@
 // Cash prizes through WeChat Pay transfer bills (docs/wechatpay.md): the contract the draw and the
 // draw page call. One payout per win, keyed by winId; out_bill_no is derived from the win.
 import crypto from "node:crypto";
+import mongoose from "mongoose";
 import { ConflictError, NotConfiguredError, NotFoundError, ValidationError } from "../errors.ts";
 import { getLogger } from "../logging/logger.ts";
 import { CashBillNo, CashTransfer, type BillState } from "../models/CashTransfer.ts";
 import { cashTransferView, type CashTransferView } from "../domain/cashTransfer.ts";
 import { CASH_TRANSFER_STATE_LABELS } from "../presenters/labels.ts";
 import type { WeChatPayClient } from "../wechatpay/client.ts";
+import { audit } from "./drawAuditor.ts";
 import { createBill, isSettled, scheduleNext, type StoredTransfer } from "./cashTransferAdvancer.ts";
 
 export type { CashTransferView } from "../domain/cashTransfer.ts";
@@ -194,6 +196,9 @@ export async function retryCashPayout(props: { winId: string; actorId: string; n
     throw ConflictError("该转账已在重试中");
   }
   getLogger("wechatpay").info({ winId: transfer._id, actorId: props.actorId, from: transfer.billState ?? "REFUSED" }, "cash transfer retried");
+  if (transfer.drawId && mongoose.isValidObjectId(transfer.drawId)) {
+    await audit({ drawId: new mongoose.Types.ObjectId(transfer.drawId), kind: "payout", actor: props.actorId, winId: transfer._id, detail: { action: "retry", amountFen: transfer.amountFen, from: transfer.billState ?? "REFUSED" }, at: props.now });
+  }
   await runStep(pay, transfer._id, props.now);
   return (await cashTransferForWin(transfer._id, props.now)) as CashTransferView;
 }

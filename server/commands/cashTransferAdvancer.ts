@@ -1,6 +1,8 @@
+import mongoose from "mongoose";
 import { getLogger } from "../logging/logger.ts";
 import { CashTransfer, FINAL_BILL_STATES, type BillState, type CashTransferAttrs } from "../models/CashTransfer.ts";
-import { CONFIRM_WINDOW_MS } from "../domain/cashTransfer.ts";
+import { CONFIRM_WINDOW_MS, failReasonText, viewStateOf } from "../domain/cashTransfer.ts";
+import { audit } from "./drawAuditor.ts";
 import type { CallOptions, PayCall, TransferBill, WeChatPayClient } from "../wechatpay/client.ts";
 import { backoffMs, schedulePoll } from "./cashTransferTimer.ts";
 
@@ -50,8 +52,21 @@ export async function applyBill(winId: string, bill: TransferBill, now: Date, no
   );
   if (result.modifiedCount > 0) {
     log().info({ winId, state: bill.state, failReason: bill.fail_reason }, "cash transfer state");
+    if (final) {
+      await auditSettled(winId, bill, now);
+    }
   }
   return result.modifiedCount > 0;
+}
+
+/** The draw's audit log holds how each payout ended, not only that it was asked for. */
+async function auditSettled(winId: string, bill: TransferBill, now: Date): Promise<void> {
+  const transfer = await CashTransfer.findById(winId, { drawId: 1, amountFen: 1 }).lean();
+  if (!transfer?.drawId || !mongoose.isValidObjectId(transfer.drawId)) {
+    return;
+  }
+  const detail = { action: "settled", amountFen: transfer.amountFen, state: viewStateOf(bill.state), failReason: bill.fail_reason ? failReasonText(bill.fail_reason) : null };
+  await audit({ drawId: new mongoose.Types.ObjectId(transfer.drawId), kind: "payout", actor: "system", winId, detail, at: now });
 }
 
 async function markUnknown(transfer: StoredTransfer, reason: string, now: Date): Promise<void> {

@@ -126,10 +126,16 @@ function grantText(detail: Detail): string {
 
 function payoutText(detail: Detail): string {
   const state = text(detail.state) as DrawCashState["state"] | null;
+  const amountFen = number(detail.amountFen);
+  if (detail.action === "retry") {
+    return `重新发起转账${amountFen ? ` ${yuan(amountFen)}` : ""}`;
+  }
   if (state === "failed") {
     return `转账失败：${text(detail.failReason) ?? "原因未知"}`;
   }
-  const amountFen = number(detail.amountFen);
+  if (detail.action === "settled" && state) {
+    return `转账${labelOf(CASH_TRANSFER_STATE_LABELS, state)}${amountFen ? ` ${yuan(amountFen)}` : ""}`;
+  }
   return `发起转账${amountFen ? ` ${yuan(amountFen)}` : ""}${state ? `（${labelOf(CASH_TRANSFER_STATE_LABELS, state)}）` : ""}`;
 }
 

@@ -135,6 +135,9 @@ describe("presenting audit lines (presentDrawAudit)", () => {
     assert.equal(line("payout", { amountFen: 500, state: "failed", failReason: "收款人姓名不符" }), "转账失败：收款人姓名不符");
     assert.equal(presentDrawAudit({ _id: "x", kind: "payout", actor: "system", detail: { state: "failed" }, at: new Date(0) }, names).failed, true);
     assert.equal(line("payout", { amountFen: 500, state: "pending_confirm" }), "发起转账 ¥5.00（待确认）");
+    assert.equal(line("payout", { action: "settled", amountFen: 500, state: "paid" }), "转账已到账 ¥5.00");
+    assert.equal(line("payout", { action: "settled", amountFen: 500, state: "cancelled" }), "转账已取消 ¥5.00");
+    assert.equal(line("payout", { action: "retry", amountFen: 500, from: "FAIL" }), "重新发起转账 ¥5.00");
     assert.equal(line("grant", { kind: "points", status: "granted", points: 50 }), "已发放 50 积分");
     assert.equal(line("grant", { kind: "benefit", status: "failed", failReason: "权益已领完" }), "发放失败：权益已领完");
     assert.equal(line("stock", { action: "update", moves: { cup: 3, budget: -1000, red: 0 } }, "opA"), "修改活动：保温杯 库存 +3，预算 -¥10.00");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import mongoose from "mongoose";
 import { cashTransferForWin, configureWeChatPay, outBillNoFor, requestCashPayout, retryCashPayout, wechatPayConfigured } from "../../server/commands/cashPayout.ts";
 import { CashTransfer } from "../../server/models/CashTransfer.ts";
+import { DrawAudit } from "../../server/models/DrawAudit.ts";
 import { PollTransfersJob } from "../../server/jobs/PollTransfersJob.ts";
 import { recordLogs } from "../support/hooks.ts";
 import { resetDatabase } from "../support/hooks.ts";
@@ -10,7 +11,8 @@ import { APIV3_KEY, APP_ID, BILLS, MCH_ID, MERCHANT_PRIVATE_PEM, OPENID, payApi,
 
 const agendaJobs = () => mongoose.connection.db!.collection("agenda_jobs");
 const NOW = new Date("2026-12-04T10:00:00Z");
-const payout = (winId: string, amountFen = 888) => requestCashPayout({ winId, openid: OPENID, amountFen, remark: "抽奖现金奖励", activityName: "双十二抽奖", rewardDescription: "一等奖 8.88 元", now: NOW });
+const DRAW_ID = "665f1c2b9d3e4a00dddddddd";
+const payout = (winId: string, amountFen = 888) => requestCashPayout({ winId, drawId: DRAW_ID, openid: OPENID, amountFen, remark: "抽奖现金奖励", activityName: "双十二抽奖", rewardDescription: "一等奖 8.88 元", now: NOW });
 const bill = (outBillNo: string, state: string, extra: Record<string, unknown> = {}) => ({ out_bill_no: outBillNo, transfer_bill_no: `1330000071100999991182020050700${state.length}`, create_time: NOW.toISOString(), state, ...extra });
 const job = (at: Date) => new PollTransfersJob({ wecom: testWeComClient(), now: () => at });
 
@@ -177,6 +179,16 @@ describe("cash payouts through WeChat Pay transfer bills", () => {
       [`W${winId}`, "FAIL", "OVERDUE_CLOSE"],
       [`W${winId}R2`, null, null],
     ]);
+    // The draw's audit log: how the first bill ended (once, though the job may look again) and who retried it.
+    const lines = await DrawAudit.find({ winId, kind: "payout" }).sort({ _id: 1 }).lean();
+    assert.deepEqual(
+      lines.map((line) => [line.actor, line.detail["action"] ?? null, line.detail["state"] ?? null]),
+      [
+        ["system", "settled", "failed"],
+        [one.status === "fulfilled" ? "op1" : "op2", "retry", null],
+      ],
+    );
+    assert.match(String(lines[0]?.detail["failReason"]), /超过系统重试期/);
   });
 
   it("should cancel a bill still unconfirmed an hour past WeChat Pay's 24 h window, and not offer its package", async () => {

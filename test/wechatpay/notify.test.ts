@@ -4,6 +4,7 @@ import mongoose from "mongoose";
 import { cashTransferForWin, configureWeChatPay, requestCashPayout } from "../../server/commands/cashPayout.ts";
 import { startScheduler } from "../../server/jobs/scheduler.ts";
 import { CashTransfer } from "../../server/models/CashTransfer.ts";
+import { DrawAudit } from "../../server/models/DrawAudit.ts";
 import { waitFor } from "../../server/utils/async.ts";
 import { recordLogs } from "../support/hooks.ts";
 import { testWeComClient, useTestServer } from "../support/server.ts";
@@ -11,12 +12,13 @@ import { BILLS, FORGER_KEY, notification, OPENID, payApi, signedReply, useTestPa
 
 const agendaJobs = () => mongoose.connection.db!.collection("agenda_jobs");
 const WIN = "665f1c2b9d3e4a0099999999";
+const DRAW_ID = "665f1c2b9d3e4a00dddddddd";
 
 async function pendingPayout(winId = WIN): Promise<void> {
   payApi()
     .post(BILLS)
     .reply(() => signedReply({ out_bill_no: `W${winId}`, transfer_bill_no: "1330000071100999991182020050700019480001", create_time: new Date().toISOString(), state: "WAIT_USER_CONFIRM", package_info: "pkg" }));
-  await requestCashPayout({ winId, openid: OPENID, amountFen: 520, remark: "抽奖现金奖励", now: new Date() });
+  await requestCashPayout({ winId, drawId: DRAW_ID, openid: OPENID, amountFen: 520, remark: "抽奖现金奖励", now: new Date() });
 }
 
 describe("POST /wechatpay/notify and the polling job", () => {
@@ -46,6 +48,9 @@ describe("POST /wechatpay/notify and the polling job", () => {
     const late = notification({ out_bill_no: `W${WIN}`, state: "FAIL", fail_reason: "OVERDUE_CLOSE" });
     assert.equal((await post(late.body, late.headers)).status, 204);
     assert.equal((await cashTransferForWin(WIN))?.state, "paid");
+    // The draw's audit log says it was paid, once.
+    const settled = await DrawAudit.find({ winId: WIN, kind: "payout", "detail.action": "settled" }).lean();
+    assert.deepEqual(settled.map((line) => [String(line.drawId), line.detail["state"], line.detail["amountFen"]]), [[DRAW_ID, "paid", 520]]);
   });
 
   it("should refuse forged, tampered, unsigned and replayed notifications with 401 {code: FAIL}, logged, nothing changed", async () => {
