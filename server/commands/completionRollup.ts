@@ -7,6 +7,7 @@ import { insertNew, isDuplicateKeyError } from "../db/duplicates.ts";
 import { COMPLETION_COUNTERS, type CompletionFigures } from "../domain/tasks.ts";
 import { CompletionDay, completionDayId, type CompletionLevel } from "../models/CompletionDay.ts";
 import { mapLimit } from "../utils/async.ts";
+import { keyedBatcher } from "../utils/keyedBatcher.ts";
 import { childKey, packFigures, unpackFigures, zeroFigures, type ChildSnapshot } from "../domain/completionSnapshots.ts";
 
 /** One thing that happened for a guide on a day, counted once per key. */
@@ -138,11 +139,27 @@ async function insertOnce(doc: Document): Promise<boolean> {
   }
 }
 
+// A process's concurrent moves of one parent (every fact reaches the company's day) go as one
+// write at a time, each taking the newest snapshot of every child queued meanwhile.
+const parentWrites = keyedBatcher<CompletionDayState, CompletionDayState | null>(async (_parentId, children) => {
+  const newest = new Map<string, CompletionDayState>();
+  for (const child of children) {
+    const key = childKey(child.level, child.ownerId);
+    const held = newest.get(key);
+    if (!held || held.version < child.version) {
+      newest.set(key, child);
+    }
+  }
+  const parent = await takeSnapshots([...newest.values()]);
+  return children.map(() => parent);
+});
+
 /** Carry a changed day document up to the company, level by level. */
 async function propagate(changed: CompletionDayState): Promise<void> {
   let child: CompletionDayState | null = changed;
   while (child) {
-    child = await takeSnapshots([child]);
+    const parent = parentOf(child);
+    child = parent ? await parentWrites(completionDayId(parent.level, parent.ownerId, child.day), child) : null;
   }
 }
 
@@ -154,7 +171,7 @@ async function propagate(changed: CompletionDayState): Promise<void> {
  * @param facts facts of one guide and day, each key once.
  * @returns the day after, and how many of the facts it counted now.
  */
-async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ day: CompletionDayState; counted: number }> {
+async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ day: CompletionDayState; counted: Set<string> }> {
   const [first] = facts as [CompletionFact];
   const _id = completionDayId("guide", first.userId, first.day);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -170,12 +187,12 @@ async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ da
     if (!stored) {
       const day = { _id, level: "guide" as const, ownerId: first.userId, day: first.day, storeId: first.storeId, regionId: first.regionId, figures: inc, version: fresh.length, born: bornStamp(), keys: fresh.map((fact) => fact.key), children: {} };
       if (await insertOnce(day)) {
-        return { day: stateOf(day), counted: fresh.length };
+        return { day: stateOf(day), counted: new Set(fresh.map((fact) => fact.key)) };
       }
       continue;
     }
     if (fresh.length === 0) {
-      return { day: stateOf(stored), counted: 0 };
+      return { day: stateOf(stored), counted: new Set() };
     }
     const moved = await CompletionDay.collection.findOneAndUpdate(
       { _id, version: stored.version } as Document,
@@ -183,7 +200,7 @@ async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ da
       { returnDocument: "after", projection: STATE_PROJECTION },
     );
     if (moved) {
-      return { day: moved as unknown as CompletionDayState, counted: fresh.length };
+      return { day: moved as unknown as CompletionDayState, counted: new Set(fresh.map((fact) => fact.key)) };
     }
   }
   throw new Error(`completion rollup ${_id} kept changing under ${MAX_ATTEMPTS} attempts`);
@@ -200,10 +217,24 @@ async function countIntoGuideDay(facts: readonly CompletionFact[]): Promise<{ da
  */
 export async function countCompletion(fact: CompletionFact): Promise<boolean> {
   figureIncrements(fact.inc);
-  const { day, counted } = await countIntoGuideDay([fact]);
+  const { day, counted } = await guideDayWrites(completionDayId("guide", fact.userId, fact.day), fact);
   await propagate(day);
-  return counted > 0;
+  return counted;
 }
+
+// A crowd of adds for one guide (a store code at an event) would otherwise be as many conditional
+// updates of the guide's day racing each other: queued per day and written as one batch.
+const guideDayWrites = keyedBatcher<CompletionFact, { day: CompletionDayState; counted: boolean }>(async (_dayId, facts) => {
+  const firsts = new Map<string, CompletionFact>();
+  for (const fact of facts) {
+    if (!firsts.has(fact.key)) {
+      firsts.set(fact.key, fact);
+    }
+  }
+  const { day, counted } = await countIntoGuideDay([...firsts.values()]);
+  // A key given twice in one batch counts for the first caller only, as two calls one after the other would.
+  return facts.map((fact) => ({ day, counted: counted.delete(fact.key) }));
+});
 
 /**
  * Carry day documents of one level up one level, a parent at a time: a parent not stored yet is
@@ -305,7 +336,7 @@ export async function countCompletionMany(facts: CompletionFact[]): Promise<numb
       }
       // Stored already: the facts it does not hold yet, in one update.
       const moved = await countIntoGuideDay(groups[start + index]?.[1] ?? []);
-      counted += moved.counted;
+      counted += moved.counted.size;
       level.push(moved.day);
     }
   }

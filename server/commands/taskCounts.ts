@@ -32,6 +32,11 @@ export function dueFact(task: CountedTask): CompletionFact {
  * @returns how many were counted now.
  */
 export async function countTasksDue(tasks: CountedTask[]): Promise<number> {
+  // An event's one task goes through countCompletion, whose writes are batched with the other
+  // events' in this process; the bulk path is for the daily job's thousands.
+  if (tasks.length === 1) {
+    return (await countCompletion(dueFact(tasks[0] as CountedTask))) ? 1 : 0;
+  }
   return tasks.length > 0 ? countCompletionMany(tasks.map(dueFact)) : 0;
 }
 
