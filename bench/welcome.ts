@@ -3,17 +3,26 @@
 // at a steady rate while another lane (one customer group) is flooded with member-change events.
 // The server runs as its own process on the embedded database, as in bench:callbacks.
 //
-//   npm run bench:welcome -- [--duration 20] [--rate 50] [--flood 16] [--backend memory|h2]   (BENCH_LOG=debug shows the server's log)
+//   npm run bench:welcome -- [--duration 20] [--rate 50] [--flood 16] [--backend memory|h2] [--profile DIR]   (BENCH_LOG=debug shows the server's log)
+//
+// --profile DIR watches the adds' window (from the first add until every welcome is in or late):
+// the server's database commands by round trips and time waited, its CPU profile and the database
+// JVM's Flight Recorder samples, summarised as bench:callbacks does.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startEmbeddedMongo } from "../server/db/embeddedMongo.ts";
+import { PID_FILE, readPidFile } from "../server/db/embeddedPidFile.ts";
 import { sealMessage } from "../server/wecom/callbackCrypto.ts";
 import { benchSecrets as secrets } from "./callbackMessages.ts";
+import { cpuSeconds, jcmd, probeSnapshot } from "./benchProcesses.ts";
+import { summarizeCpuProfile, summarizeJfr } from "./profileSummary.ts";
+import type { CommandTally, ProbeSnapshot } from "./serverProbe.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -21,8 +30,11 @@ const { values: args } = parseArgs({
     rate: { type: "string", default: "50" },
     flood: { type: "string", default: "16" },
     backend: { type: "string", default: "memory" },
+    profile: { type: "string" },
   },
 });
+const profileDir = args.profile ? path.resolve(args.profile) : null;
+const PROBE = fileURLToPath(new URL("./serverProbe.ts", import.meta.url));
 const duration = Number(args.duration);
 const rate = Number(args.rate);
 const floodInFlight = Number(args.flood);
@@ -142,6 +154,31 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
+/** What --profile prints for the adds' window: commands per add, CPU of both processes, and the two profiles. */
+async function profileWindow(server: ChildProcess, probeFile: string, databasePid: number | undefined, before: { probe: ProbeSnapshot; databaseCpu: number }, adds: number, seconds: number): Promise<string[]> {
+  const after = await probeSnapshot(server, probeFile);
+  const databaseCpu = cpuSeconds(databasePid) - before.databaseCpu;
+  jcmd(databasePid, "JFR.stop", "name=bench");
+  const rows = Object.entries(after.commands)
+    .map(([key, total]) => {
+      const start: CommandTally = before.probe.commands[key] ?? { commands: 0, statements: 0, ms: 0 };
+      return { key, commands: total.commands - start.commands, ms: total.ms - start.ms };
+    })
+    .filter((row) => row.commands > 0)
+    .sort((a, b) => b.ms - a.ms);
+  const lines = [`  database commands in the window, per add (round trips, ms waited; flood and processor included):`];
+  for (const row of rows.slice(0, 20)) {
+    lines.push(`    ${row.key.padEnd(36)} ${(row.commands / adds).toFixed(2).padStart(7)} ${(row.ms / adds).toFixed(1).padStart(8)}`);
+  }
+  const serverCpu = (after.cpu.user + after.cpu.system - before.probe.cpu.user - before.probe.cpu.system) / 1e6;
+  lines.push(`  CPU in ${seconds.toFixed(0)} s: server ${serverCpu.toFixed(1)} s, database JVM ${databaseCpu.toFixed(1)} s; ${os.cpus().length} cores`);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const line of [...summarizeCpuProfile(path.join(profileDir as string, "server.cpuprofile")), ...summarizeJfr(path.join(profileDir as string, "database.jfr"))]) {
+    lines.push(`  ${line}`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scrm-bench-welcome-"));
   process.stdout.write(`bench:welcome  duration ${duration}s  adds ${rate}/s  flood ${floodInFlight} in flight  backend ${backend}  load average ${os.loadavg().map((load) => load.toFixed(2)).join(" ")}\n`);
@@ -151,7 +188,8 @@ async function main(): Promise<void> {
   try {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    const probeFile = path.join(dataDir, "probe.json");
+    server = spawn(process.execPath, ["--import", "tsx", ...(profileDir ? ["--import", PROBE] : []), "server/main.ts"], {
       env: {
         PATH: process.env.PATH ?? "",
         NODE_ENV: "development",
@@ -165,6 +203,7 @@ async function main(): Promise<void> {
         WECOM_API_BASE: wecom.url,
         SCRM_API_TOKEN: API_TOKEN,
         LOG_LEVEL: process.env.BENCH_LOG ?? "warn",
+        ...(profileDir ? { BENCH_PROBE_FILE: probeFile, BENCH_CPU_PROFILE: path.join(profileDir, "server.cpuprofile") } : {}),
       },
       stdio: ["ignore", process.env.BENCH_LOG ? "inherit" : "ignore", "inherit"],
     });
@@ -196,6 +235,13 @@ async function main(): Promise<void> {
     // Let the flood build a backlog before the first add.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
+    const databasePid = readPidFile(path.join(dataDir, PID_FILE));
+    let before: { probe: ProbeSnapshot; databaseCpu: number } | null = null;
+    if (profileDir) {
+      fs.mkdirSync(profileDir, { recursive: true });
+      jcmd(databasePid, "JFR.start", "name=bench", "settings=profile", `filename=${path.join(profileDir, "database.jfr")}`);
+      before = { probe: await probeSnapshot(server, probeFile), databaseCpu: cpuSeconds(databasePid) };
+    }
     const sentAt = new Map<string, number>();
     const adds: Promise<number>[] = [];
     // How long WeCom waits for our 200 on an add: what ingestion costs, apart from the processing after it.
@@ -223,6 +269,7 @@ async function main(): Promise<void> {
     while (Date.now() < settle && wecom.sends.size < total) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    const profileLines = before ? await profileWindow(server, probeFile, databasePid, before, total, (Date.now() - started) / 1000) : [];
     flooding = false;
     await Promise.all(flood);
 
@@ -251,6 +298,9 @@ async function main(): Promise<void> {
       `  adds acknowledged ${statuses.filter((status) => status === 200).length}/${total}; welcomes sent ${sentCount} (the rest count with their wait at the end); ` +
         `flood deliveries ${floodSent} (${(floodSent / (duration + 2)).toFixed(0)}/s), group re-reads ${wecom.groupReads()}; max ${latencies.at(-1) ?? 0} ms\n`,
     );
+    for (const line of profileLines) {
+      process.stdout.write(`${line}\n`);
+    }
     process.stdout.write(`welcome: p50: ${percentile(latencies, 50)} p99: ${percentile(latencies, 99)} late: ${late} twice: ${twice}\n`);
   } finally {
     if (server && server.exitCode === null) {

@@ -1,5 +1,4 @@
-import { ObjectId } from "mongodb";
-import { recordEventDocument } from "../commands/eventRecorder.ts";
+import { ownEventDocument, recordEventDocument } from "../commands/eventRecorder.ts";
 import { botDedupeKey, botLaneKey, type BotEvent } from "./botEventSchema.ts";
 
 /**
@@ -14,22 +13,6 @@ import { botDedupeKey, botLaneKey, type BotEvent } from "./botEventSchema.ts";
 export async function recordBotEvent(event: BotEvent, now: Date): Promise<{ stored: boolean; dedupeKey: string }> {
   const dedupeKey = botDedupeKey(event);
   const orderKey = botLaneKey(event);
-  const doc = {
-    _id: new ObjectId(),
-    dedupeKey,
-    type: event.type,
-    changeType: null,
-    orderKey,
-    createTime: event.payload.date,
-    source: "wechaty",
-    payload: event.payload,
-    status: "pending",
-    ignoredReason: null,
-    attempts: 0,
-    nextAttemptAt: now,
-    lastError: null,
-    receivedAt: now,
-    processedAt: null,
-  };
+  const doc = ownEventDocument({ dedupeKey, type: event.type, orderKey, createTime: event.payload.date, source: "wechaty", payload: event.payload }, now);
   return recordEventDocument(doc);
 }

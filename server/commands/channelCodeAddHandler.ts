@@ -16,6 +16,8 @@ interface Props {
   wecom: WeComClient;
   /** The add as WeCom sent it. */
   event: { ChangeType: string; UserID: string; ExternalUserID: string; State?: string | undefined; WelcomeCode?: string | undefined };
+  /** The customer's name as just synced, for the welcome's {客户昵称}. */
+  customerName?: string | null | undefined;
   /** The event's dedupe key: an add is counted once per key. */
   dedupeKey: string;
   /** WeCom's CreateTime, unix seconds. */
@@ -39,7 +41,8 @@ async function countAdd(codeId: string, userId: string, day: string, key: string
     const counter = await ChannelCodeDay.findOneAndUpdate(
       { _id: channelCodeDayId(codeId, day, userId), keys: { $ne: key } },
       { $inc: { adds: 1 }, $push: { keys: key }, $setOnInsert: { codeId, day, userId } },
-      { upsert: true, returnDocument: "after", lean: true },
+      // Not the keys: a busy code's day holds one per add.
+      { upsert: true, returnDocument: "after", lean: true, projection: { adds: 1 } },
     );
     return counter?.adds ?? null;
   } catch (error) {
@@ -59,7 +62,7 @@ async function countAdd(codeId: string, userId: string, day: string, key: string
  * @param props the client, the add, its key and the clock.
  * @returns nothing; adds through no code are left alone.
  */
-export default async function channelCodeAddHandler({ wecom, event, dedupeKey, createTime, now }: Props): Promise<void> {
+export default async function channelCodeAddHandler({ wecom, event, customerName, dedupeKey, createTime, now }: Props): Promise<void> {
   if (!event.State) {
     return;
   }
@@ -71,7 +74,7 @@ export default async function channelCodeAddHandler({ wecom, event, dedupeKey, c
   const codeId = String(code._id);
   const eventAt = new Date(createTime * 1000);
   if (event.WelcomeCode) {
-    await welcomeMessageSender({ wecom, code, welcomeCode: event.WelcomeCode, userId: event.UserID, externalUserId: event.ExternalUserID, eventAt, now: now() });
+    await welcomeMessageSender({ wecom, code, welcomeCode: event.WelcomeCode, userId: event.UserID, externalUserId: event.ExternalUserID, customerName, eventAt, now: now() });
   }
   if (event.ChangeType === "add_external_contact") {
     const adds = await countAdd(codeId, event.UserID, chinaDate(eventAt), dedupeKey);

@@ -32,12 +32,18 @@ export async function countCodeAdd(props: { codeId: string; userId: string; exte
   const { codeId, userId, externalUserId, at } = props;
   const day = chinaDate(at);
   const storeId = await storeOf(userId);
-  try {
-    // Only a newer add replaces the follow's: a late retry of an older add finds the newer one and fails on _id.
-    await ChannelCodeFollow.updateOne({ _id: `${externalUserId}:${userId}`, addedAt: { $lt: at } }, { $set: { codeId, userId, storeId, day, addedAt: at } }, { upsert: true });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) {
-      throw error;
+  // Only a newer add replaces the follow's (a late retry of an older add finds the newer one).
+  // Read, then write, both by the bare key: a filter on _id and addedAt is a collection scan on the
+  // embedded database, one per add. The customer's lane runs their adds one at a time.
+  const _id = `${externalUserId}:${userId}`;
+  const latest = await ChannelCodeFollow.findById(_id, { addedAt: 1 }).lean();
+  if (!latest || latest.addedAt.getTime() < at.getTime()) {
+    try {
+      await ChannelCodeFollow.updateOne({ _id }, { $set: { codeId, userId, storeId, day, addedAt: at } }, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
     }
   }
   return keyedCounter(ChannelCodeStat.collection, channelCodeStatId(codeId, day, userId), `add:${props.dedupeKey}`, { adds: 1 }, { codeId, day, userId, storeId }, COUNTERS);

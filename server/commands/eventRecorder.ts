@@ -59,7 +59,16 @@ export class EventRecorder {
    * @returns whether this call stored it, and its dedupe key.
    */
   record(input: RecordInput): Promise<RecordResult> {
-    const doc = eventDocument(input);
+    return this.recordDocument(eventDocument(input));
+  }
+
+  /**
+   * Store one event document built elsewhere (the group bot's, an add's follow-up) in the same batches.
+   *
+   * @param doc the event document (dedupeKey, orderKey, createTime, status "pending").
+   * @returns whether this call stored it, and its dedupe key.
+   */
+  recordDocument(doc: EventDocument): Promise<RecordResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
       this.schedule();
@@ -137,17 +146,33 @@ export function eventDocument(input: RecordInput): EventDocument {
 }
 
 /**
- * Store one event that did not come through WeCom's callback (the group bot's) exactly as a
- * delivery is stored: under its dedupe key, queued on its lane, re-queued if a stored copy is
- * unfinished. One path, so both sources get the same guarantees and the same lane layout.
+ * The events document of an event that did not come through WeCom's callback, pending on its lane.
+ *
+ * @param event its key, type, lane, order, source and payload.
+ * @param now when it is stored.
+ * @returns the document, with a fresh _id.
+ */
+export function ownEventDocument(
+  event: { dedupeKey: string; type: string; orderKey: string; createTime: number; source: "wechaty" | "internal"; payload: unknown },
+  now: Date,
+): EventDocument {
+  return { _id: new ObjectId(), ...event, changeType: null, status: "pending", ignoredReason: null, attempts: 0, nextAttemptAt: now, lastError: null, receivedAt: now, processedAt: null };
+}
+
+// Events the server makes itself, batched together the same way: a burst of adds queues its
+// follow-ups in a few writes, not two round trips each.
+const internalRecorder = new EventRecorder();
+
+/**
+ * Store one event that did not come through WeCom's callback (the group bot's, an add's follow-up)
+ * exactly as a delivery is stored: under its dedupe key, queued on its lane, re-queued if a stored
+ * copy is unfinished. One path, so every source gets the same guarantees and the same lane layout.
  *
  * @param doc the event document (dedupeKey, orderKey, createTime, status "pending").
  * @returns whether this call stored it, and its dedupe key.
  */
 export function recordEventDocument(doc: EventDocument): Promise<RecordResult> {
-  return new Promise((resolve, reject) => {
-    writeBatch([{ doc, resolve, reject }]).catch(reject);
-  });
+  return internalRecorder.recordDocument(doc);
 }
 
 async function writeBatch(batch: Pending[]): Promise<number> {

@@ -23,6 +23,8 @@ interface Props {
   welcomeCode: string;
   userId: string;
   externalUserId: string;
+  /** The customer's name when the caller has just stored it (read here otherwise). */
+  customerName?: string | null | undefined;
   /** The add's CreateTime. */
   eventAt: Date;
   now: Date;
@@ -51,7 +53,7 @@ async function attachmentsOf(wecom: WeComClient, code: Props["code"], now: Date,
  * @param props the client, the code, the add and the clock.
  * @returns what happened.
  */
-export default async function welcomeMessageSender({ wecom, code, welcomeCode, userId, externalUserId, eventAt, now }: Props): Promise<"sent" | "expired" | "failed" | "skipped"> {
+export default async function welcomeMessageSender({ wecom, code, welcomeCode, userId, externalUserId, customerName, eventAt, now }: Props): Promise<"sent" | "expired" | "failed" | "skipped"> {
   const late = now.getTime() - eventAt.getTime() > WELCOME_WINDOW_MS;
   try {
     await WelcomeSend.create({ _id: welcomeCode, codeId: String(code._id), userId, externalUserId, status: late ? "expired" : "sending", eventAt, at: now });
@@ -69,8 +71,8 @@ export default async function welcomeMessageSender({ wecom, code, welcomeCode, u
     await WelcomeSend.updateOne({ _id: welcomeCode }, { $set: { status: "expired" } });
     return "expired";
   }
-  const customer = await Customer.findOne({ externalUserId }, { name: 1 }).lean();
-  const text = (code.welcome?.text ?? "").replaceAll("{客户昵称}", customer?.name ?? "");
+  const name = customerName !== undefined ? customerName : (await Customer.findOne({ externalUserId }, { name: 1 }).lean())?.name;
+  const text = (code.welcome?.text ?? "").replaceAll("{客户昵称}", name ?? "");
   const send = async (force: boolean) =>
     wecom.post("/cgi-bin/externalcontact/send_welcome_msg", {
       welcome_code: welcomeCode,

@@ -14,7 +14,7 @@ const eventSchema = new mongoose.Schema(
     orderKey: { type: String, required: true },
     /** WeCom's CreateTime (unix seconds): the order within a lane. */
     createTime: { type: Number, required: true },
-    source: { type: String, enum: ["wecom_callback", "wechaty"], default: "wecom_callback" },
+    source: { type: String, enum: ["wecom_callback", "wechaty", "internal"], default: "wecom_callback" },
     payload: { type: mongoose.Schema.Types.Mixed, required: true },
     /** The decrypted message as WeCom sent it. */
     raw: { type: String },

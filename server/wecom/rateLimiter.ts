@@ -103,7 +103,9 @@ export class WeComRateLimiter {
   private readonly grants = new Map<string, Grant[]>();
   private readonly refills = new Map<string, Promise<void>>();
   private readonly gates = new Map<string, Gate>();
-  private readonly uncounted = new Map<string, number>();
+  /** Interactive calls not yet written, by window key, with the window's end. */
+  private readonly uncounted = new Map<string, { count: number; end: number }>();
+  private readonly flushDelayMs: number;
   private flushing: Promise<void> | null = null;
 
   /** @param options limits, share, store, and tuning. */
@@ -118,6 +120,7 @@ export class WeComRateLimiter {
     this.batch = options.batch ?? Math.min(500, Math.max(1, Math.floor(smallest / 100)));
     this.maxConcurrency = options.maxConcurrency ?? 16;
     this.now = options.now ?? Date.now;
+    this.flushDelayMs = Math.min(250, Math.min(...this.windows.map((window) => window.ms)) / 100);
   }
 
   /**
@@ -160,12 +163,23 @@ export class WeComRateLimiter {
   }
 
   /**
-   * Count an interactive call; it never waits. Counts are written in the background, coalesced.
+   * Count an interactive call; it never waits. Counts are written in the background, coalesced
+   * over a short delay (a 100th of the shortest window, at most 250 ms).
    *
    * @param api the API path.
    */
   countInteractive(api: string): void {
-    this.uncounted.set(api, (this.uncounted.get(api) ?? 0) + 1);
+    const now = this.now();
+    // Keyed by the window the call was made in, so a count written a moment later lands there.
+    for (const window of this.windows) {
+      const { key, end } = this.slot(api, window, now);
+      const held = this.uncounted.get(key);
+      if (held) {
+        held.count += 1;
+      } else {
+        this.uncounted.set(key, { count: 1, end });
+      }
+    }
     this.flushing ??= this.flush().finally(() => {
       this.flushing = null;
     });
@@ -251,19 +265,16 @@ export class WeComRateLimiter {
     this.grants.set(api, [...(this.grants.get(api) ?? []), { tokens: granted, validUntil: Math.min(...answers.map((answer) => answer.validUntil)) }]);
   }
 
+  // A busy process writes its interactive counts a few times a second, not a round trip per call
+  // (a burst of adds makes two WeCom calls each): bulk calls read the totals at their next batch.
   private async flush(): Promise<void> {
     while (this.uncounted.size > 0) {
+      await sleep(this.flushDelayMs);
       const counts = [...this.uncounted];
       this.uncounted.clear();
-      const now = this.now();
       await Promise.all(
-        counts.flatMap(([api, count]) =>
-          this.windows.map((window) => {
-            const { key, end } = this.slot(api, window, now);
-            // Counting is best effort: a lost count must not fail the call it counted.
-            return this.store.add(key, { total: count, bulk: 0 }, new Date(end + KEEP_AFTER_MS)).catch(() => undefined);
-          }),
-        ),
+        // Counting is best effort: a lost count must not fail the call it counted.
+        counts.map(([key, { count, end }]) => this.store.add(key, { total: count, bulk: 0 }, new Date(end + KEEP_AFTER_MS)).catch(() => undefined)),
       );
     }
   }

@@ -1,4 +1,4 @@
-import autoTagger from "../commands/autoTagger.ts";
+import { ADD_FOLLOW_UP, addFollowUp, recordAddFollowUp } from "../commands/addFollowUp.ts";
 import { botHandlerFor } from "../bot/botHandlers.ts";
 import channelCodeAddHandler from "../commands/channelCodeAddHandler.ts";
 import channelCodeGuideRemover from "../commands/channelCodeGuideRemover.ts";
@@ -10,9 +10,7 @@ import followStatusUpdater from "../commands/followStatusUpdater.ts";
 import funnelJoinRecorder from "../commands/funnelJoinRecorder.ts";
 import groupDailyCounter from "../commands/groupDailyCounter.ts";
 import groupUpdater from "../commands/groupUpdater.ts";
-import guideAddCounter from "../commands/guideAddCounter.ts";
 import lossRecorder from "../commands/lossRecorder.ts";
-import { greetingTask } from "../commands/taskEvents.ts";
 import { WeComApiError } from "../errors.ts";
 import type { EventAttrs } from "../models/Event.ts";
 import { dedupeKeyOf, readStoredEvent, type KnownCallbackEvent } from "../wecom/callbackEvent.ts";
@@ -88,6 +86,9 @@ const registry: Registry = {
  * @returns the handler, or null for events we store but do not act on (messages, app events).
  */
 export function handlerFor(type: string, changeType?: string | null): EventHandler | null {
+  if (type === ADD_FOLLOW_UP) {
+    return (event, context) => addFollowUp(event.payload, context);
+  }
   if (!isHandled(type)) {
     // The group bot's events (bot_room_join, bot_room_message) have their own schemas and handlers.
     return botHandlerFor(type);
@@ -147,17 +148,15 @@ async function syncCustomer(event: Payload<"change_external_contact">, { wecom, 
     now: now(),
   });
   // Right after the customer is known (the welcome names them) and before the rest: WeCom takes a welcome for 20 s only.
-  if (isAdd && createTime !== undefined) {
-    await channelCodeAddHandler({ wecom, event, dedupeKey: dedupeKeyOf({ type: "change_external_contact", payload: event }), createTime, now });
+  const addKey = isAdd ? dedupeKeyOf({ type: "change_external_contact", payload: event }) : null;
+  if (addKey && createTime !== undefined) {
+    await channelCodeAddHandler({ wecom, event, customerName: customer.name ?? null, dedupeKey: addKey, createTime, now });
   }
   await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: customer.unionid ?? null, now: now() });
-  if (isAdd) {
-    await guideAddCounter({ externalUserId: event.ExternalUserID, userId: event.UserID });
-    // After the member link, so the greeting's suggestion can name the member's level.
-    await greetingTask({ externalUserId: event.ExternalUserID, userId: event.UserID, addedAt: createTime !== undefined ? new Date(createTime * 1000) : now(), now: now() });
-  }
-  if (isAdd && event.State) {
-    await autoTagger({ wecom, externalUserId: event.ExternalUserID, fact: { kind: "channel_state", state: event.State, userId: event.UserID }, now: now() });
+  if (addKey) {
+    // The rest of an add (完成率, the greeting task, tag rules) waits behind the other adds' welcomes.
+    const CreateTime = createTime ?? Math.floor(now().getTime() / 1000);
+    await recordAddFollowUp({ ExternalUserID: event.ExternalUserID, UserID: event.UserID, ...(event.State ? { State: event.State } : {}), CreateTime }, addKey, now());
   }
 }
 

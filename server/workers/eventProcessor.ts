@@ -250,6 +250,15 @@ export class EventProcessor {
           }
         }
       }
+      // Most lanes hold one event (a customer's add): when every entry read was handled and none
+      // came meanwhile (same size, and only the lease holder takes entries off), the lane goes in
+      // one delete instead of a pull and then a delete.
+      if (done.length === lane.pending.length) {
+        const removed = await EventLane.deleteOne({ _id: laneId, leaseOwner: this.workerId, pending: { $size: done.length } });
+        if (removed.deletedCount === 1) {
+          return handled;
+        }
+      }
       lane = (await EventLane.findOneAndUpdate(
         { _id: laneId, leaseOwner: this.workerId },
         { $pullAll: { pending: done }, $set: { leaseUntil: this.leaseUntil(this.options.context.now()) } },
@@ -281,15 +290,27 @@ export class EventProcessor {
   ): Promise<{ kind: "handled" | "skipped" } | { kind: "wait"; until: Date; attempted: boolean }> {
     // Filters go by _id alone: the lane lease already makes this worker the only one touching
     // the lane's events, and the embedded database uses an index only for a bare unique key.
-    const current = (await Event.findById(eventId).lean()) as StoredEvent | null;
-    if (!current || !["pending", "processing"].includes(current.status)) {
+    // Read and claimed in one round trip (every event pays it, a burst of adds most): the event
+    // is marked processing with its attempt counted, and put back as it was in the rare case it
+    // turns out not to be ours to run yet (handled already, or waiting for its retry).
+    const current = (await Event.collection.findOneAndUpdate(
+      { _id: eventId },
+      { $set: { status: "processing" }, $inc: { attempts: 1 } },
+      { returnDocument: "before" },
+    )) as StoredEvent | null;
+    if (!current) {
+      return { kind: "skipped" };
+    }
+    const unclaim = () => Event.collection.updateOne({ _id: eventId }, { $set: { status: current.status }, $inc: { attempts: -1 } });
+    if (!["pending", "processing"].includes(current.status)) {
+      await unclaim();
       return { kind: "skipped" };
     }
     if (current.status === "pending" && current.nextAttemptAt > now) {
+      await unclaim();
       return { kind: "wait", until: current.nextAttemptAt, attempted: false };
     }
     const event = { ...current, status: "processing" as const, attempts: (current.attempts ?? 0) + 1 };
-    await Event.updateOne({ _id: eventId }, { $set: { status: event.status, attempts: event.attempts } });
     const log = this.logger.child({ eventId: String(event._id), type: event.type, changeType: event.changeType });
     const handler = handlerFor(event.type, event.changeType);
     if (!handler) {
@@ -298,7 +319,7 @@ export class EventProcessor {
     }
     try {
       await handler(event, this.options.context);
-      await Event.updateOne({ _id: event._id }, { $set: { status: "done", processedAt: this.options.context.now() } });
+      await Event.collection.updateOne({ _id: event._id }, { $set: { status: "done", processedAt: this.options.context.now() } });
       log.debug({ attempt: event.attempts }, "event handled");
       return { kind: "handled" };
     } catch (error) {

@@ -33,7 +33,7 @@ describe("adds and recruits in the completion days", () => {
     const createtime = Date.parse("2026-12-01T15:30:00Z") / 1000;
     wecomApi().get("/cgi-bin/externalcontact/get").query(true).reply(200, externalContactResponse(CUSTOMER, [{ userid: "zhangsan", createtime }]));
     await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER, WelcomeCode: "WC1" }));
-    assert.equal(await processor.drain(), 1);
+    assert.equal(await processor.drain(), 2, "the add and its follow-up");
     assert.equal(await guideAddCounter({ externalUserId: CUSTOMER, userId: "zhangsan" }), false, "a replay counts nothing");
     assert.equal((await figures("guide", "zhangsan", "2026-12-01")).adds, 1);
     assert.equal((await figures("store", "101", "2026-12-01")).adds, 1);

@@ -54,7 +54,9 @@ describe("processing shared by several workers", () => {
     await Promise.all([first.drain(), second.drain(), first.drain(), second.drain()]);
 
     const events = await Event.find().lean();
-    assert.equal(events.length, delivered);
+    // Each add queued its follow-up (greeting task, 完成率) as an event of its own.
+    assert.equal(events.filter((event) => event.source === "wecom_callback").length, delivered);
+    assert.equal(events.filter((event) => event.type === "add_follow_up").length, CUSTOMERS.length);
     assert.ok(events.every((event) => event.status === "done" && event.attempts === 1), "every event handled exactly once");
     // add + edit each read the customer once; del_follow_user does not call WeCom.
     assert.deepEqual([...calls.values()], CUSTOMERS.map(() => 2));
@@ -79,8 +81,8 @@ describe("processing shared by several workers", () => {
     const survivor = testProcessor({ workerId: "survivor", context: { wecom: testWeComClient(), now: () => clock } });
     assert.equal(await survivor.drain(), 0, "a live lease is respected");
     clock = new Date(Date.now() + 61_000);
-    assert.equal(await survivor.drain(), 1);
-    const event = await Event.findOne().lean();
+    assert.equal(await survivor.drain(), 2, "the add, then its follow-up");
+    const event = await Event.findOne({ type: "change_external_contact" }).lean();
     assert.deepEqual([event?.status, event?.attempts], ["done", 2]);
     assert.equal(await EventLane.countDocuments(), 0, "the finished lane is removed");
   });
@@ -130,7 +132,8 @@ describe("processing shared by several workers", () => {
     const restarted = testProcessor({ workerId: "after-restart" });
     restarted.start();
     try {
-      await waitFor(async () => (await Event.countDocuments({ status: "done" })) === 5);
+      // The five adds, and the follow-up each queued.
+      await waitFor(async () => (await Event.countDocuments({ status: "done", source: "wecom_callback" })) === 5 && (await Event.countDocuments({ status: "done", type: "add_follow_up" })) === 5);
     } finally {
       await restarted.stop();
     }
