@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { MongoClient } from "mongodb";
 import { startEmbeddedMongo } from "../server/db/embeddedMongo.ts";
 import { PID_FILE, readPidFile } from "../server/db/embeddedPidFile.ts";
 import { sealMessage } from "../server/wecom/callbackCrypto.ts";
@@ -154,6 +155,29 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
+/**
+ * The adds' bookkeeping (greeting task, 完成率) runs after the welcomes, on its own lanes: how long
+ * it lagged behind the last add. Waits up to two minutes.
+ */
+async function waitForFollowUps(uri: string, total: number, lastAddAt: number): Promise<string> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const events = client.db().collection("events");
+    const deadline = Date.now() + 120_000;
+    let done = 0;
+    while (Date.now() < deadline) {
+      done = await events.countDocuments({ type: "add_follow_up", status: "done" });
+      if (done >= total) {
+        return `follow-ups (greeting task, 完成率) all ${done} done ${((Date.now() - lastAddAt) / 1000).toFixed(1)} s after the last add`;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return `follow-ups (greeting task, 完成率): ${done}/${total} done 2 minutes after the welcomes`;
+  } finally {
+    await client.close();
+  }
+}
+
 /** What --profile prints for the adds' window: commands per add, CPU of both processes, and the two profiles. */
 async function profileWindow(server: ChildProcess, probeFile: string, databasePid: number | undefined, before: { probe: ProbeSnapshot; databaseCpu: number }, adds: number, seconds: number): Promise<string[]> {
   const after = await probeSnapshot(server, probeFile);
@@ -274,6 +298,7 @@ async function main(): Promise<void> {
     await Promise.all(flood);
 
     const ended = Date.now();
+    const followUps = await waitForFollowUps(database.uri, total, started + duration * 1000);
     const latencies: number[] = [];
     let late = 0;
     let twice = 0;
@@ -298,6 +323,7 @@ async function main(): Promise<void> {
       `  adds acknowledged ${statuses.filter((status) => status === 200).length}/${total}; welcomes sent ${sentCount} (the rest count with their wait at the end); ` +
         `flood deliveries ${floodSent} (${(floodSent / (duration + 2)).toFixed(0)}/s), group re-reads ${wecom.groupReads()}; max ${latencies.at(-1) ?? 0} ms\n`,
     );
+    process.stdout.write(`  ${followUps}\n`);
     for (const line of profileLines) {
       process.stdout.write(`${line}\n`);
     }
