@@ -21,7 +21,7 @@ import { startEmbeddedMongo } from "../server/db/embeddedMongo.ts";
 import { PID_FILE, readPidFile } from "../server/db/embeddedPidFile.ts";
 import { sealMessage } from "../server/wecom/callbackCrypto.ts";
 import { benchSecrets as secrets } from "./callbackMessages.ts";
-import { cpuSeconds, jcmd, probeSnapshot } from "./benchProcesses.ts";
+import { cpuSeconds, freePort, jcmd, probeSnapshot } from "./benchProcesses.ts";
 import { summarizeCpuProfile, summarizeJfr } from "./profileSummary.ts";
 import type { CommandTally, ProbeSnapshot } from "./serverProbe.ts";
 
@@ -111,14 +111,6 @@ async function startWeComStandIn(): Promise<StandIn> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sends, groupReads: () => groupReads, close: () => server.close() };
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** POST one encrypted delivery as WeCom would. */

@@ -70,9 +70,9 @@ export async function addFollowUp(stored: unknown, context: { wecom: WeComClient
     return;
   }
   const { ExternalUserID: externalUserId, UserID: userId, State: state, CreateTime: createTime } = parsed.data;
-  const follow = await Follow.findOne({ externalUserId, userId }, { status: 1 }).lean();
+  const follow = await Follow.findOne({ externalUserId, userId }, { status: 1, addedAt: 1 }).lean();
   if (follow?.status === "active") {
-    await guideAddCounter({ externalUserId, userId });
+    await guideAddCounter({ externalUserId, userId, follow });
     // After the member link (done on the add itself), so the greeting's suggestion can name the member's level.
     await greetingTask({ externalUserId, userId, addedAt: new Date(createTime * 1000), now: context.now() });
   }

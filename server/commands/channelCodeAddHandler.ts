@@ -17,7 +17,7 @@ interface Props {
   /** The add as WeCom sent it. */
   event: { ChangeType: string; UserID: string; ExternalUserID: string; State?: string | undefined; WelcomeCode?: string | undefined };
   /** The customer's name as just synced, for the welcome's {客户昵称}. */
-  customerName?: string | null | undefined;
+  customerName: string | null;
   /** The event's dedupe key: an add is counted once per key. */
   dedupeKey: string;
   /** WeCom's CreateTime, unix seconds. */

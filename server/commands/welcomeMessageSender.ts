@@ -3,7 +3,6 @@ import { isDuplicateKeyError } from "../db/duplicates.ts";
 import { WeComApiError } from "../errors.ts";
 import { getLogger } from "../logging/logger.ts";
 import type { ChannelCodeAttrs } from "../models/ChannelCode.ts";
-import { Customer } from "../models/Customer.ts";
 import { WelcomeSend } from "../models/WelcomeSend.ts";
 import type { WeComClient } from "../wecom/client.ts";
 import welcomeMediaUploader from "./welcomeMediaUploader.ts";
@@ -23,8 +22,8 @@ interface Props {
   welcomeCode: string;
   userId: string;
   externalUserId: string;
-  /** The customer's name when the caller has just stored it (read here otherwise). */
-  customerName?: string | null | undefined;
+  /** The customer's name as the add's sync just stored it, for {客户昵称}. */
+  customerName: string | null;
   /** The add's CreateTime. */
   eventAt: Date;
   now: Date;
@@ -71,8 +70,7 @@ export default async function welcomeMessageSender({ wecom, code, welcomeCode, u
     await WelcomeSend.updateOne({ _id: welcomeCode }, { $set: { status: "expired" } });
     return "expired";
   }
-  const name = customerName !== undefined ? customerName : (await Customer.findOne({ externalUserId }, { name: 1 }).lean())?.name;
-  const text = (code.welcome?.text ?? "").replaceAll("{客户昵称}", name ?? "");
+  const text = (code.welcome?.text ?? "").replaceAll("{客户昵称}", customerName ?? "");
   const send = async (force: boolean) =>
     wecom.post("/cgi-bin/externalcontact/send_welcome_msg", {
       welcome_code: welcomeCode,

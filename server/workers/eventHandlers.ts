@@ -35,9 +35,9 @@ type Registry = { [T in KnownCallbackEvent["type"]]: Partial<Record<Payload<T>["
 
 const registry: Registry = {
   change_external_contact: {
-    add_external_contact: ({ payload, createTime }, context) => syncCustomer(payload, context, true, createTime),
-    add_half_external_contact: ({ payload, createTime }, context) => syncCustomer(payload, context, true, createTime),
-    edit_external_contact: ({ payload }, context) => syncCustomer(payload, context, false),
+    add_external_contact: ({ payload, createTime }, context) => syncCustomer(payload, context, createTime),
+    add_half_external_contact: ({ payload, createTime }, context) => syncCustomer(payload, context, createTime),
+    edit_external_contact: ({ payload }, context) => syncCustomer(payload, context),
     del_follow_user: async ({ payload, createTime }, context) => {
       await markFollow(payload, "deleted_by_customer", createTime, context);
       await lossRecorder({ wecom: context.wecom, agentId: context.agentId, externalUserId: payload.ExternalUserID, userId: payload.UserID, deletedAt: new Date(createTime * 1000) });
@@ -140,23 +140,23 @@ export function isPermanentError(error: unknown): boolean {
   return error instanceof WeComApiError && PERMANENT_ERRCODES.has(error.errcode);
 }
 
-async function syncCustomer(event: Payload<"change_external_contact">, { wecom, now }: HandlerContext, isAdd: boolean, createTime?: number): Promise<void> {
+/** An add (with its CreateTime) or an edit (without) of a customer: the sync, and for an add its welcome and follow-up. */
+async function syncCustomer(event: Payload<"change_external_contact">, { wecom, now }: HandlerContext, addedAt?: number): Promise<void> {
   const customer = await customerSyncer({
     wecom,
     externalUserId: event.ExternalUserID,
-    expectFollowOf: isAdd ? event.UserID : undefined,
+    expectFollowOf: addedAt === undefined ? undefined : event.UserID,
     now: now(),
   });
+  const add = addedAt === undefined ? null : { createTime: addedAt, key: dedupeKeyOf({ type: "change_external_contact", payload: event }) };
   // Right after the customer is known (the welcome names them) and before the rest: WeCom takes a welcome for 20 s only.
-  const addKey = isAdd ? dedupeKeyOf({ type: "change_external_contact", payload: event }) : null;
-  if (addKey && createTime !== undefined) {
-    await channelCodeAddHandler({ wecom, event, customerName: customer.name ?? null, dedupeKey: addKey, createTime, now });
+  if (add) {
+    await channelCodeAddHandler({ wecom, event, customerName: customer.name ?? null, dedupeKey: add.key, createTime: add.createTime, now });
   }
   await customerMemberLinker({ externalUserId: event.ExternalUserID, unionid: customer.unionid ?? null, now: now() });
-  if (addKey) {
+  if (add) {
     // The rest of an add (完成率, the greeting task, tag rules) waits behind the other adds' welcomes.
-    const CreateTime = createTime ?? Math.floor(now().getTime() / 1000);
-    await recordAddFollowUp({ ExternalUserID: event.ExternalUserID, UserID: event.UserID, ...(event.State ? { State: event.State } : {}), CreateTime }, addKey, now());
+    await recordAddFollowUp({ ExternalUserID: event.ExternalUserID, UserID: event.UserID, ...(event.State ? { State: event.State } : {}), CreateTime: add.createTime }, add.key, now());
   }
 }
 

@@ -101,6 +101,7 @@ describe("SwitchChannelCodeJob and daily caps", () => {
       channelCodeAddHandler({
         wecom: testWeComClient(),
         event: { ChangeType: "add_external_contact", UserID: userId, ExternalUserID: customer, State: "shift_code" },
+        customerName: null,
         dedupeKey: key,
         createTime: Math.floor(Date.now() / 1000),
         now: () => new Date(),

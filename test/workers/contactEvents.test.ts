@@ -71,7 +71,7 @@ describe("change_external_contact events", () => {
         addWay: 1,
       },
     ]);
-    const event = await Event.findOne().lean();
+    const event = await Event.findOne({ type: "change_external_contact" }).lean();
     assert.equal(event?.status, "done");
     assert.equal(event?.attempts, 1);
   });
@@ -98,7 +98,7 @@ describe("change_external_contact events", () => {
       .reply(200, externalContactResponse(CUSTOMER, [{ userid: "zhangsan" }]));
     await deliver(context.server.url, contactEventXml("add_external_contact", { UserID: "zhangsan", ExternalUserID: CUSTOMER }));
     await processor.drain();
-    const event = await Event.findOne().lean();
+    const event = await Event.findOne({ type: "change_external_contact" }).lean();
     assert.equal(event?.status, "done");
     assert.equal(event?.attempts, 2);
     assert.equal((await customer()).follows[0]?.status, "active");

@@ -80,7 +80,7 @@ describe("welcome messages and tags on an add through a channel code", () => {
     assert.equal((await addEvent("wmW1", "WELCOME-1")).text, "success");
     await processor.drain();
     const code = (await ChannelCode.findById(codeId).lean())!;
-    const again = await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-1", userId: "guideA", externalUserId: "wmW1", eventAt: new Date(), now: new Date() });
+    const again = await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-1", userId: "guideA", externalUserId: "wmW1", customerName: "王小姐", eventAt: new Date(), now: new Date() });
     assert.equal(again, "skipped");
   });
 
@@ -104,7 +104,7 @@ describe("welcome messages and tags on an add through a channel code", () => {
       .reply(200, { errcode: 41051, errmsg: "customer already chatting" });
     const code = (await ChannelCode.findById(codeId).lean())!;
     const now = new Date();
-    const outcome = await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-2", userId: "guideA", externalUserId: "wmW3", eventAt: now, now });
+    const outcome = await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-2", userId: "guideA", externalUserId: "wmW3", customerName: "王小姐", eventAt: now, now });
     assert.equal(outcome, "sent");
     assert.equal(sent?.attachments[0]?.image?.media_id, "MEDIA-OLD", "a live cached media id is reused");
     assert.deepEqual(await WelcomeSend.findById("WELCOME-2", { status: 1, errcode: 1, _id: 0 }).lean(), { status: "sent", errcode: 41051 });
@@ -112,7 +112,7 @@ describe("welcome messages and tags on an add through a channel code", () => {
     const later = new Date(now.getTime() + 3 * 86_400_000);
     wecomApi().post("/cgi-bin/media/upload").query(true).reply(200, { errcode: 0, errmsg: "ok", type: "image", media_id: "MEDIA-NEW", created_at: "2" });
     wecomApi().post("/cgi-bin/externalcontact/send_welcome_msg").query(true).reply(200, { errcode: 0, errmsg: "ok" });
-    assert.equal(await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-3", userId: "guideA", externalUserId: "wmW3", eventAt: later, now: later }), "sent");
+    assert.equal(await welcomeMessageSender({ wecom: testWeComClient(), code, welcomeCode: "WELCOME-3", userId: "guideA", externalUserId: "wmW3", customerName: "王小姐", eventAt: later, now: later }), "sent");
     assert.equal((await WelcomeImage.findById(imageId, { mediaId: 1 }).lean())?.mediaId, "MEDIA-NEW");
   });
 
@@ -121,7 +121,7 @@ describe("welcome messages and tags on an add through a channel code", () => {
     wecomApi().post("/cgi-bin/externalcontact/send_welcome_msg").query(true).reply(200, { errcode: 41096, errmsg: "another app sending" });
     const code = (await ChannelCode.findById(codeId).lean())!;
     const now = new Date();
-    const props = { wecom: testWeComClient(), code, welcomeCode: "WELCOME-4", userId: "guideA", externalUserId: "wmW4", eventAt: now, now };
+    const props = { wecom: testWeComClient(), code, welcomeCode: "WELCOME-4", userId: "guideA", externalUserId: "wmW4", customerName: "王小姐", eventAt: now, now };
     await assert.rejects(welcomeMessageSender(props), /41096/);
     assert.equal((await WelcomeSend.findById("WELCOME-4").lean())?.status, "sending");
     wecomApi().post("/cgi-bin/externalcontact/send_welcome_msg").query(true).reply(200, { errcode: 0, errmsg: "ok" });
